@@ -75,7 +75,7 @@ class ChannelNamePropertyTest {
     Arbitrary<String> channelLike() {
         Arbitrary<String> segment = Arbitraries.oneOf(
                 Arbitraries.strings().withChars(SEGMENT_CHARS).ofMinLength(1).ofMaxLength(6),
-                Arbitraries.of("meta", "service", "*", "**", "***", "", "a*", "*a"));
+                Arbitraries.of("meta", "service", "metadata", "services", "*", "**", "***", "", "a*", "*a"));
         Arbitrary<List<String>> segments = segment.list().ofMinSize(0).ofMaxSize(5);
         Arbitrary<String> tail = Arbitraries.of("", "", "/*", "/**", "/", "/***");
         return Combinators.combine(segments, tail)

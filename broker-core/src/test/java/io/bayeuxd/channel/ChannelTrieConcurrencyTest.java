@@ -17,10 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writers churn subscriptions under {@code /w} (creating and pruning nodes, growing and shrinking the
- * child table of {@code /w}) while readers match continuously. Subscriptions that never change must be
- * seen by every match, a channel nobody writes to must never show a writer's subscriber, and at the
- * end the trie must hold exactly what the writers think they left.
+ * Writers change the trie while readers match without pause. Every thread runs a bounded amount of
+ * work and the test joins them; nothing is timed and nothing sleeps.
  */
 class ChannelTrieConcurrencyTest {
     private static final int WRITERS = 2;
@@ -48,6 +46,12 @@ class ChannelTrieConcurrencyTest {
         };
     }
 
+    /**
+     * Writers churn subscriptions under {@code /w} (creating and pruning nodes, growing and shrinking
+     * the child table of {@code /w}). Subscriptions that never change must be seen by every match, a
+     * channel nobody writes to must never show a writer's subscriber, and at the end the trie must hold
+     * exactly what the writers think they left.
+     */
     @Test
     void readersNeverSeeLostOrPhantomSubscriptionsAndTheEndStateIsExact() throws InterruptedException {
         trie.subscribe("/**", everywhere);
@@ -153,6 +157,82 @@ class ChannelTrieConcurrencyTest {
         }
         assertThat(trie.isEmpty()).isTrue();
         assertThat(trie.nodeCount()).isZero();
+    }
+
+    /**
+     * Aimed at the child table: one writer grows the children of {@code /t} to hundreds and removes
+     * them again, over and over (every resize, removed slot and shrink), while readers look up
+     * children that stay subscribed throughout and so must always be found.
+     */
+    @Test
+    void childrenThatStayAreNeverMissedWhileSiblingsComeAndGo() throws InterruptedException {
+        int rounds = 150;
+        int siblings = 300;
+        String[] stay = new String[8];
+        Object[] stayers = new Object[stay.length];
+        for (int i = 0; i < stay.length; i++) {
+            stay[i] = "/t/stay" + i;
+            stayers[i] = named("stay" + i);
+            trie.subscribe(stay[i], stayers[i]);
+        }
+        Object churn = named("churn");
+        String[] siblingChannels = new String[siblings];
+        for (int i = 0; i < siblings; i++) {
+            siblingChannels[i] = "/t/s" + i;
+        }
+
+        Thread writer = new Thread(() -> {
+            try {
+                writersMayStart.await();
+                for (int round = 0; round < rounds; round++) {
+                    for (String channel : siblingChannels) {
+                        trie.subscribe(channel, churn);
+                    }
+                    for (String channel : siblingChannels) {
+                        trie.unsubscribe(channel, churn);
+                    }
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        }, "writer");
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < READERS; r++) {
+            int reader = r;
+            readers.add(new Thread(() -> {
+                try {
+                    MatchSet<Object> out = new MatchSet<>();
+                    int i = reader;
+                    while (!writersDone) {
+                        int k = i++ % stay.length;
+                        out.clear();
+                        trie.match(stay[k], out);
+                        if (out.size() != 1 || out.get(0) != stayers[k]) {
+                            throw new AssertionError("match(" + stay[k] + ") found " + out.size() + " subscribers");
+                        }
+                        matchesPerReader.incrementAndGet(reader);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }, "reader-" + r));
+        }
+        readers.forEach(Thread::start);
+        writer.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> matchesPerReader.get(0) > 1_000);
+        } finally {
+            writersMayStart.countDown();
+            writer.join();
+            writersDone = true;
+            for (Thread reader : readers) {
+                reader.join();
+            }
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(trie.subscriptionCount()).isEqualTo(stay.length);
+        assertThat(trie.nodeCount()).isEqualTo(1 + stay.length);
     }
 
     private static List<String> writerPatterns() {
