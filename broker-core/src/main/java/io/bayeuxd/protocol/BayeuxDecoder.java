@@ -19,11 +19,32 @@ import java.util.Objects;
 /**
  * Decodes a request body into Bayeux messages: step 1 of the message path, run on the event loop.
  *
- * <p>The body is one message object or an array of them. Jackson's streaming parser reads it token
- * by token and no tree is built; {@link MessageReader} documents the field rules. Anything else (an
- * empty body, malformed JSON, invalid UTF-8, another top-level value, an array element that is not an
- * object, data after the value, a broken {@link DecoderLimits} limit) throws
- * {@link BayeuxDecodeException} and yields no messages.
+ * <p>The body is one message object or an array of them ({@code []} gives no messages). Jackson's
+ * streaming parser reads it token by token and no tree is built. Anything else (an empty body,
+ * malformed JSON, bytes that are not strict UTF-8 or are NUL, another top-level value, an array
+ * element that is not an object, anything after the value, a broken {@link DecoderLimits} limit or a
+ * number of over 1000 digits) throws {@link BayeuxDecodeException} and yields no messages.
+ *
+ * <p>Fields:
+ * <ul>
+ *   <li>Known fields are read into {@link Message}; unknown ones are skipped.</li>
+ *   <li>A known field whose value has the wrong JSON type is skipped and leaves the field absent:
+ *       {@code "channel": 5} gives {@code channel() == null}. The exception is {@code data}, which
+ *       may be any value; {@code "data": null} is present as {@link JsonValue#NULL}, while a message
+ *       without {@code data} has {@code data() == null}.</li>
+ *   <li>The expected types: strings for channel, clientId, connectionType, version, minimumVersion and
+ *       error; a boolean for successful; an object for ext and advice; a string or a number for id;
+ *       an array of strings for supportedConnectionTypes; a string or an array of strings for
+ *       subscription, recorded by {@link Message#subscriptionIsArray()}. An array holding anything but
+ *       strings counts as the wrong type.</li>
+ *   <li>In advice only {@code reconnect} (string), {@code interval} and {@code timeout} are read. A
+ *       number that fits a long is taken, a fraction truncated toward zero (JavaScript clients only
+ *       have doubles); anything else is absent.</li>
+ *   <li>A duplicate key is read again and its last occurrence decides, also when that occurrence has
+ *       the wrong type and so makes the field absent.</li>
+ *   <li>{@code id}, {@code data} and {@code ext} are copied as the exact bytes of their value, so
+ *       whitespace, escapes and number spelling reach subscribers as sent.</li>
+ * </ul>
  *
  * <p>Messages returned hold no reference to the input: strings and raw values are copied out of it,
  * so the caller may release or reuse the body as soon as {@code decode} returns.

@@ -9,23 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the fields of one message object from a streaming parser; {@link BayeuxDecoder} owns the body
- * around it (input, batch shape, limits, errors).
+ * Reads the fields of one message object from a streaming parser, by the field rules written out on
+ * {@link BayeuxDecoder}, which owns the body around it (input, batch shape, limits, errors).
  *
- * <p>Field rules, in one place:
- * <ul>
- *   <li>A known field whose value has the wrong JSON type is skipped and leaves the field absent:
- *       {@code "channel": 5} gives {@code channel() == null}. The exception is {@code data}, which
- *       may be any value; {@code "data": null} is present as {@link JsonValue#NULL}.</li>
- *   <li>{@code id} must be a string or a number, {@code ext} and {@code advice} objects,
- *       {@code supportedConnectionTypes} an array of strings, {@code subscription} a string or an
- *       array of strings; an array holding anything but strings counts as the wrong type.</li>
- *   <li>A duplicate key is read again and its last occurrence decides, also when that occurrence has
- *       the wrong type and so makes the field absent.</li>
- *   <li>{@code id}, {@code data} and {@code ext} are copied as the exact bytes of their value, found
- *       by the parser's byte offsets, so that whitespace and number spelling reach subscribers as
- *       sent. Nothing inside them is decoded; Jackson still checks that they are well-formed.</li>
- * </ul>
+ * <p>{@code id}, {@code data} and {@code ext} are located by the parser's byte offsets and copied;
+ * nothing inside them is decoded, but Jackson still reads through them, so they are well-formed.
  */
 final class MessageReader {
     private MessageReader() {
@@ -155,10 +143,7 @@ final class MessageReader {
         return new Advice(reconnect, intervalMs, timeoutMs);
     }
 
-    /**
-     * A number that fits a long. Fractions are truncated toward zero: JavaScript clients have only
-     * doubles and may send {@code 1000.0}. Anything else, or out of range, is absent.
-     */
+    /** A number that fits a long, a fraction truncated toward zero; anything else is absent. */
     private static Long millis(JsonParser p, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_NUMBER_INT) {
             JsonParser.NumberType type = p.getNumberType();

@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -32,15 +33,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BayeuxCodecPropertiesTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Written around a body to catch offsets taken from the wrong origin; not JSON on its own. */
+    private static final byte[] JUNK = "}]{[\"\u00e9,:x".getBytes(StandardCharsets.UTF_8);
+    /** Sequences that Jackson's UTF-8 reader lets through: overlong, encoded surrogate, above U+10FFFF. */
+    private static final byte[][] SNEAKY_UTF8 = {
+            {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80}};
 
     private final BayeuxDecoder decoder = new BayeuxDecoder();
     private final BayeuxEncoder encoder = new BayeuxEncoder();
 
+    /** Also varies where the body starts and whether it has a backing array, as transports do. */
     @Property(tries = 300)
-    void encodedMessagesDecodeToTheSameFields(@ForAll("batches") List<Message> sent) {
-        ByteBuf body = Unpooled.buffer();
+    void encodedMessagesDecodeToTheSameFields(@ForAll("batches") List<Message> sent,
+                                              @ForAll @IntRange(max = 8) int junkBefore, @ForAll boolean direct) {
+        ByteBuf body = direct ? Unpooled.directBuffer() : Unpooled.buffer();
         try {
+            body.writeBytes(JUNK, 0, junkBefore);
+            body.readerIndex(junkBefore);
             encoder.writeArray(sent, body);
+            body.writeBytes(JUNK);
+            body.writerIndex(body.writerIndex() - JUNK.length);
             List<Message> received = decoder.decode(body);
             assertThat(received).hasSameSizeAs(sent);
             for (int i = 0; i < sent.size(); i++) {
@@ -124,7 +137,10 @@ class BayeuxCodecPropertiesTest {
         assertThat(Utf8Validation.firstInvalidByte(bytes, 0, bytes.length)).isEqualTo(expected);
     }
 
-    /** Anything the decoder accepts must hold raw values that are well-formed JSON on their own. */
+    /**
+     * Anything the decoder accepts must be well-formed UTF-8 and hold raw values that are well-formed
+     * JSON on their own.
+     */
     private void decodeOrFailCleanly(byte[] body) {
         List<Message> messages;
         try {
@@ -132,6 +148,7 @@ class BayeuxCodecPropertiesTest {
         } catch (BayeuxDecodeException expected) {
             return;
         }
+        assertThat(firstMalformedPerJdk(body)).isEqualTo(-1);
         for (Message m : messages) {
             for (JsonValue value : new JsonValue[] {m.id(), m.data(), m.ext()}) {
                 if (value != null) {
@@ -165,6 +182,14 @@ class BayeuxCodecPropertiesTest {
                 byte[] copy = new byte[body.length - 1];
                 System.arraycopy(body, 0, copy, 0, at);
                 System.arraycopy(body, at + 1, copy, at, body.length - at - 1);
+                return copy;
+            }
+            case 3 -> {
+                byte[] sneaky = SNEAKY_UTF8[Math.floorMod(mutation[2], SNEAKY_UTF8.length)];
+                byte[] copy = new byte[body.length + sneaky.length];
+                System.arraycopy(body, 0, copy, 0, at);
+                System.arraycopy(sneaky, 0, copy, at, sneaky.length);
+                System.arraycopy(body, at, copy, at + sneaky.length, body.length - at);
                 return copy;
             }
             default -> {
@@ -322,10 +347,10 @@ class BayeuxCodecPropertiesTest {
                 .ofMaxLength(48);
     }
 
-    /** [kind (0 replace, 1 insert, 2 delete, 3 truncate), position, byte]. */
+    /** [kind (0 replace, 1 insert, 2 delete, 3 insert invalid UTF-8, 4 truncate), position, byte]. */
     @Provide
     Arbitrary<List<int[]>> mutations() {
-        Arbitrary<int[]> one = Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers(),
+        Arbitrary<int[]> one = Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers(),
                         Arbitraries.of((int) '{', (int) '}', (int) '[', (int) ']', (int) '"', (int) ',', (int) ':',
                                 (int) '\\', 0, 0x80, 0xC3, 0xFF, (int) ' ', (int) '1', (int) 'n'))
                 .as((kind, at, b) -> new int[] {kind, at, b});

@@ -386,6 +386,10 @@ class BayeuxDecoderTest {
                 .hasMessageStartingWith("string, name or number over the size limit");
         assertThatThrownBy(() -> small.decode("{\"data\":{\"key-of-eleven\":1}}"))
                 .hasMessageStartingWith("string, name or number over the size limit");
+        // Numbers keep Jackson's own bound of 1000 digits.
+        assertThat(utf8(decodeOne("{\"data\":" + "7".repeat(1000) + "}").data())).hasSize(1000);
+        assertThatThrownBy(() -> decode("{\"data\":" + "7".repeat(1001) + "}"))
+                .hasMessageStartingWith("string, name or number over the size limit");
         // A long string at the deepest allowed level is still a string, not a nesting, failure.
         BayeuxDecoder shallow = new BayeuxDecoder(new DecoderLimits(2, 10, 10));
         assertThatThrownBy(() -> shallow.decode("[{\"channel\":\"/1234567890\"}]"))
