@@ -1,0 +1,163 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.api.Extension;
+import io.bayeuxd.channel.ChannelName;
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The Bayeux protocol engine: takes the decoded messages of one request, runs each through the incoming
+ * extensions and its handler, and returns the replies (step 2 of the message path: the session
+ * validates). Transports own the bytes and the connections; the {@link Engine} owns state.
+ *
+ * <p>Runs on the calling event loop and never blocks.
+ */
+public final class Broker {
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final Engine engine;
+    private final LongSupplier nanoClock;
+    private final ExtensionChain extensions = new ExtensionChain();
+    private final HandshakeHandler handshake;
+    private final ConnectHandler connect;
+    private final SubscriptionHandler subscribe;
+    private final SubscriptionHandler unsubscribe;
+    private final DisconnectHandler disconnect;
+    private final PublishHandler publish;
+    private final LongAdder expired = new LongAdder();
+
+    public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
+        this.config = config;
+        this.engine = engine;
+        this.nanoClock = nanoClock;
+        this.handshake = new HandshakeHandler(engine);
+        this.connect = new ConnectHandler(engine, config);
+        this.subscribe = new SubscriptionHandler(engine, true);
+        this.unsubscribe = new SubscriptionHandler(engine, false);
+        this.disconnect = new DisconnectHandler(engine);
+        this.publish = new PublishHandler(engine, encoder, extensions, alloc);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    public void addExtension(Extension extension) {
+        extensions.add(extension);
+    }
+
+    public void removeExtension(Extension extension) {
+        extensions.remove(extension);
+    }
+
+    /** Handles one request's messages and returns what to answer. */
+    public BatchResult process(List<Message> messages, RequestContext context) {
+        long now = nanoClock.getAsLong();
+        boolean batched = messages.size() > 1;
+        BatchResult result = new BatchResult(messages.size());
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
+            if (message == null) {
+                continue;
+            }
+            Message reply = handle(message, context, result, batched, now);
+            Replies.advise(reply, config);
+            Message out = extensions.isEmpty() ? reply : extensions.outgoing(reply, context);
+            if (out == null) {
+                continue;
+            }
+            if (reply == result.connectReply()) {
+                result.replaceConnectReply(out);
+            } else {
+                result.add(out);
+            }
+        }
+        return result;
+    }
+
+    private Message handle(Message message, RequestContext context, BatchResult result, boolean batched, long now) {
+        if (message.error() != null) {
+            // Rejected by an incoming extension: answer with its error and do nothing else.
+            return Replies.to(message);
+        }
+        String channel = message.channel();
+        if (!ChannelName.isValid(channel) || !ChannelName.isMeta(channel)) {
+            return publish.handle(message, context);
+        }
+        switch (channel) {
+            case Replies.HANDSHAKE:
+                return handshake.handle(message, now);
+            case Replies.CONNECT:
+                return connect.handle(message, result, batched, now);
+            case Replies.SUBSCRIBE:
+                return subscribe.handle(message);
+            case Replies.UNSUBSCRIBE:
+                return unsubscribe.handle(message);
+            case Replies.DISCONNECT:
+                return disconnect.handle(message);
+            default:
+                return Replies.fail(Replies.to(message), BayeuxError.channelForbidden(channel));
+        }
+    }
+
+    /**
+     * Expires every remote session that sent no connect for twice the timeout. Call periodically; returns
+     * how many were expired.
+     */
+    public int sweep() {
+        long now = nanoClock.getAsLong();
+        long limit = TimeUnit.MILLISECONDS.toNanos(2 * config.timeoutMs());
+        int n = 0;
+        for (Session session : engine.sessions()) {
+            if (!session.isLocal() && now - session.lastActiveNanos() > limit && engine.destroySession(session)) {
+                n++;
+            }
+        }
+        if (n > 0) {
+            expired.add(n);
+            log.debug("Expired {} idle sessions", n);
+        }
+        return n;
+    }
+
+    /**
+     * Creates an in-process client whose listeners run on {@code executor}. It may subscribe to any
+     * channel, {@code /service/**} included.
+     */
+    public LocalClient newLocalClient(io.netty.util.concurrent.EventExecutor executor, io.bayeuxd.protocol.BayeuxDecoder decoder) {
+        Session session = engine.createSession(true, nanoClock.getAsLong());
+        return new LocalClient(this, session, executor, decoder);
+    }
+
+    public long expiredSessions() {
+        return expired.sum();
+    }
+
+    public long publishedMessages() {
+        return publish.published();
+    }
+
+    public long queuedDeliveries() {
+        return publish.queuedForDelivery();
+    }
+}

@@ -1,0 +1,52 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
+
+/**
+ * {@code /meta/connect}: keeps the session alive and decides how long the transport may hold the reply:
+ * the configured timeout, less if the client's {@code advice.timeout} asks, and not at all when the
+ * connect shares its request with other messages.
+ */
+final class ConnectHandler {
+    private final Engine engine;
+    private final BrokerConfig config;
+
+    ConnectHandler(Engine engine, BrokerConfig config) {
+        this.engine = engine;
+        this.config = config;
+    }
+
+    Message handle(Message request, BatchResult result, boolean batched, long nowNanos) {
+        Message reply = Replies.to(request);
+        String clientId = request.clientId();
+        String type = request.connectionType();
+        Session session = engine.session(clientId);
+        // Faye checks in this order; the last failing check is the error reported.
+        if (session == null) {
+            Replies.fail(reply, BayeuxError.clientUnknown(clientId));
+        }
+        if (clientId == null) {
+            Replies.fail(reply, BayeuxError.parameterMissing("clientId"));
+        }
+        if (type == null || !BrokerConfig.CONNECTION_TYPES.contains(type)) {
+            Replies.fail(reply, BayeuxError.conntypeMismatch(type));
+        }
+        if (type == null) {
+            Replies.fail(reply, BayeuxError.parameterMissing("connectionType"));
+        }
+        if (reply.error() != null) {
+            return reply.clientId(null);
+        }
+        session.touch(nowNanos);
+        session.connectionType(type);
+        long holdMs = batched ? 0 : config.timeoutMs();
+        if (request.advice() != null && request.advice().timeoutMs() != null) {
+            holdMs = Math.max(0, Math.min(holdMs, request.advice().timeoutMs()));
+        }
+        result.connect(session, reply, holdMs);
+        return reply;
+    }
+}

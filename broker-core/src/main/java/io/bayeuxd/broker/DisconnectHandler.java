@@ -1,0 +1,32 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
+
+/** {@code /meta/disconnect}: ends the session, its subscriptions and any held connect. */
+final class DisconnectHandler {
+    private final Engine engine;
+
+    DisconnectHandler(Engine engine) {
+        this.engine = engine;
+    }
+
+    Message handle(Message request) {
+        Message reply = Replies.to(request);
+        String clientId = request.clientId();
+        Session session = engine.session(clientId);
+        if (session == null) {
+            Replies.fail(reply, BayeuxError.clientUnknown(clientId));
+        }
+        if (clientId == null) {
+            Replies.fail(reply, BayeuxError.parameterMissing("clientId"));
+        }
+        if (reply.error() != null) {
+            return reply.clientId(null);
+        }
+        engine.destroySession(session);
+        return reply;
+    }
+}

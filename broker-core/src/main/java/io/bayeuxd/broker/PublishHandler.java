@@ -1,0 +1,68 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.channel.ChannelName;
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A message to a non-meta channel: validated as Faye does (a literal channel and {@code data}; no
+ * handshake needed), passed once through the outgoing extensions, encoded once, and fanned out.
+ */
+final class PublishHandler {
+    private final Engine engine;
+    private final BayeuxEncoder encoder;
+    private final ExtensionChain extensions;
+    private final ByteBufAllocator alloc;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+
+    PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc) {
+        this.engine = engine;
+        this.encoder = encoder;
+        this.extensions = extensions;
+        this.alloc = alloc;
+    }
+
+    Message handle(Message request, RequestContext context) {
+        Message reply = Replies.to(request);
+        String channel = request.channel();
+        if (!ChannelName.isValidName(channel)) {
+            Replies.fail(reply, BayeuxError.channelInvalid(channel));
+        }
+        if (request.data() == null) {
+            Replies.fail(reply, BayeuxError.parameterMissing("data"));
+        }
+        if (reply.error() != null) {
+            return reply;
+        }
+        Message outgoing = extensions.isEmpty() ? request : extensions.outgoing(request, context);
+        if (outgoing != null) {
+            fanOut(outgoing);
+        }
+        return reply;
+    }
+
+    private void fanOut(Message message) {
+        ByteBuf payload = encoder.encodeDelivery(message, alloc);
+        try {
+            delivered.add(engine.publish(message.channel(), payload));
+            published.increment();
+        } finally {
+            payload.release();
+        }
+    }
+
+    long published() {
+        return published.sum();
+    }
+
+    long queuedForDelivery() {
+        return delivered.sum();
+    }
+}

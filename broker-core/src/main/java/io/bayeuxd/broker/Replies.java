@@ -1,0 +1,35 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.protocol.Advice;
+import io.bayeuxd.protocol.Message;
+
+/** The reply skeleton every handler starts from, as Faye builds it. */
+final class Replies {
+    static final String HANDSHAKE = "/meta/handshake";
+    static final String CONNECT = "/meta/connect";
+    static final String SUBSCRIBE = "/meta/subscribe";
+    static final String UNSUBSCRIBE = "/meta/unsubscribe";
+    static final String DISCONNECT = "/meta/disconnect";
+
+    private Replies() {
+    }
+
+    /** A reply echoing {@code id}, {@code clientId} and {@code channel}, successful unless it carries an error. */
+    static Message to(Message request) {
+        Message reply = new Message().id(request.id()).clientId(request.clientId()).channel(request.channel());
+        return reply.error(request.error()).successful(request.error() == null);
+    }
+
+    static Message fail(Message reply, String error) {
+        return reply.error(error).successful(false);
+    }
+
+    /** Handshake and connect replies carry advice: retry on success, handshake on failure. */
+    static Message advise(Message reply, BrokerConfig config) {
+        String channel = reply.channel();
+        if (HANDSHAKE.equals(channel) || CONNECT.equals(channel)) {
+            reply.advice(reply.error() == null ? Advice.retry(config.intervalMs(), config.timeoutMs()) : Advice.HANDSHAKE);
+        }
+        return reply;
+    }
+}

@@ -1,0 +1,47 @@
+package io.bayeuxd.fanout;
+
+import io.bayeuxd.channel.MatchSet;
+import io.bayeuxd.session.Session;
+import io.netty.buffer.ByteBuf;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Step 5 of the message path: one encoded publication, shared by reference with every matched session.
+ */
+public final class Fanout {
+    private Fanout() {
+    }
+
+    /**
+     * Offers {@code payload} to each session in {@code matches}. All references are taken with one
+     * {@code retain(n)}; each outbox that refuses gives its reference back at once. BORROWS
+     * {@code payload}: the caller's own reference is untouched.
+     *
+     * @param localOnly deliver only to in-process sessions ({@code /service/**} channels)
+     * @param dropped   incremented for each live session whose outbox was full (a slow consumer)
+     * @return how many sessions queued the message
+     */
+    public static int offerAll(MatchSet<Session> matches, ByteBuf payload, boolean localOnly, LongAdder dropped) {
+        int n = matches.size();
+        if (n == 0) {
+            return 0;
+        }
+        payload.retain(n);
+        int queued = 0;
+        for (int i = 0; i < n; i++) {
+            Session session = matches.get(i);
+            if (localOnly && !session.isLocal()) {
+                payload.release();
+            } else if (session.offer(payload)) {
+                queued++;
+            } else {
+                payload.release();
+                if (!session.isClosed()) {
+                    dropped.increment();
+                }
+            }
+        }
+        return queued;
+    }
+}

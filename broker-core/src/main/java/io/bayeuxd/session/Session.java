@@ -1,0 +1,241 @@
+package io.bayeuxd.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One client of the broker, from handshake to disconnect or expiry.
+ *
+ * <p>Threading: publishers on any thread call {@link #offer}; the outbox has a single consumer, the
+ * thread of the attached {@link DeliveryTarget}, enforced by the {@code draining} flag. {@link #wake()}
+ * schedules at most one drain at a time on the target's executor. Nothing here blocks, and no callback
+ * runs while a flag is held by another thread.
+ */
+public final class Session {
+    private static final AtomicIntegerFieldUpdater<Session> SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "scheduled");
+    private static final AtomicIntegerFieldUpdater<Session> DRAINING =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "draining");
+
+    private final String clientId;
+    private final boolean local;
+    private final SessionOutbox outbox;
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Runnable drainTask = this::runDrain;
+
+    private volatile DeliveryTarget target;
+    private volatile int scheduled;
+    private volatile int draining;
+    private volatile boolean closed;
+    private volatile long lastActiveNanos;
+    private volatile String connectionType;
+
+    public Session(String clientId, boolean local, int outboxCapacity, long nowNanos) {
+        this.clientId = clientId;
+        this.local = local;
+        this.outbox = new SessionOutbox(outboxCapacity);
+        this.lastActiveNanos = nowNanos;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** True for in-process clients of the server itself; only they may receive {@code /service/**} messages. */
+    public boolean isLocal() {
+        return local;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The connection type of the client's latest connect, or {@code null} before the first. */
+    public String connectionType() {
+        return connectionType;
+    }
+
+    public void connectionType(String connectionType) {
+        this.connectionType = connectionType;
+    }
+
+    /** Records client activity (a connect arriving or being answered) for expiry. */
+    public void touch(long nowNanos) {
+        lastActiveNanos = nowNanos;
+    }
+
+    public long lastActiveNanos() {
+        return lastActiveNanos;
+    }
+
+    /** The subscriptions of this session (a live, read-only view). */
+    public Set<String> subscriptions() {
+        return Collections.unmodifiableSet(subscriptions);
+    }
+
+    /** Records a subscription; for the engine, which keeps the index in step. */
+    public boolean addSubscription(String channel) {
+        return subscriptions.add(channel);
+    }
+
+    /** Forgets a subscription; for the engine, which keeps the index in step. */
+    public boolean removeSubscription(String channel) {
+        return subscriptions.remove(channel);
+    }
+
+    public int queuedMessages() {
+        return outbox.size();
+    }
+
+    public boolean hasQueuedMessages() {
+        return !outbox.isEmpty();
+    }
+
+    /**
+     * Queues one reference to an encoded message. On {@code true} the outbox owns that reference; on
+     * {@code false} (outbox full, or the session closed) the caller still does and must release it.
+     */
+    public boolean offer(ByteBuf message) {
+        if (closed || !outbox.offer(message)) {
+            return false;
+        }
+        if (closed) {
+            // close() may have emptied the outbox before our offer landed: empty it again.
+            releaseQueued();
+        } else {
+            wake();
+        }
+        return true;
+    }
+
+    /** The target messages currently go to, or {@code null}. */
+    public DeliveryTarget target() {
+        return target;
+    }
+
+    /** Makes {@code newTarget} the consumer of this session's messages and delivers what is waiting. */
+    public void attach(DeliveryTarget newTarget) {
+        target = newTarget;
+        if (!outbox.isEmpty()) {
+            wake();
+        }
+    }
+
+    /** Detaches {@code expected} if it is still the target; returns whether it was. */
+    public boolean detach(DeliveryTarget expected) {
+        if (target != expected) {
+            return false;
+        }
+        target = null;
+        return true;
+    }
+
+    /**
+     * Schedules a drain on the target's executor unless one is already scheduled. Safe from any thread.
+     * With no target attached the messages stay queued until {@link #attach} delivers them.
+     */
+    public void wake() {
+        for (;;) {
+            if (!SCHEDULED.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            DeliveryTarget t = target;
+            if (t != null) {
+                t.executor().execute(drainTask);
+                return;
+            }
+            scheduled = 0;
+            // An attach may have happened between our read of target and the reset above; its own
+            // wake() then saw scheduled == 1 and gave up, so the work is ours.
+            if (target == null || outbox.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private void runDrain() {
+        DeliveryTarget t = target;
+        if (t != null && t.executor().inEventLoop() && !closed) {
+            t.onMessages(this);
+        }
+        scheduled = 0;
+        DeliveryTarget now = target;
+        if (now != null && !closed && !outbox.isEmpty() && (now != t || canContinue(now))) {
+            wake();
+        }
+    }
+
+    /** A target that took a bounded batch and left more gets another turn; one that stopped (unwritable) does not. */
+    private boolean canContinue(DeliveryTarget t) {
+        return !(t instanceof BackPressured bp) || bp.isWritable();
+    }
+
+    /**
+     * Appends up to {@code limit} queued messages to {@code out} as JSON array elements and releases
+     * them. Returns how many were appended, or 0 when another thread is draining right now.
+     *
+     * @param commaFirst whether {@code out} already holds an array element
+     */
+    public int drainInto(ByteBuf out, int limit, boolean commaFirst) {
+        if (!DRAINING.compareAndSet(this, 0, 1)) {
+            return 0;
+        }
+        try {
+            return outbox.drainInto(out, limit, commaFirst);
+        } finally {
+            draining = 0;
+        }
+    }
+
+    /**
+     * Ends the session: no more messages are accepted, queued ones are released, and an attached target
+     * is told on its own executor. Idempotent.
+     */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        releaseQueued();
+        DeliveryTarget t = target;
+        target = null;
+        if (t != null) {
+            EventExecutor executor = t.executor();
+            if (executor.inEventLoop()) {
+                t.onSessionClosed(this);
+            } else {
+                executor.execute(() -> t.onSessionClosed(this));
+            }
+        }
+    }
+
+    private void releaseQueued() {
+        // Bounded: publishers stop offering once they see closed, so the queue only shrinks.
+        while (!outbox.isEmpty()) {
+            if (DRAINING.compareAndSet(this, 0, 1)) {
+                try {
+                    outbox.releaseAll();
+                } finally {
+                    draining = 0;
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Session{" + clientId + (local ? ", local" : "") + (closed ? ", closed" : "") + '}';
+    }
+
+    /** Implemented by targets whose socket can stop accepting writes; they are woken again when it can. */
+    public interface BackPressured {
+        boolean isWritable();
+    }
+}

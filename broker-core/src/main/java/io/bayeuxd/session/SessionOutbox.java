@@ -1,0 +1,70 @@
+package io.bayeuxd.session;
+
+import io.netty.buffer.ByteBuf;
+import org.jctools.queues.MpscArrayQueue;
+
+/**
+ * A session's bounded queue of encoded messages waiting for delivery.
+ *
+ * <p>Many publishers offer (lock-free, JCTools MPSC); one consumer at a time drains. Every element is one
+ * reference to a shared, encoded message: the outbox owns that reference from a successful
+ * {@link #offer} until a drain writes the bytes out and releases it. A full outbox refuses the offer:
+ * the caller keeps its reference and counts a slow-consumer drop.
+ */
+final class SessionOutbox {
+    private final MpscArrayQueue<ByteBuf> queue;
+
+    SessionOutbox(int capacity) {
+        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+    }
+
+    /** Takes ownership of one reference to {@code message} when it returns true. */
+    boolean offer(ByteBuf message) {
+        return queue.offer(message);
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    int size() {
+        return queue.size();
+    }
+
+    /**
+     * Appends up to {@code limit} queued messages to {@code out}, each preceded by a comma when
+     * {@code out} already holds an element ({@code commaFirst}) or after the first, and releases them.
+     * Consumer thread only.
+     *
+     * @return how many messages were appended
+     */
+    int drainInto(ByteBuf out, int limit, boolean commaFirst) {
+        int n = 0;
+        boolean comma = commaFirst;
+        ByteBuf message;
+        while (n < limit && (message = queue.relaxedPoll()) != null) {
+            try {
+                if (comma) {
+                    out.writeByte(',');
+                }
+                out.writeBytes(message, message.readerIndex(), message.readableBytes());
+            } finally {
+                message.release();
+            }
+            comma = true;
+            n++;
+        }
+        return n;
+    }
+
+    /** Releases every queued message. Consumer thread only. */
+    int releaseAll() {
+        int n = 0;
+        ByteBuf message;
+        while ((message = queue.relaxedPoll()) != null) {
+            message.release();
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,2 @@
+/** The runnable server: Netty bootstrap, pipeline, configuration and the command line. */
+package io.bayeuxd.server;

@@ -1,0 +1,112 @@
+package io.bayeuxd.transport;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of the HTTP and WebSocket transports, validated once when built. Units are in the names.
+ */
+public final class TransportConfig {
+    private final String mount;
+    private final int maxMessageBytes;
+    private final long pingIntervalMs;
+    private final List<String> allowedOrigins;
+    private final int maxPipelinedRequests;
+
+    private TransportConfig(Builder b) {
+        this.mount = b.mount;
+        this.maxMessageBytes = b.maxMessageBytes;
+        this.pingIntervalMs = b.pingIntervalMs;
+        this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.maxPipelinedRequests = b.maxPipelinedRequests;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static TransportConfig defaults() {
+        return builder().build();
+    }
+
+    /** The path the broker answers under (and every path below it), as Faye's {@code mount}. */
+    public String mount() {
+        return mount;
+    }
+
+    /** Largest HTTP body or WebSocket message accepted; larger ones get 413 or a close with 1009. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    /** Interval of WebSocket ping frames; 0 disables them. */
+    public long pingIntervalMs() {
+        return pingIntervalMs;
+    }
+
+    /** Origins allowed for CORS and WebSocket upgrades; empty means any origin (Faye's behaviour). */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /** HTTP requests a client may pipeline behind a held long-poll before the connection is closed. */
+    public int maxPipelinedRequests() {
+        return maxPipelinedRequests;
+    }
+
+    /** Whether a request with this {@code Origin} header value may be served. */
+    public boolean isOriginAllowed(String origin) {
+        if (origin == null || allowedOrigins.isEmpty()) {
+            return true;
+        }
+        String o = origin.toLowerCase(Locale.ROOT);
+        for (String allowed : allowedOrigins) {
+            if (allowed.equals("*") || allowed.equalsIgnoreCase(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code path} (without query) is the mount or below it. */
+    public boolean isUnderMount(String path) {
+        if (mount.equals("/")) {
+            return path.startsWith("/");
+        }
+        return path.equals(mount) || path.startsWith(mount + "/") || path.startsWith(mount + ".");
+    }
+
+    /** Builder with Faye's defaults: mount {@code /}. */
+    public static final class Builder {
+        private String mount = "/";
+        private int maxMessageBytes = 1024 * 1024;
+        private long pingIntervalMs = 0;
+        private List<String> allowedOrigins = List.of();
+        private int maxPipelinedRequests = 16;
+
+        public Builder mount(String v) { mount = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder pingIntervalMs(long v) { pingIntervalMs = v; return this; }
+        public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
+        public Builder maxPipelinedRequests(int v) { maxPipelinedRequests = v; return this; }
+
+        public TransportConfig build() {
+            if (mount == null || !mount.startsWith("/")) {
+                throw new IllegalArgumentException("mount must start with '/'");
+            }
+            if (mount.length() > 1 && mount.endsWith("/")) {
+                mount = mount.substring(0, mount.length() - 1);
+            }
+            if (maxMessageBytes < 1024) {
+                throw new IllegalArgumentException("max message bytes must be at least 1024");
+            }
+            if (pingIntervalMs < 0) {
+                throw new IllegalArgumentException("ping interval must not be negative");
+            }
+            if (maxPipelinedRequests < 1) {
+                throw new IllegalArgumentException("max pipelined requests must be at least 1");
+            }
+            return new TransportConfig(this);
+        }
+    }
+}

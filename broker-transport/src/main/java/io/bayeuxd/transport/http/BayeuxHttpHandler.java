@@ -1,0 +1,200 @@
+package io.bayeuxd.transport.http;
+
+import io.bayeuxd.protocol.BayeuxDecodeException;
+import io.bayeuxd.protocol.BayeuxDecoder;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.transport.longpoll.HeldConnect;
+import io.bayeuxd.transport.longpoll.PollRequest;
+import io.bayeuxd.transport.longpoll.PollingResponder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The plain-HTTP Bayeux endpoint, last in the pipeline after {@code HttpServerCodec},
+ * {@code HttpObjectAggregator} and {@link io.bayeuxd.transport.websocket.WebSocketUpgradeHandler}.
+ *
+ * <p>Routes each request as Faye's Node adapter does: CORS preflight, {@code GET ?message=&jsonp=}
+ * (callback-polling), {@code POST} with a JSON body (long-polling) or a form body {@code message=}
+ * (cross-origin long-polling). Transport-level garbage gets {@code 400 Bad request}. Requests pipelined
+ * behind a held connect wait their turn, so responses leave in request order.
+ */
+public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(BayeuxHttpHandler.class);
+    private static final Pattern VALID_JSONP_CALLBACK =
+            Pattern.compile("^[a-z_$][a-z0-9_$]*(\\.[a-z_$][a-z0-9_$]*)*$", Pattern.CASE_INSENSITIVE);
+    static final String DEFAULT_JSONP_CALLBACK = "jsonpcallback";
+
+    private final TransportConfig config;
+    private final BayeuxDecoder decoder;
+    private final PollingResponder responder;
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
+    private boolean busy;
+    private HeldConnect held;
+    private ChannelHandlerContext ctx;
+
+    public BayeuxHttpHandler(TransportConfig config, BayeuxDecoder decoder, PollingResponder responder) {
+        this.config = config;
+        this.decoder = decoder;
+        this.responder = responder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (busy) {
+            if (waiting.size() >= config.maxPipelinedRequests()) {
+                log.debug("Closing {}: too many pipelined requests", ctx.channel().remoteAddress());
+                request.release();
+                ctx.close();
+                return;
+            }
+            waiting.add(request);
+            return;
+        }
+        try {
+            serve(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!config.isUnderMount(uri.path())) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!config.isOriginAllowed(origin)) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.FORBIDDEN, "Forbidden origin", keepAlive);
+            return;
+        }
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.OPTIONS) || "POST".equals(request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD))) {
+            CorsPreflight.respond(ctx, request, keepAlive);
+            return;
+        }
+        String message;
+        String jsonp = null;
+        String connectionType;
+        if (method.equals(HttpMethod.GET)) {
+            message = first(uri, "message");
+            jsonp = first(uri, "jsonp");
+            if (jsonp == null) {
+                jsonp = DEFAULT_JSONP_CALLBACK;
+            }
+            connectionType = "callback-polling";
+        } else if (method.equals(HttpMethod.POST)) {
+            ByteBuf body = request.content();
+            String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            if (type != null && HttpUtil.getMimeType(type) != null
+                    && HttpHeaderValues.APPLICATION_JSON.contentEqualsIgnoreCase(HttpUtil.getMimeType(type))) {
+                connectionType = "long-polling";
+                dispatch(ctx, request, body, null, null, origin, keepAlive, connectionType);
+                return;
+            }
+            QueryStringDecoder form = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false);
+            message = first(form, "message");
+            connectionType = "cross-origin-long-polling";
+        } else {
+            reject(ctx, keepAlive, "unsupported method " + method);
+            return;
+        }
+        if (message == null) {
+            reject(ctx, keepAlive, "no message");
+            return;
+        }
+        if (jsonp != null && !VALID_JSONP_CALLBACK.matcher(jsonp).matches()) {
+            reject(ctx, keepAlive, "invalid JSONP callback");
+            return;
+        }
+        dispatch(ctx, request, null, message, jsonp, origin, keepAlive, connectionType);
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, ByteBuf body, String text, String jsonp,
+                          String origin, boolean keepAlive, String connectionType) {
+        List<Message> messages;
+        try {
+            messages = body != null ? decoder.decode(body) : decoder.decode(text);
+        } catch (BayeuxDecodeException e) {
+            reject(ctx, keepAlive, e.getMessage());
+            return;
+        }
+        HttpRequestContext context = new HttpRequestContext(connectionType, ctx.channel().remoteAddress(), request.headers());
+        busy = true;
+        PollRequest poll = new PollRequest(ctx, context, jsonp, origin, keepAlive, this::responseDone);
+        held = responder.handle(messages, poll);
+    }
+
+    /** Runs on the event loop when a response has been written: serves the next pipelined request. */
+    private void responseDone() {
+        busy = false;
+        held = null;
+        while (!busy && !waiting.isEmpty() && ctx.channel().isActive()) {
+            FullHttpRequest next = waiting.poll();
+            try {
+                serve(ctx, next);
+            } finally {
+                next.release();
+            }
+        }
+    }
+
+    private static void reject(ChannelHandlerContext ctx, boolean keepAlive, String why) {
+        log.debug("Bad request from {}: {}", ctx.channel().remoteAddress(), why);
+        HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", keepAlive);
+    }
+
+    private static String first(QueryStringDecoder decoder, String name) {
+        List<String> values = decoder.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (held != null) {
+            held.abandon();
+        }
+        FullHttpRequest r;
+        while ((r = waiting.poll()) != null) {
+            ReferenceCountUtil.release(r);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Closing {} after error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

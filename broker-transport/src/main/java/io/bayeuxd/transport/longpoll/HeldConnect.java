@@ -1,0 +1,89 @@
+package io.bayeuxd.transport.longpoll;
+
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.DeliveryTarget;
+import io.bayeuxd.session.Session;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code /meta/connect} held open on a polling request: the session's delivery target until a message
+ * arrives, the hold times out, the session ends, or the client goes away. Whichever comes first answers
+ * (or abandons) it exactly once; everything runs on the request's event loop.
+ */
+public final class HeldConnect implements DeliveryTarget {
+    private final PollingResponder responder;
+    private final PollRequest request;
+    private final List<Message> replies;
+    private final Session session;
+    private ScheduledFuture<?> timeout;
+    private boolean done;
+
+    HeldConnect(PollingResponder responder, PollRequest request, List<Message> replies, Session session) {
+        this.responder = responder;
+        this.request = request;
+        this.replies = replies;
+        this.session = session;
+    }
+
+    void hold(long holdMs) {
+        DeliveryTarget previous = session.target();
+        if (previous instanceof HeldConnect older) {
+            // The client gave up on its previous poll; answer it so only one connect is held.
+            older.executor().execute(older::answerEmpty);
+        }
+        timeout = executor().schedule(this::answer, holdMs, TimeUnit.MILLISECONDS);
+        session.attach(this);
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return request.ctx().executor();
+    }
+
+    @Override
+    public void onMessages(Session s) {
+        answer();
+    }
+
+    @Override
+    public void onSessionClosed(Session s) {
+        answer();
+    }
+
+    /** Answers with the replies and everything queued for the session. */
+    void answer() {
+        if (finish()) {
+            responder.respond(request, replies, session);
+            session.touch(responder.nanoTime());
+        }
+    }
+
+    private void answerEmpty() {
+        if (finish()) {
+            responder.respond(request, replies, null);
+        }
+    }
+
+    /** The connection closed first: stop being the session's target; queued messages wait for the next connect. */
+    public void abandon() {
+        if (finish()) {
+            request.onDone().run();
+        }
+    }
+
+    private boolean finish() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        session.detach(this);
+        return true;
+    }
+}

@@ -1,0 +1,241 @@
+package io.bayeuxd.transport.websocket;
+
+import io.bayeuxd.broker.BatchResult;
+import io.bayeuxd.broker.Broker;
+import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.protocol.BayeuxDecodeException;
+import io.bayeuxd.protocol.BayeuxDecoder;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.DeliveryTarget;
+import io.bayeuxd.session.Session;
+import io.bayeuxd.transport.http.HttpRequestContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Bayeux WebSocket connection: JSON arrays in text frames, both ways. Last in the pipeline after the
+ * frame aggregator.
+ *
+ * <p>The session that sends {@code /meta/connect} over this socket (Faye's rule) gets the socket as its
+ * {@link DeliveryTarget}: its messages are pushed as soon as they are queued, many to a frame, one
+ * flush per frame. The connect reply itself is held until the timeout, as Faye and CometD do. When the
+ * socket stops being writable, delivery pauses and messages wait in the bounded outbox.
+ */
+public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter implements DeliveryTarget, Session.BackPressured {
+    private static final Logger log = LoggerFactory.getLogger(BayeuxWebSocketHandler.class);
+
+    private final Broker broker;
+    private final BayeuxDecoder decoder;
+    private final FrameWriter frames;
+    private WebSocketServerHandshaker handshaker;
+    private HttpRequestContext context;
+    private ChannelHandlerContext ctx;
+    private Session session;
+    private Message heldReply;
+    private ScheduledFuture<?> heldTimeout;
+
+    public BayeuxWebSocketHandler(Broker broker, BayeuxDecoder decoder, FrameWriter frames) {
+        this.broker = broker;
+        this.decoder = decoder;
+        this.frames = frames;
+    }
+
+    void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context) {
+        this.handshaker = handshaker;
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                onText(text.content());
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                handshaker.close(ctx.channel(), close.retain());
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                log.debug("Closing {}: binary frame", ctx.channel().remoteAddress());
+                close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Binary frames are not supported");
+            } else if (!(msg instanceof PongWebSocketFrame)) {
+                ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** BORROWS {@code content}. */
+    private void onText(ByteBuf content) {
+        List<Message> messages;
+        try {
+            messages = decoder.decode(content);
+        } catch (BayeuxDecodeException e) {
+            // Faye ignores frames it cannot parse and keeps the socket; so do we.
+            log.debug("Ignoring bad frame from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            return;
+        }
+        BatchResult result = broker.process(messages, context);
+        List<Message> replies = result.replies();
+        Message connectReply = result.connectReply();
+        if (connectReply != null) {
+            onConnect(result.connectSession(), connectReply, result.holdMs());
+            if (result.holdMs() == 0) {
+                replies = new ArrayList<>(replies);
+                replies.add(connectReply);
+                heldReply = null;
+                cancelHeldTimeout();
+            }
+        }
+        if (replies.isEmpty() && !messages.isEmpty()) {
+            return;
+        }
+        // Piggy-back queued messages on the replies when this socket delivers for the session.
+        Session deliverFor = session != null && session.target() == this ? session : null;
+        ByteBuf frame = frames.frame(ctx.alloc(), replies, deliverFor);
+        ctx.writeAndFlush(new TextWebSocketFrame(frame));
+    }
+
+    private void onConnect(Session connecting, Message reply, long holdMs) {
+        if (session != connecting) {
+            if (session != null) {
+                session.detach(this);
+            }
+            session = connecting;
+        }
+        sendHeldReply();
+        if (holdMs > 0) {
+            heldReply = reply;
+            heldTimeout = ctx.executor().schedule(this::sendHeldReply, holdMs, TimeUnit.MILLISECONDS);
+        }
+        if (session.target() != this) {
+            session.attach(this);
+        }
+    }
+
+    /** Answers the held connect (timeout, a newer connect, or the session ending). */
+    private void sendHeldReply() {
+        cancelHeldTimeout();
+        Message reply = heldReply;
+        if (reply == null) {
+            return;
+        }
+        heldReply = null;
+        if (session != null) {
+            session.touch(broker.nanoTime());
+        }
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new TextWebSocketFrame(frames.frame(ctx.alloc(), List.of(reply), null)));
+        }
+    }
+
+    private void cancelHeldTimeout() {
+        if (heldTimeout != null) {
+            heldTimeout.cancel(false);
+            heldTimeout = null;
+        }
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void onMessages(Session s) {
+        if (s != session || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
+            return;
+        }
+        ByteBuf frame = frames.messagesFrame(ctx.alloc(), s);
+        if (frame != null) {
+            ctx.writeAndFlush(new TextWebSocketFrame(frame));
+        }
+    }
+
+    @Override
+    public void onSessionClosed(Session s) {
+        if (s == session) {
+            sendHeldReply();
+            session = null;
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && session != null) {
+            session.wake();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.writeAndFlush(new PingWebSocketFrame());
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeldTimeout();
+        heldReply = null;
+        if (session != null) {
+            // Messages keep queuing in the bounded outbox until the client reconnects or expires.
+            session.detach(this);
+            session = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            close(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big");
+        } else if (cause instanceof CorruptedFrameException) {
+            log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            close(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol error");
+        } else {
+            log.debug("Closing {} after error: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void close(WebSocketCloseStatus status, String reason) {
+        if (ctx.channel().isActive()) {
+            handshaker.close(ctx.channel(), new CloseWebSocketFrame(status, reason));
+        }
+    }
+}

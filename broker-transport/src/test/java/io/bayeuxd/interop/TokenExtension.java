@@ -1,0 +1,28 @@
+package io.bayeuxd.interop;
+
+import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.ExtensionContext;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
+
+/**
+ * The interop suites' server rule, the same as {@code interop/faye/reference-server.js}: a publish to
+ * {@code /secure/**} needs {@code ext.token == "letmein"}, otherwise it is rejected with
+ * {@code 403::Forbidden channel}.
+ */
+final class TokenExtension implements Extension {
+    @Override
+    public Message incoming(Message message, ExtensionContext context) {
+        String channel = message.channel();
+        if (channel == null || !channel.startsWith("/secure/") || message.isMeta()) {
+            return message;
+        }
+        JsonValue ext = message.ext();
+        String token = ext == null || !ext.isObject() ? null : ext.tree().path("token").asText(null);
+        if (!"letmein".equals(token)) {
+            message.error(BayeuxError.channelForbidden());
+        }
+        return message;
+    }
+}
