@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.loadgen;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /** Builds one flat JSON object of strings, numbers and booleans, keys in insertion order. */
@@ -23,7 +24,7 @@ final class JsonLine {
         key(key);
         if (Double.isFinite(value)) {
             // Plain decimal notation, never an exponent.
-            json.append(new java.math.BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString());
+            json.append(new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString());
         } else {
             json.append("null");
         }

@@ -43,6 +43,7 @@ final class LoadRun {
     private long lastProgressNs;
     private long lastPublished;
     private long lastDelivered;
+    private double loadgenCpuCores = -1;
 
     /** @param progress where one progress line per second goes; null for none */
     LoadRun(LoadConfig config, PrintStream progress) {
@@ -103,10 +104,17 @@ final class LoadRun {
         publishers.forEach(p -> p.loop.loop.execute(p::startPublishing));
         nextProgressNs = publishStartNs + PROGRESS_INTERVAL_NS;
         lastProgressNs = publishStartNs;
+        ProcessCpu cpu = new ProcessCpu();
+        boolean cpuStarted = false;
         while (clock.nanoTime() < timeline.measureEndNs()) {
             Thread.sleep(POLL_MS);
+            if (!cpuStarted && clock.nanoTime() >= timeline.measureStartNs()) {
+                cpu.start(clock.nanoTime());
+                cpuStarted = true;
+            }
             maybeReportProgress();
         }
+        loadgenCpuCores = cpuStarted ? cpu.coresSince(clock.nanoTime()) : -1;
 
         long drainDeadlineNs = timeline.measureEndNs() + TimeUnit.MILLISECONDS.toNanos(config.drainMs());
         while (clock.nanoTime() < drainDeadlineNs
@@ -207,6 +215,6 @@ final class LoadRun {
                 stats.publishedMeasured.sum(), stats.expectedMeasured.sum(), stats.deliveredMeasured.sum(),
                 stats.foreignMessages.sum(), stats.rehandshakes.sum(), stats.windowStalls.sum(),
                 subscribedAtStart, stats.readyPublishers.get(), stats.deadSessions.get(),
-                latencyTotalUs.copy(), errors, lastErrors);
+                latencyTotalUs.copy(), errors, lastErrors, loadgenCpuCores);
     }
 }

@@ -51,6 +51,8 @@ final class ResultReport {
         row(out, "errors", errorSummary());
         row(out, "other", String.format(Locale.ROOT, "re-handshakes %d  dead sessions %d  window stalls %d  foreign messages %d",
                 result.rehandshakes(), result.deadSessions(), result.windowStalls(), result.foreignMessages()));
+        row(out, "loadgen cpu", result.loadgenCpuCores() < 0 ? "unknown"
+                : String.format(Locale.ROOT, "%.2f cores during measurement", result.loadgenCpuCores()));
         for (Map.Entry<ErrorKind, String> last : result.lastErrors().entrySet()) {
             row(out, "  last " + last.getKey().name().toLowerCase(Locale.ROOT), truncate(last.getValue(), 100));
         }
@@ -104,6 +106,7 @@ final class ResultReport {
                 .put("errors", result.totalErrors())
                 .put("rehandshakes", result.rehandshakes())
                 .put("deadSessions", result.deadSessions())
+                .put("loadgenCpuCores", round(result.loadgenCpuCores()))
                 .put("io", result.ioTransport())
                 .put("ioThreads", c.ioThreads())
                 .toString();

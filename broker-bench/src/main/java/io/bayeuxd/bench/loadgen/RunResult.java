@@ -12,6 +12,8 @@ import java.util.Map;
  * @param errors             count per kind, over the whole run
  * @param lastErrors         last detail per kind, for the report
  * @param completed          false when setup failed (no subscriber or publisher came up) and nothing was measured
+ * @param loadgenCpuCores    CPU the generator itself used during the measurement, in cores (1.0 = one core busy);
+ *                           negative when the JVM cannot tell
  */
 record RunResult(
         LoadConfig config,
@@ -29,7 +31,8 @@ record RunResult(
         int deadSessions,
         Histogram latencyUs,
         Map<ErrorKind, Long> errors,
-        Map<ErrorKind, String> lastErrors) {
+        Map<ErrorKind, String> lastErrors,
+        double loadgenCpuCores) {
 
     long lost() {
         return Math.max(0, expected - delivered);

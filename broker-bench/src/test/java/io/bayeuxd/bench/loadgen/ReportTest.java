@@ -38,6 +38,7 @@ class ReportTest {
         assertThat(json.get("p50Ms").asDouble()).isEqualTo(2.0);
         assertThat(json.get("maxMs").asDouble()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.05));
         assertThat(json.get("errors").asLong()).isEqualTo(3);
+        assertThat(json.get("loadgenCpuCores").asDouble()).isEqualTo(0.25);
         for (String key : new String[] {"clients", "rate", "size", "duration", "p99Ms", "p999Ms"}) {
             assertThat(json.has(key)).as(key).isTrue();
         }
@@ -122,6 +123,6 @@ class ReportTest {
         errors.put(ErrorKind.PUBLISH, 2L);
         Map<ErrorKind, String> last = new EnumMap<>(ErrorKind.class);
         last.put(ErrorKind.PUBLISH, "409::nope");
-        return new RunResult(config, "epoll", true, "", 100, 1000, 990, 0, 0, 0, 10, 1, 0, latencies, errors, last);
+        return new RunResult(config, "epoll", true, "", 100, 1000, 990, 0, 0, 0, 10, 1, 0, latencies, errors, last, 0.25);
     }
 }
