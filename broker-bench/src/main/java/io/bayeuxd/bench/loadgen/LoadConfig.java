@@ -40,7 +40,6 @@ final class LoadConfig {
     private final long maxMessages;
     private final Path outDir;
     private final String label;
-    private final boolean progress;
 
     private LoadConfig(Builder b) {
         this.url = b.url;
@@ -60,7 +59,6 @@ final class LoadConfig {
         this.maxMessages = b.maxMessages;
         this.outDir = b.outDir;
         this.label = b.label;
-        this.progress = b.progress;
     }
 
     static Builder builder() {
@@ -93,7 +91,6 @@ final class LoadConfig {
     long maxMessages() { return maxMessages; }
     Path outDir() { return outDir; }
     String label() { return label; }
-    boolean progress() { return progress; }
 
     /** Host to connect to, without the brackets of an IPv6 literal. */
     String host() {
@@ -162,7 +159,6 @@ final class LoadConfig {
         private long maxMessages = 1_000_000_000L;
         private Path outDir = Path.of("target", "loadgen");
         private String label = "run";
-        private boolean progress = true;
 
         private Builder() {
         }
@@ -185,7 +181,6 @@ final class LoadConfig {
         Builder maxMessages(long maxMessages) { this.maxMessages = maxMessages; return this; }
         Builder outDir(Path outDir) { this.outDir = outDir; return this; }
         Builder label(String label) { this.label = label; return this; }
-        Builder progress(boolean progress) { this.progress = progress; return this; }
 
         /** @throws IllegalArgumentException naming the first invalid setting */
         LoadConfig build() {

@@ -152,7 +152,6 @@ public final class LoadGenerator implements Callable<Integer> {
                 .maxMessages(maxMessages)
                 .outDir(outDir)
                 .label(label)
-                .progress(!quiet)
                 .build();
     }
 

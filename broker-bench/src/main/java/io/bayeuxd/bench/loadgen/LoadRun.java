@@ -190,6 +190,16 @@ final class LoadRun {
         lastDelivered = delivered;
     }
 
+    /**
+     * Stops every loop from counting further deliveries, and waits until each has, so that the
+     * delivered count and the histogram describe exactly the same messages.
+     */
+    private void freezeRecording() {
+        for (LoopContext loop : loops) {
+            loop.loop.submit(loop::stopRecording).awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+    }
+
     private static double percentileMs(Histogram histogram, double percentile) {
         return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000.0;
     }
@@ -199,6 +209,7 @@ final class LoadRun {
     }
 
     private RunResult result(IoRuntime io, boolean completed, String note, int subscribedAtStart) {
+        freezeRecording();
         for (LoopContext loop : loops) {
             loop.harvest(latencyTotalUs);
         }

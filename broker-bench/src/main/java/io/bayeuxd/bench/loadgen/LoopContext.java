@@ -18,9 +18,21 @@ final class LoopContext {
     final EventLoop loop;
     final ServerFrameParser parser = new ServerFrameParser();
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_LATENCY_US, SIGNIFICANT_DIGITS);
+    /** Cleared on the loop's thread at the end of the run, so that counts and histograms freeze together. */
+    private boolean recording = true;
 
     LoopContext(EventLoop loop) {
         this.loop = loop;
+    }
+
+    /** Whether measured deliveries still count; on the loop's thread only. */
+    boolean isRecording() {
+        return recording;
+    }
+
+    /** Stops counting and recording measured deliveries; on the loop's thread only. */
+    void stopRecording() {
+        recording = false;
     }
 
     /** Records one end-to-end latency; on the loop's thread only. */

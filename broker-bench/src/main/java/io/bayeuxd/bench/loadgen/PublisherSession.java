@@ -98,10 +98,6 @@ final class PublisherSession extends BayeuxSession {
         return finished;
     }
 
-    long published() {
-        return sequence;
-    }
-
     @Override
     protected void onPublishReply(ServerMessage m) {
         if (inFlight > 0) {

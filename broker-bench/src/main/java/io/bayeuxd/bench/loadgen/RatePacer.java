@@ -56,11 +56,6 @@ final class RatePacer {
         return Math.max(0, dueTotal - issued);
     }
 
-    /** Index of the next event to issue. */
-    long nextIndex() {
-        return issued;
-    }
-
     /** Scheduled time of the next event to issue. */
     long nextScheduledTimeNs() {
         return scheduledTimeNs(issued);

@@ -18,10 +18,6 @@ final class SubscriberSession extends BayeuxSession {
         this.channel = channel;
     }
 
-    int channel() {
-        return channel;
-    }
-
     boolean isSubscribed() {
         return subscribed;
     }
@@ -79,7 +75,7 @@ final class SubscriberSession extends BayeuxSession {
         RunStats stats = run.stats;
         stats.deliveredAll.increment();
         long publishNs = run.timeline.publishTimeOf(m.timestamp);
-        if (run.timeline.isMeasured(publishNs)) {
+        if (run.timeline.isMeasured(publishNs) && loop.isRecording()) {
             stats.deliveredMeasured.increment();
             loop.recordLatencyNs(arrivalNs - publishNs);
         }

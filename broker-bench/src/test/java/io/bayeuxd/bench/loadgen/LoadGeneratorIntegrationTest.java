@@ -53,7 +53,6 @@ class LoadGeneratorIntegrationTest {
                 .rampTimeoutMs(10_000)
                 .outDir(out)
                 .label("it-" + transport.bayeuxName())
-                .progress(false)
                 .build();
 
         RunResult result = new LoadRun(config, null).run();
