@@ -1,0 +1,10 @@
+package io.bayeuxd.bench.loadgen;
+
+import io.netty.channel.EventLoop;
+
+/** Opens links for sessions; the seam lets session tests hand out fake links. */
+interface LinkOpener {
+
+    /** See {@link LinkFactory#open}. */
+    Link open(EventLoop loop, LinkListener listener, CookieJar cookies);
+}

@@ -1,0 +1,237 @@
+package io.bayeuxd.bench.loadgen;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything one load run needs, validated once by {@link Builder#build()}. Units are in the names.
+ *
+ * <p>The target must be a loopback address: this generator is meant to run beside the server on one
+ * machine, and refusing anything else keeps a typo from loading a host that did not ask for it.
+ */
+final class LoadConfig {
+
+    static final int MAX_CLIENTS = 1_000_000;
+    static final int MAX_CHANNELS = 100_000;
+    static final int MAX_PUBLISHERS = 10_000;
+    static final long MAX_RATE_PER_SEC = 10_000_000L;
+    static final int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+    static final long MAX_DURATION_MS = 24L * 3600 * 1000;
+    static final int MAX_IO_THREADS = 16;
+
+    private final URI url;
+    private final TransportKind transport;
+    private final int clients;
+    private final int channels;
+    private final int publishers;
+    private final long ratePerSec;
+    private final int window;
+    private final int payloadBytes;
+    private final long durationMs;
+    private final long warmupMs;
+    private final long drainMs;
+    private final long connectRatePerSec;
+    private final long rampTimeoutMs;
+    private final int ioThreads;
+    private final long maxMessages;
+    private final Path outDir;
+    private final String label;
+
+    private LoadConfig(Builder b) {
+        this.url = b.url;
+        this.transport = b.transport;
+        this.clients = b.clients;
+        this.channels = b.channels;
+        this.publishers = b.publishers;
+        this.ratePerSec = b.ratePerSec;
+        this.window = b.window;
+        this.payloadBytes = b.payloadBytes;
+        this.durationMs = b.durationMs;
+        this.warmupMs = b.warmupMs;
+        this.drainMs = b.drainMs;
+        this.connectRatePerSec = b.connectRatePerSec;
+        this.rampTimeoutMs = b.rampTimeoutMs;
+        this.ioThreads = b.ioThreads;
+        this.maxMessages = b.maxMessages;
+        this.outDir = b.outDir;
+        this.label = b.label;
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server endpoint as given, normalized to http; the WebSocket endpoint is {@link #webSocketUri()}. */
+    URI url() { return url; }
+    TransportKind transport() { return transport; }
+    /** Number of subscribing clients. */
+    int clients() { return clients; }
+    int channels() { return channels; }
+    int publishers() { return publishers; }
+    /** Total publishes per second across all publishers; 0 means as fast as the window allows. */
+    long ratePerSec() { return ratePerSec; }
+    /** Maximum publishes in flight across all publishers. */
+    int window() { return window; }
+    /** Serialized size of each message's {@code data} object. */
+    int payloadBytes() { return payloadBytes; }
+    long durationMs() { return durationMs; }
+    long warmupMs() { return warmupMs; }
+    /** How long to wait after the last publish for outstanding deliveries. */
+    long drainMs() { return drainMs; }
+    /** Handshakes per second while ramping up clients. */
+    long connectRatePerSec() { return connectRatePerSec; }
+    /** Extra time allowed, beyond the paced ramp itself, for every client to be subscribed. */
+    long rampTimeoutMs() { return rampTimeoutMs; }
+    int ioThreads() { return ioThreads; }
+    /** Hard cap on publishes in one run, a guard on top of the time bound. */
+    long maxMessages() { return maxMessages; }
+    Path outDir() { return outDir; }
+    String label() { return label; }
+
+    /** Host to connect to, without the brackets of an IPv6 literal. */
+    String host() {
+        String host = url.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    int port() { return url.getPort() > 0 ? url.getPort() : 80; }
+
+    /** Request path for long-polling POSTs and the WebSocket upgrade. */
+    String path() {
+        String path = url.getRawPath();
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** Value of the {@code Host} header. */
+    String hostHeader() {
+        return url.getPort() > 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
+    }
+
+    URI webSocketUri() {
+        return URI.create("ws://" + hostHeader() + path());
+    }
+
+    /** Publishes per second for publisher {@code index}; the remainder of the division goes to the first ones. */
+    long ratePerSecFor(int index) {
+        long base = ratePerSec / publishers;
+        return base + (index < ratePerSec % publishers ? 1 : 0);
+    }
+
+    /** Average number of subscribers per channel, at least 1; used to size the delivery part of the window. */
+    long fanoutPerPublish() {
+        return Math.max(1, (clients + channels - 1) / channels);
+    }
+
+    /** Deadline for the subscriber ramp: the paced handshakes plus {@link #rampTimeoutMs()}. */
+    long rampDeadlineMs() {
+        return clients * 1000L / connectRatePerSec + rampTimeoutMs;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
+                        + "duration=%dms warmup=%dms drain=%dms connectRate=%d ioThreads=%d label=%s",
+                url, transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
+                durationMs, warmupMs, drainMs, connectRatePerSec, ioThreads, label);
+    }
+
+    /** Collects settings; {@link #build()} validates them all at once. */
+    static final class Builder {
+        private URI url = URI.create("http://127.0.0.1:8000/");
+        private TransportKind transport = TransportKind.WEBSOCKET;
+        private int clients = 100;
+        private int channels = 10;
+        private int publishers = 1;
+        private long ratePerSec = 1000;
+        private int window = 1000;
+        private int payloadBytes = 100;
+        private long durationMs = 30_000;
+        private long warmupMs = 5_000;
+        private long drainMs = 5_000;
+        private long connectRatePerSec = 500;
+        private long rampTimeoutMs = 30_000;
+        private int ioThreads = 1;
+        private long maxMessages = 1_000_000_000L;
+        private Path outDir = Path.of("target", "loadgen");
+        private String label = "run";
+
+        private Builder() {
+        }
+
+        Builder url(URI url) { this.url = url; return this; }
+        Builder url(String url) { return url(URI.create(url)); }
+        Builder transport(TransportKind transport) { this.transport = transport; return this; }
+        Builder clients(int clients) { this.clients = clients; return this; }
+        Builder channels(int channels) { this.channels = channels; return this; }
+        Builder publishers(int publishers) { this.publishers = publishers; return this; }
+        Builder ratePerSec(long ratePerSec) { this.ratePerSec = ratePerSec; return this; }
+        Builder window(int window) { this.window = window; return this; }
+        Builder payloadBytes(int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
+        Builder durationMs(long durationMs) { this.durationMs = durationMs; return this; }
+        Builder warmupMs(long warmupMs) { this.warmupMs = warmupMs; return this; }
+        Builder drainMs(long drainMs) { this.drainMs = drainMs; return this; }
+        Builder connectRatePerSec(long connectRatePerSec) { this.connectRatePerSec = connectRatePerSec; return this; }
+        Builder rampTimeoutMs(long rampTimeoutMs) { this.rampTimeoutMs = rampTimeoutMs; return this; }
+        Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
+        Builder maxMessages(long maxMessages) { this.maxMessages = maxMessages; return this; }
+        Builder outDir(Path outDir) { this.outDir = outDir; return this; }
+        Builder label(String label) { this.label = label; return this; }
+
+        /** @throws IllegalArgumentException naming the first invalid setting */
+        LoadConfig build() {
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(outDir, "outDir");
+            url = normalizeUrl(Objects.requireNonNull(url, "url"));
+            requireLoopback(url.getHost());
+            check(clients >= 0 && clients <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
+            check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
+            check(publishers >= 1 && publishers <= MAX_PUBLISHERS, "publishers must be in [1, " + MAX_PUBLISHERS + "]");
+            check(ratePerSec >= 0 && ratePerSec <= MAX_RATE_PER_SEC, "rate must be in [0, " + MAX_RATE_PER_SEC + "]");
+            check(window >= 1 && window <= 1_000_000, "window must be in [1, 1000000]");
+            check(payloadBytes >= 0 && payloadBytes <= MAX_PAYLOAD_BYTES, "size must be in [0, " + MAX_PAYLOAD_BYTES + "]");
+            check(durationMs >= 1 && durationMs <= MAX_DURATION_MS, "duration must be in (0, 24h]");
+            check(warmupMs >= 0 && warmupMs <= 3_600_000, "warmup must be in [0, 1h]");
+            check(drainMs >= 0 && drainMs <= 600_000, "drain must be in [0, 10min]");
+            check(connectRatePerSec >= 1 && connectRatePerSec <= 1_000_000, "connect-rate must be in [1, 1000000]");
+            check(rampTimeoutMs >= 0 && rampTimeoutMs <= 3_600_000, "ramp-timeout must be in [0, 1h]");
+            check(ioThreads >= 1 && ioThreads <= MAX_IO_THREADS, "io-threads must be in [1, " + MAX_IO_THREADS + "]");
+            check(maxMessages >= 1, "max-messages must be >= 1");
+            check(label != null && !label.isBlank() && label.length() <= 100, "label must be 1..100 characters");
+            return new LoadConfig(this);
+        }
+
+        private static URI normalizeUrl(URI url) {
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            check(url.getHost() != null, "url needs a host: " + url);
+            switch (scheme) {
+                case "http":
+                    return url;
+                case "ws":
+                    return URI.create("http://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath()));
+                default:
+                    throw new IllegalArgumentException("url must be http:// or ws:// (TLS is not supported): " + url);
+            }
+        }
+
+        private static void requireLoopback(String host) {
+            try {
+                for (InetAddress address : InetAddress.getAllByName(host)) {
+                    check(address.isLoopbackAddress(), "url host must be a loopback address, got " + host + " -> " + address);
+                }
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("unknown host " + host, e);
+            }
+        }
+
+        private static void check(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

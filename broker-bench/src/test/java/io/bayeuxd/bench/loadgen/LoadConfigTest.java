@@ -1,0 +1,72 @@
+package io.bayeuxd.bench.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LoadConfigTest {
+
+    @Test
+    void derivesEndpointsFromTheUrl() {
+        LoadConfig config = LoadConfig.builder().url("http://127.0.0.1:8080/cometd").build();
+
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.path()).isEqualTo("/cometd");
+        assertThat(config.hostHeader()).isEqualTo("127.0.0.1:8080");
+        assertThat(config.webSocketUri()).hasToString("ws://127.0.0.1:8080/cometd");
+    }
+
+    @Test
+    void acceptsAWebSocketUrlAndAnEmptyPath() {
+        LoadConfig config = LoadConfig.builder().url("ws://localhost:8000").build();
+
+        assertThat(config.url()).hasToString("http://localhost:8000");
+        assertThat(config.path()).isEqualTo("/");
+    }
+
+    @Test
+    void acceptsIpv6Loopback() {
+        LoadConfig config = LoadConfig.builder().url("http://[::1]:8000/").build();
+
+        assertThat(config.host()).isEqualTo("::1");
+        assertThat(config.hostHeader()).isEqualTo("[::1]:8000");
+    }
+
+    @Test
+    void refusesTargetsOffThisMachine() {
+        // Documentation-range literals: nothing is resolved or contacted.
+        assertThatThrownBy(() -> LoadConfig.builder().url("http://192.0.2.10:8000/").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> LoadConfig.builder().url("https://127.0.0.1/").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
+    }
+
+    @Test
+    void validatesRanges() {
+        assertThatThrownBy(() -> LoadConfig.builder().channels(0).build()).hasMessageContaining("channels");
+        assertThatThrownBy(() -> LoadConfig.builder().publishers(0).build()).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> LoadConfig.builder().ratePerSec(-1).build()).hasMessageContaining("rate");
+        assertThatThrownBy(() -> LoadConfig.builder().durationMs(0).build()).hasMessageContaining("duration");
+        assertThatThrownBy(() -> LoadConfig.builder().ioThreads(0).build()).hasMessageContaining("io-threads");
+        assertThatThrownBy(() -> LoadConfig.builder().label(" ").build()).hasMessageContaining("label");
+    }
+
+    @Test
+    void splitsTheRateOverPublishersWithoutLosingTheRemainder() {
+        LoadConfig config = LoadConfig.builder().ratePerSec(10).publishers(3).build();
+
+        assertThat(config.ratePerSecFor(0)).isEqualTo(4);
+        assertThat(config.ratePerSecFor(1)).isEqualTo(3);
+        assertThat(config.ratePerSecFor(2)).isEqualTo(3);
+    }
+
+    @Test
+    void fanoutAndRampDeadline() {
+        LoadConfig config = LoadConfig.builder().clients(50).channels(5).connectRatePerSec(25).rampTimeoutMs(1000).build();
+
+        assertThat(config.fanoutPerPublish()).isEqualTo(10);
+        assertThat(config.rampDeadlineMs()).isEqualTo(3000);
+    }
+}

@@ -1,0 +1,59 @@
+package io.bayeuxd.bench.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Option parsing only; runs that open connections are in {@link LoadGeneratorIntegrationTest}. */
+class LoadGeneratorTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void helpListsTheOptions() {
+        int status = run("--help");
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--url", "--transport", "--clients", "--channels",
+                "--publishers", "--rate", "--window", "--size", "--duration", "--warmup", "--connect-rate", "--out", "--label");
+    }
+
+    @Test
+    void mapsOptionsOntoTheConfig() {
+        LoadGenerator generator = new LoadGenerator();
+        new picocli.CommandLine(generator).parseArgs("--url", "http://127.0.0.1:8080/cometd", "--transport", "long-polling",
+                "--clients", "50", "--channels", "5", "--publishers", "2", "--rate", "100", "--size", "256",
+                "--duration", "10", "--warmup", "2.5", "--connect-rate", "100", "--label", "x");
+
+        LoadConfig config = generator.toConfig();
+
+        assertThat(config.transport()).isEqualTo(TransportKind.LONG_POLLING);
+        assertThat(config.clients()).isEqualTo(50);
+        assertThat(config.channels()).isEqualTo(5);
+        assertThat(config.publishers()).isEqualTo(2);
+        assertThat(config.ratePerSec()).isEqualTo(100);
+        assertThat(config.payloadBytes()).isEqualTo(256);
+        assertThat(config.durationMs()).isEqualTo(10_000);
+        assertThat(config.warmupMs()).isEqualTo(2_500);
+        assertThat(config.connectRatePerSec()).isEqualTo(100);
+        assertThat(config.path()).isEqualTo("/cometd");
+    }
+
+    @Test
+    void invalidOptionsExitWithTwoBeforeAnyConnection() {
+        assertThat(run("--transport", "carrier-pigeon")).isEqualTo(2);
+        assertThat(run("--url", "http://192.0.2.1:8000/")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("loopback");
+        assertThat(run("--channels", "0")).isEqualTo(2);
+    }
+
+    private int run(String... args) {
+        return LoadGenerator.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+}
