@@ -20,6 +20,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final CompletableFuture<Void> pinged = new CompletableFuture<>();
+    final CompletableFuture<Void> ponged = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final WebSocket socket;
 
@@ -70,6 +72,19 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pinged.complete(null);
+        return WebSocket.Listener.super.onPing(webSocket, message);
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        ponged.complete(null);
         webSocket.request(1);
         return null;
     }
