@@ -40,7 +40,7 @@ public final class BrokerConfig {
         return intervalMs;
     }
 
-    /** Messages a session may have waiting; more are dropped and counted (slow consumer). */
+    /** Messages a session may have waiting (rounded up to a power of two); more are dropped and counted (slow consumer). */
     public int outboxCapacity() {
         return outboxCapacity;
     }

@@ -1,7 +1,7 @@
 package io.bayeuxd.session;
 
 import io.netty.buffer.ByteBuf;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscChunkedArrayQueue;
 
 /**
  * A session's bounded queue of encoded messages waiting for delivery.
@@ -10,12 +10,18 @@ import org.jctools.queues.MpscArrayQueue;
  * reference to a shared, encoded message: the outbox owns that reference from a successful
  * {@link #offer} until a drain writes the bytes out and releases it. A full outbox refuses the offer:
  * the caller keeps its reference and counts a slow-consumer drop.
+ *
+ * <p>The queue grows in small chunks up to its bound instead of allocating the whole bound up front:
+ * most sessions are idle most of the time, and a preallocated 4,096-slot array would cost 16 KB each.
  */
 final class SessionOutbox {
-    private final MpscArrayQueue<ByteBuf> queue;
+    private static final int CHUNK = 16;
+
+    private final MpscChunkedArrayQueue<ByteBuf> queue;
 
     SessionOutbox(int capacity) {
-        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+        int max = Math.max(4, capacity);
+        this.queue = new MpscChunkedArrayQueue<>(Math.min(CHUNK, max / 2), max);
     }
 
     /** Takes ownership of one reference to {@code message} when it returns true. */
