@@ -37,17 +37,18 @@ public final class Broker {
     private final DisconnectHandler disconnect;
     private final PublishHandler publish;
     private final LongAdder expired = new LongAdder();
+    private final AccessGate gate = new AccessGate();
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
         this.engine = engine;
         this.nanoClock = nanoClock;
-        this.handshake = new HandshakeHandler(engine);
+        this.handshake = new HandshakeHandler(engine, gate);
         this.connect = new ConnectHandler(engine, config);
-        this.subscribe = new SubscriptionHandler(engine, true);
-        this.unsubscribe = new SubscriptionHandler(engine, false);
+        this.subscribe = new SubscriptionHandler(engine, gate, true);
+        this.unsubscribe = new SubscriptionHandler(engine, gate, false);
         this.disconnect = new DisconnectHandler(engine);
-        this.publish = new PublishHandler(engine, encoder, extensions, alloc);
+        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, config.requireHandshakeToPublish());
     }
 
     public BrokerConfig config() {
@@ -68,6 +69,16 @@ public final class Broker {
 
     public void removeExtension(Extension extension) {
         extensions.remove(extension);
+    }
+
+    /** Installs the policy deciding who may handshake, subscribe and publish; {@code null} allows all. */
+    public void securityPolicy(io.bayeuxd.api.SecurityPolicy policy) {
+        gate.policy(policy);
+    }
+
+    /** Handshakes, subscribes and publishes the security policy denied. */
+    public long deniedOperations() {
+        return gate.denied();
     }
 
     /** Handles one request's messages and returns what to answer. */
@@ -106,13 +117,13 @@ public final class Broker {
         }
         switch (channel) {
             case Replies.HANDSHAKE:
-                return handshake.handle(message, now);
+                return handshake.handle(message, context, now);
             case Replies.CONNECT:
                 return connect.handle(message, result, batched, now);
             case Replies.SUBSCRIBE:
-                return subscribe.handle(message);
+                return subscribe.handle(message, context);
             case Replies.UNSUBSCRIBE:
-                return unsubscribe.handle(message);
+                return unsubscribe.handle(message, context);
             case Replies.DISCONNECT:
                 return disconnect.handle(message);
             default:

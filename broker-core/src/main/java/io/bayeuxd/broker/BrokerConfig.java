@@ -14,8 +14,10 @@ public final class BrokerConfig {
     private final long intervalMs;
     private final int outboxCapacity;
     private final int maxMessagesPerFrame;
+    private final boolean requireHandshakeToPublish;
 
     private BrokerConfig(Builder b) {
+        this.requireHandshakeToPublish = b.requireHandshakeToPublish;
         this.timeoutMs = b.timeoutMs;
         this.intervalMs = b.intervalMs;
         this.outboxCapacity = b.outboxCapacity;
@@ -50,9 +52,14 @@ public final class BrokerConfig {
         return maxMessagesPerFrame;
     }
 
+    /** Whether a publish must carry the clientId of a live session (Faye does not require one). */
+    public boolean requireHandshakeToPublish() {
+        return requireHandshakeToPublish;
+    }
+
     public Builder toBuilder() {
         return builder().timeoutMs(timeoutMs).intervalMs(intervalMs).outboxCapacity(outboxCapacity)
-                .maxMessagesPerFrame(maxMessagesPerFrame);
+                .maxMessagesPerFrame(maxMessagesPerFrame).requireHandshakeToPublish(requireHandshakeToPublish);
     }
 
     /** Builder with Faye's defaults: 60 s timeout, 0 interval. */
@@ -61,11 +68,13 @@ public final class BrokerConfig {
         private long intervalMs = 0;
         private int outboxCapacity = 4096;
         private int maxMessagesPerFrame = 512;
+        private boolean requireHandshakeToPublish = false;
 
         public Builder timeoutMs(long v) { timeoutMs = v; return this; }
         public Builder intervalMs(long v) { intervalMs = v; return this; }
         public Builder outboxCapacity(int v) { outboxCapacity = v; return this; }
         public Builder maxMessagesPerFrame(int v) { maxMessagesPerFrame = v; return this; }
+        public Builder requireHandshakeToPublish(boolean v) { requireHandshakeToPublish = v; return this; }
 
         public BrokerConfig build() {
             require(timeoutMs >= 1000, "timeout must be at least 1 second");

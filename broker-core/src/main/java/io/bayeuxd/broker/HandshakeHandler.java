@@ -1,8 +1,12 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
+
+import io.bayeuxd.session.Session;
 
 import java.util.List;
 
@@ -10,13 +14,17 @@ import java.util.List;
 final class HandshakeHandler {
     static final String BAYEUX_VERSION = "1.0";
 
-    private final Engine engine;
+    static final String DENIED = "403::Handshake denied";
 
-    HandshakeHandler(Engine engine) {
+    private final Engine engine;
+    private final AccessGate gate;
+
+    HandshakeHandler(Engine engine, AccessGate gate) {
         this.engine = engine;
+        this.gate = gate;
     }
 
-    Message handle(Message request, long nowNanos) {
+    Message handle(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request).version(BAYEUX_VERSION)
                 .supportedConnectionTypes(BrokerConfig.CONNECTION_TYPES);
         if (request.version() == null) {
@@ -31,6 +39,13 @@ final class HandshakeHandler {
         if (reply.error() != null) {
             return reply;
         }
-        return reply.clientId(engine.createSession(false, nowNanos).clientId()).successful(true);
+        SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
+        if (!decision.allowed()) {
+            // Retrying with the same credentials cannot succeed: tell the client to stop.
+            return Replies.fail(reply, DENIED).advice(new Advice("none", null, null));
+        }
+        Session session = engine.createSession(false, nowNanos);
+        session.identify(request.ext(), decision.principal());
+        return reply.clientId(session.clientId()).successful(true);
     }
 }

@@ -5,6 +5,7 @@ import io.bayeuxd.engine.Engine;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -19,10 +20,15 @@ final class PublishHandler {
     private final BayeuxEncoder encoder;
     private final ExtensionChain extensions;
     private final ByteBufAllocator alloc;
+    private final AccessGate gate;
+    private final boolean requireHandshake;
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
 
-    PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc) {
+    PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc, AccessGate gate,
+                   boolean requireHandshake) {
+        this.gate = gate;
+        this.requireHandshake = requireHandshake;
         this.engine = engine;
         this.encoder = encoder;
         this.extensions = extensions;
@@ -40,6 +46,13 @@ final class PublishHandler {
         }
         if (reply.error() != null) {
             return reply;
+        }
+        Session session = engine.session(request.clientId());
+        if (session == null && requireHandshake) {
+            return Replies.fail(reply, BayeuxError.clientUnknown(request.clientId()));
+        }
+        if (!gate.publish(session, channel, request, context)) {
+            return Replies.fail(reply, BayeuxError.channelForbidden(channel));
         }
         Message outgoing = extensions.isEmpty() ? request : extensions.outgoing(request, context);
         if (outgoing != null) {

@@ -27,7 +27,7 @@ final class Replies {
     /** Handshake and connect replies carry advice: retry on success, handshake on failure. */
     static Message advise(Message reply, BrokerConfig config) {
         String channel = reply.channel();
-        if (HANDSHAKE.equals(channel) || CONNECT.equals(channel)) {
+        if (reply.advice() == null && (HANDSHAKE.equals(channel) || CONNECT.equals(channel))) {
             reply.advice(reply.error() == null ? Advice.retry(config.intervalMs(), config.timeoutMs()) : Advice.HANDSHAKE);
         }
         return reply;

@@ -15,14 +15,16 @@ import java.util.List;
  */
 final class SubscriptionHandler {
     private final Engine engine;
+    private final AccessGate gate;
     private final boolean subscribe;
 
-    SubscriptionHandler(Engine engine, boolean subscribe) {
+    SubscriptionHandler(Engine engine, AccessGate gate, boolean subscribe) {
         this.engine = engine;
+        this.gate = gate;
         this.subscribe = subscribe;
     }
 
-    Message handle(Message request) {
+    Message handle(Message request, RequestContext context) {
         Message reply = Replies.to(request);
         String clientId = request.clientId();
         List<String> channels = request.subscription();
@@ -50,6 +52,9 @@ final class SubscriptionHandler {
                 return Replies.fail(reply, BayeuxError.channelForbidden(channel));
             }
             if (subscribe) {
+                if (!gate.subscribe(session, channel, request, context)) {
+                    return Replies.fail(reply, BayeuxError.channelForbidden(channel));
+                }
                 engine.subscribe(session, channel);
             } else {
                 engine.unsubscribe(session, channel);

@@ -1,5 +1,7 @@
 package io.bayeuxd.session;
 
+import io.bayeuxd.api.ServerSession;
+import io.bayeuxd.protocol.JsonValue;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * schedules at most one drain at a time on the target's executor. Nothing here blocks, and no callback
  * runs while a flag is held by another thread.
  */
-public final class Session {
+public final class Session implements ServerSession {
     private static final AtomicIntegerFieldUpdater<Session> SCHEDULED =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "scheduled");
     private static final AtomicIntegerFieldUpdater<Session> DRAINING =
@@ -34,6 +36,8 @@ public final class Session {
     private volatile boolean closed;
     private volatile long lastActiveNanos;
     private volatile String connectionType;
+    private volatile JsonValue handshakeExt;
+    private volatile Object principal;
 
     public Session(String clientId, boolean local, int outboxCapacity, long nowNanos) {
         this.clientId = clientId;
@@ -42,11 +46,29 @@ public final class Session {
         this.lastActiveNanos = nowNanos;
     }
 
+    @Override
     public String clientId() {
         return clientId;
     }
 
+    @Override
+    public JsonValue handshakeExt() {
+        return handshakeExt;
+    }
+
+    @Override
+    public Object principal() {
+        return principal;
+    }
+
+    /** Records what the handshake established: its {@code ext} and the security policy's principal. */
+    public void identify(JsonValue handshakeExt, Object principal) {
+        this.handshakeExt = handshakeExt;
+        this.principal = principal;
+    }
+
     /** True for in-process clients of the server itself; only they may receive {@code /service/**} messages. */
+    @Override
     public boolean isLocal() {
         return local;
     }

@@ -1,0 +1,43 @@
+package io.bayeuxd.api;
+
+import io.bayeuxd.protocol.Message;
+
+/**
+ * Decides who may handshake, subscribe and publish. Called on the request's event loop for every such
+ * message after the incoming extensions; must not block. A denied handshake is answered
+ * {@code 403::Handshake denied} with {@code advice.reconnect: "none"}; a denied subscribe or publish
+ * {@code 403:<channel>:Forbidden channel}. Every denial is counted.
+ */
+public interface SecurityPolicy {
+    /** Allows everything, as Faye does without extensions. */
+    SecurityPolicy ALLOW_ALL = new SecurityPolicy() {
+    };
+
+    /**
+     * May this handshake create a session? A policy may return a principal for the session through
+     * {@link HandshakeDecision#allow(Object)}.
+     */
+    default HandshakeDecision canHandshake(Message handshake, ExtensionContext context) {
+        return HandshakeDecision.ALLOW;
+    }
+
+    /** May {@code session} subscribe to {@code channel} (a name or a pattern)? */
+    default boolean canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+        return true;
+    }
+
+    /** May this message be published to {@code channel}? {@code session} is {@code null} for a publish without handshake. */
+    default boolean canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+        return true;
+    }
+
+    /** The answer to a handshake: allowed (with an optional principal) or denied. */
+    record HandshakeDecision(boolean allowed, Object principal) {
+        public static final HandshakeDecision ALLOW = new HandshakeDecision(true, null);
+        public static final HandshakeDecision DENY = new HandshakeDecision(false, null);
+
+        public static HandshakeDecision allow(Object principal) {
+            return new HandshakeDecision(true, principal);
+        }
+    }
+}

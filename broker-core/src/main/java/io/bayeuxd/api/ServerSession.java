@@ -1,0 +1,19 @@
+package io.bayeuxd.api;
+
+import io.bayeuxd.protocol.JsonValue;
+
+/**
+ * What policies and extensions may know about a connected client.
+ */
+public interface ServerSession {
+    String clientId();
+
+    /** True for in-process clients of the server itself. */
+    boolean isLocal();
+
+    /** The {@code ext} the client sent with its handshake (its credentials), or {@code null}. */
+    JsonValue handshakeExt();
+
+    /** The identity a {@link SecurityPolicy} attached at handshake, or {@code null}. */
+    Object principal();
+}

@@ -1,0 +1,41 @@
+package io.bayeuxd.security;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.ExtensionContext;
+import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
+
+import java.util.Set;
+
+/**
+ * Keeps credentials out of what subscribers receive: removes the named fields from the {@code ext} of
+ * every published message in its single outgoing step, before it is encoded for all subscribers.
+ */
+public final class StripExtFields implements Extension {
+    /** What the broker strips unless configured otherwise. */
+    public static final Set<String> DEFAULT_FIELDS = Set.of("token", "authToken", "password", "secret");
+
+    private final Set<String> fields;
+
+    public StripExtFields(Set<String> fields) {
+        this.fields = Set.copyOf(fields);
+    }
+
+    @Override
+    public Message outgoing(Message message, ExtensionContext context) {
+        JsonValue ext = message.ext();
+        if (ext == null || !ext.isObject() || message.isMeta() || message.data() == null) {
+            return message;
+        }
+        ObjectNode tree = (ObjectNode) ext.tree();
+        boolean changed = false;
+        for (String f : fields) {
+            changed |= tree.remove(f) != null;
+        }
+        if (changed) {
+            message.ext(tree.isEmpty() ? null : JsonValue.of(tree));
+        }
+        return message;
+    }
+}
