@@ -38,17 +38,19 @@ public final class Broker {
     private final PublishHandler publish;
     private final LongAdder expired = new LongAdder();
     private final AccessGate gate = new AccessGate();
+    private final Limits limits;
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
         this.engine = engine;
         this.nanoClock = nanoClock;
-        this.handshake = new HandshakeHandler(engine, gate);
+        this.limits = new Limits(config);
+        this.handshake = new HandshakeHandler(engine, gate, limits);
         this.connect = new ConnectHandler(engine, config);
-        this.subscribe = new SubscriptionHandler(engine, gate, true);
-        this.unsubscribe = new SubscriptionHandler(engine, gate, false);
+        this.subscribe = new SubscriptionHandler(engine, gate, limits, true);
+        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false);
         this.disconnect = new DisconnectHandler(engine);
-        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, config.requireHandshakeToPublish());
+        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, config.requireHandshakeToPublish());
     }
 
     public BrokerConfig config() {
@@ -113,7 +115,7 @@ public final class Broker {
         }
         String channel = message.channel();
         if (!ChannelName.isValid(channel) || !ChannelName.isMeta(channel)) {
-            return publish.handle(message, context);
+            return publish.handle(message, context, now);
         }
         switch (channel) {
             case Replies.HANDSHAKE:
@@ -144,6 +146,7 @@ public final class Broker {
                 n++;
             }
         }
+        limits.sweep(now);
         if (n > 0) {
             expired.add(n);
             log.debug("Expired {} idle sessions", n);
@@ -158,6 +161,11 @@ public final class Broker {
     public LocalClient newLocalClient(io.netty.util.concurrent.EventExecutor executor, io.bayeuxd.protocol.BayeuxDecoder decoder) {
         Session session = engine.createSession(true, nanoClock.getAsLong());
         return new LocalClient(this, session, executor, decoder);
+    }
+
+    /** Requests refused by a protocol limit (channel size, subscriptions, publish or handshake rate). */
+    public long limitedRequests() {
+        return limits.refused();
     }
 
     public long expiredSessions() {

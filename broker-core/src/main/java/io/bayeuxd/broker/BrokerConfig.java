@@ -15,8 +15,22 @@ public final class BrokerConfig {
     private final int outboxCapacity;
     private final int maxMessagesPerFrame;
     private final boolean requireHandshakeToPublish;
+    private final int maxChannelLength;
+    private final int maxChannelDepth;
+    private final int maxSubscriptionsPerSession;
+    private final int publishesPerSecond;
+    private final int publishBurst;
+    private final int handshakesPerSecondPerAddress;
+    private final SlowConsumerPolicy slowConsumerPolicy;
 
     private BrokerConfig(Builder b) {
+        this.maxChannelLength = b.maxChannelLength;
+        this.maxChannelDepth = b.maxChannelDepth;
+        this.maxSubscriptionsPerSession = b.maxSubscriptionsPerSession;
+        this.publishesPerSecond = b.publishesPerSecond;
+        this.publishBurst = b.publishBurst > 0 ? b.publishBurst : Math.max(1, b.publishesPerSecond);
+        this.handshakesPerSecondPerAddress = b.handshakesPerSecondPerAddress;
+        this.slowConsumerPolicy = b.slowConsumerPolicy;
         this.requireHandshakeToPublish = b.requireHandshakeToPublish;
         this.timeoutMs = b.timeoutMs;
         this.intervalMs = b.intervalMs;
@@ -57,9 +71,56 @@ public final class BrokerConfig {
         return requireHandshakeToPublish;
     }
 
+    /** Longest channel name or pattern accepted (characters); longer ones are {@code 405 Invalid channel}. */
+    public int maxChannelLength() {
+        return maxChannelLength;
+    }
+
+    /** Most segments a channel may have; deeper ones are {@code 405 Invalid channel}. */
+    public int maxChannelDepth() {
+        return maxChannelDepth;
+    }
+
+    /** Subscriptions one client may hold; more are refused with {@code 403 Too many subscriptions}. */
+    public int maxSubscriptionsPerSession() {
+        return maxSubscriptionsPerSession;
+    }
+
+    /** Publishes a second one session may make (0: unlimited); more get {@code 429 Too many publishes}. */
+    public int publishesPerSecond() {
+        return publishesPerSecond;
+    }
+
+    /** How many publishes a session may make at once before the rate applies. */
+    public int publishBurst() {
+        return publishBurst;
+    }
+
+    /** Handshakes a second one client address may make (0: unlimited); more get {@code 429 Too many handshakes}. */
+    public int handshakesPerSecondPerAddress() {
+        return handshakesPerSecondPerAddress;
+    }
+
+    /** What happens to a client whose outbox is full. */
+    public SlowConsumerPolicy slowConsumerPolicy() {
+        return slowConsumerPolicy;
+    }
+
     public Builder toBuilder() {
         return builder().timeoutMs(timeoutMs).intervalMs(intervalMs).outboxCapacity(outboxCapacity)
-                .maxMessagesPerFrame(maxMessagesPerFrame).requireHandshakeToPublish(requireHandshakeToPublish);
+                .maxMessagesPerFrame(maxMessagesPerFrame).requireHandshakeToPublish(requireHandshakeToPublish)
+                .maxChannelLength(maxChannelLength).maxChannelDepth(maxChannelDepth)
+                .maxSubscriptionsPerSession(maxSubscriptionsPerSession).publishesPerSecond(publishesPerSecond)
+                .publishBurst(publishBurst).handshakesPerSecondPerAddress(handshakesPerSecondPerAddress)
+                .slowConsumerPolicy(slowConsumerPolicy);
+    }
+
+    /** What to do with a client that does not keep up with its messages. */
+    public enum SlowConsumerPolicy {
+        /** Refuse the message that does not fit (counted); the client keeps its session and older messages. */
+        DROP_NEWEST,
+        /** End the session: its next connect is told to handshake again, and it re-subscribes. */
+        DISCONNECT
     }
 
     /** Builder with Faye's defaults: 60 s timeout, 0 interval. */
@@ -69,18 +130,39 @@ public final class BrokerConfig {
         private int outboxCapacity = 4096;
         private int maxMessagesPerFrame = 512;
         private boolean requireHandshakeToPublish = false;
+        private int maxChannelLength = 1024;
+        private int maxChannelDepth = 32;
+        private int maxSubscriptionsPerSession = 1024;
+        private int publishesPerSecond = 0;
+        private int publishBurst = 0;
+        private int handshakesPerSecondPerAddress = 0;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_NEWEST;
 
         public Builder timeoutMs(long v) { timeoutMs = v; return this; }
         public Builder intervalMs(long v) { intervalMs = v; return this; }
         public Builder outboxCapacity(int v) { outboxCapacity = v; return this; }
         public Builder maxMessagesPerFrame(int v) { maxMessagesPerFrame = v; return this; }
         public Builder requireHandshakeToPublish(boolean v) { requireHandshakeToPublish = v; return this; }
+        public Builder maxChannelLength(int v) { maxChannelLength = v; return this; }
+        public Builder maxChannelDepth(int v) { maxChannelDepth = v; return this; }
+        public Builder maxSubscriptionsPerSession(int v) { maxSubscriptionsPerSession = v; return this; }
+        public Builder publishesPerSecond(int v) { publishesPerSecond = v; return this; }
+        public Builder publishBurst(int v) { publishBurst = v; return this; }
+        public Builder handshakesPerSecondPerAddress(int v) { handshakesPerSecondPerAddress = v; return this; }
+        public Builder slowConsumerPolicy(SlowConsumerPolicy v) { slowConsumerPolicy = v; return this; }
 
         public BrokerConfig build() {
             require(timeoutMs >= 1000, "timeout must be at least 1 second");
             require(intervalMs >= 0, "interval must not be negative");
             require(outboxCapacity >= 2, "outbox capacity must be at least 2");
             require(maxMessagesPerFrame >= 1, "max messages per frame must be at least 1");
+            require(maxChannelLength >= 2, "max channel length must be at least 2");
+            require(maxChannelDepth >= 1, "max channel depth must be at least 1");
+            require(maxSubscriptionsPerSession >= 1, "max subscriptions per client must be at least 1");
+            require(publishesPerSecond >= 0, "publishes per second must not be negative");
+            require(publishBurst >= 0, "publish burst must not be negative");
+            require(handshakesPerSecondPerAddress >= 0, "handshakes per second must not be negative");
+            require(slowConsumerPolicy != null, "slow consumer policy must be set");
             return new BrokerConfig(this);
         }
 

@@ -18,10 +18,12 @@ final class HandshakeHandler {
 
     private final Engine engine;
     private final AccessGate gate;
+    private final Limits limits;
 
-    HandshakeHandler(Engine engine, AccessGate gate) {
+    HandshakeHandler(Engine engine, AccessGate gate, Limits limits) {
         this.engine = engine;
         this.gate = gate;
+        this.limits = limits;
     }
 
     Message handle(Message request, RequestContext context, long nowNanos) {
@@ -39,6 +41,9 @@ final class HandshakeHandler {
         if (reply.error() != null) {
             return reply;
         }
+        if (!limits.allowHandshake(context.remoteAddress(), nowNanos)) {
+            return Replies.fail(reply, Limits.TOO_MANY_HANDSHAKES).advice(new Advice("handshake", 1000L, null));
+        }
         SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
         if (!decision.allowed()) {
             // Retrying with the same credentials cannot succeed: tell the client to stop.
@@ -46,6 +51,7 @@ final class HandshakeHandler {
         }
         Session session = engine.createSession(false, nowNanos);
         session.identify(request.ext(), decision.principal());
+        limits.limitPublishes(session);
         return reply.clientId(session.clientId()).successful(true);
     }
 }

@@ -21,13 +21,15 @@ final class PublishHandler {
     private final ExtensionChain extensions;
     private final ByteBufAllocator alloc;
     private final AccessGate gate;
+    private final Limits limits;
     private final boolean requireHandshake;
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
 
     PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc, AccessGate gate,
-                   boolean requireHandshake) {
+                   Limits limits, boolean requireHandshake) {
         this.gate = gate;
+        this.limits = limits;
         this.requireHandshake = requireHandshake;
         this.engine = engine;
         this.encoder = encoder;
@@ -35,10 +37,10 @@ final class PublishHandler {
         this.alloc = alloc;
     }
 
-    Message handle(Message request, RequestContext context) {
+    Message handle(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request);
         String channel = request.channel();
-        if (!ChannelName.isValidName(channel)) {
+        if (!ChannelName.isValidName(channel) || !limits.channelFits(channel)) {
             Replies.fail(reply, BayeuxError.channelInvalid(channel));
         }
         if (request.data() == null) {
@@ -53,6 +55,10 @@ final class PublishHandler {
         }
         if (!gate.publish(session, channel, request, context)) {
             return Replies.fail(reply, BayeuxError.channelForbidden(channel));
+        }
+        String limited = limits.publishError(session, channel, nowNanos);
+        if (limited != null) {
+            return Replies.fail(reply, limited);
         }
         Message outgoing = extensions.isEmpty() ? request : extensions.outgoing(request, context);
         if (outgoing != null) {

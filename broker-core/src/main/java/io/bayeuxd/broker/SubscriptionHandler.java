@@ -16,11 +16,13 @@ import java.util.List;
 final class SubscriptionHandler {
     private final Engine engine;
     private final AccessGate gate;
+    private final Limits limits;
     private final boolean subscribe;
 
-    SubscriptionHandler(Engine engine, AccessGate gate, boolean subscribe) {
+    SubscriptionHandler(Engine engine, AccessGate gate, Limits limits, boolean subscribe) {
         this.engine = engine;
         this.gate = gate;
+        this.limits = limits;
         this.subscribe = subscribe;
     }
 
@@ -45,13 +47,17 @@ final class SubscriptionHandler {
             return reply;
         }
         for (String channel : channels) {
-            if (!ChannelName.isValid(channel)) {
+            if (!ChannelName.isValid(channel) || !limits.channelFits(channel)) {
                 return Replies.fail(reply, BayeuxError.channelInvalid(channel));
             }
             if (!session.isLocal() && !ChannelName.isSubscribable(channel)) {
                 return Replies.fail(reply, BayeuxError.channelForbidden(channel));
             }
             if (subscribe) {
+                String full = limits.subscriptionError(session, channel);
+                if (full != null) {
+                    return Replies.fail(reply, full);
+                }
                 if (!gate.subscribe(session, channel, request, context)) {
                     return Replies.fail(reply, BayeuxError.channelForbidden(channel));
                 }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>{@link #publish} is the fan-out: match the channel once, take all the references at once with
  * {@code retain(n)}, offer to each outbox. It takes no lock and allocates nothing per subscriber.
  */
-public final class MemoryEngine implements Engine {
+public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     private static final FastThreadLocal<MatchSet<Session>> MATCHES = new FastThreadLocal<>() {
         @Override
         protected MatchSet<Session> initialValue() {
@@ -33,9 +33,20 @@ public final class MemoryEngine implements Engine {
     private final ClientIdGenerator ids = new ClientIdGenerator();
     private final int outboxCapacity;
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder disconnected = new LongAdder();
+    private final boolean disconnectSlowConsumers;
 
     public MemoryEngine(int outboxCapacity) {
+        this(outboxCapacity, false);
+    }
+
+    /**
+     * @param disconnectSlowConsumers end the session of a client whose outbox is full, instead of only
+     *                                dropping the message that did not fit
+     */
+    public MemoryEngine(int outboxCapacity, boolean disconnectSlowConsumers) {
         this.outboxCapacity = outboxCapacity;
+        this.disconnectSlowConsumers = disconnectSlowConsumers;
     }
 
     @Override
@@ -99,9 +110,22 @@ public final class MemoryEngine implements Engine {
         if (n == 0) {
             return 0;
         }
-        int queued = Fanout.offerAll(matches, payload, ChannelName.isService(channel), dropped);
+        int queued = Fanout.offerAll(matches, payload, ChannelName.isService(channel), this);
         matches.clear();
         return queued;
+    }
+
+    @Override
+    public void onOutboxFull(Session session) {
+        dropped.increment();
+        if (disconnectSlowConsumers && destroySession(session)) {
+            disconnected.increment();
+        }
+    }
+
+    /** Sessions ended because they did not keep up (with the disconnect policy). */
+    public long disconnectedSlowConsumers() {
+        return disconnected.sum();
     }
 
     @Override

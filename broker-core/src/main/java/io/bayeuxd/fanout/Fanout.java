@@ -4,13 +4,16 @@ import io.bayeuxd.channel.MatchSet;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * Step 5 of the message path: one encoded publication, shared by reference with every matched session.
  */
 public final class Fanout {
     private Fanout() {
+    }
+
+    /** Decides what happens to a session that could not take a message; called on the publisher's thread. */
+    public interface SlowConsumers {
+        void onOutboxFull(Session session);
     }
 
     /**
@@ -19,10 +22,10 @@ public final class Fanout {
      * {@code payload}: the caller's own reference is untouched.
      *
      * @param localOnly deliver only to in-process sessions ({@code /service/**} channels)
-     * @param dropped   incremented for each live session whose outbox was full (a slow consumer)
+     * @param onFull    told about each live session whose outbox was full (a slow consumer)
      * @return how many sessions queued the message
      */
-    public static int offerAll(MatchSet<Session> matches, ByteBuf payload, boolean localOnly, LongAdder dropped) {
+    public static int offerAll(MatchSet<Session> matches, ByteBuf payload, boolean localOnly, SlowConsumers onFull) {
         int n = matches.size();
         if (n == 0) {
             return 0;
@@ -38,7 +41,7 @@ public final class Fanout {
             } else {
                 payload.release();
                 if (!session.isClosed()) {
-                    dropped.increment();
+                    onFull.onOutboxFull(session);
                 }
             }
         }

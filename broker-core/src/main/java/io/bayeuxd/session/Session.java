@@ -38,6 +38,7 @@ public final class Session implements ServerSession {
     private volatile String connectionType;
     private volatile JsonValue handshakeExt;
     private volatile Object principal;
+    private volatile RateLimiter publishLimiter;
 
     public Session(String clientId, boolean local, int outboxCapacity, long nowNanos) {
         this.clientId = clientId;
@@ -65,6 +66,15 @@ public final class Session implements ServerSession {
     public void identify(JsonValue handshakeExt, Object principal) {
         this.handshakeExt = handshakeExt;
         this.principal = principal;
+    }
+
+    /** Limits this session's publishes; {@code null} means unlimited. */
+    public RateLimiter publishLimiter() {
+        return publishLimiter;
+    }
+
+    public void publishLimiter(RateLimiter limiter) {
+        this.publishLimiter = limiter;
     }
 
     /** True for in-process clients of the server itself; only they may receive {@code /service/**} messages. */
