@@ -1,0 +1,69 @@
+'use strict';
+// Faye clients behind a load balancer while one broker node drains (used by LoadBalancerIT).
+//
+// Env: LB_URL (the balancer), CLIENTS (subscribers, default 20), BAYEUX_TRANSPORT (websocket or
+// long-polling). Protocol on stdio: prints READY once every subscriber has received a message; then
+// waits for a line DRAINED on stdin; prints RECOVERED once every subscriber has received a message
+// published after that line, then exits 0. Any wait over its bound exits 1 with the reason.
+// Messages do not cross nodes (no shared engine yet): a subscriber recovers once it and the publisher
+// have both reconnected through the balancer to the surviving node.
+
+const path = require('path');
+const readline = require('readline');
+const faye = require(path.join(__dirname, '..', 'faye', 'node_modules', 'faye'));
+
+const URL = process.env.LB_URL;
+const CLIENTS = Number(process.env.CLIENTS || 20);
+const TRANSPORT = process.env.BAYEUX_TRANSPORT || 'websocket';
+const CHANNEL = '/lb/news';
+
+function client() {
+  const c = new faye.Client(URL, { timeout: 10, retry: 1 });
+  if (TRANSPORT === 'long-polling') c.disable('websocket');
+  return c;
+}
+
+function waitUntil(check, ms, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (check()) { clearInterval(timer); resolve(); }
+      else if (Date.now() - started > ms) { clearInterval(timer); reject(new Error('timed out waiting for ' + what)); }
+    }, 50);
+  });
+}
+
+function lineFromStdin(expected, ms) {
+  return new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: process.stdin });
+    const timer = setTimeout(() => { rl.close(); reject(new Error('no ' + expected + ' on stdin')); }, ms);
+    rl.on('line', (line) => {
+      if (line.trim() === expected) { clearTimeout(timer); rl.close(); resolve(); }
+    });
+  });
+}
+
+async function main() {
+  const subscribers = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const state = { client: client(), seqs: [] };
+    await state.client.subscribe(CHANNEL, (m) => state.seqs.push(m.seq));
+    subscribers.push(state);
+  }
+  const publisher = client();
+  let seq = 0;
+  const ticker = setInterval(() => { seq += 1; publisher.publish(CHANNEL, { seq }).then(() => {}, () => {}); }, 100);
+
+  await waitUntil(() => subscribers.every((s) => s.seqs.length > 0), 20000, 'first deliveries');
+  console.log('READY');
+  await lineFromStdin('DRAINED', 60000);
+  const drainedAt = seq;
+  await waitUntil(() => subscribers.every((s) => s.seqs.some((n) => n > drainedAt)), 30000, 'deliveries after the drain');
+  console.log('RECOVERED after seq ' + drainedAt);
+
+  clearInterval(ticker);
+  await Promise.all(subscribers.map((s) => s.client.disconnect()).concat([publisher.disconnect()]));
+  process.exit(0);
+}
+
+main().catch((e) => { console.log('FAILED ' + e.message); process.exit(1); });
