@@ -26,6 +26,7 @@ final class DisconnectHandler {
         if (reply.error() != null) {
             return reply.clientId(null);
         }
+        session.markDisconnectedByClient();
         engine.destroySession(session);
         return reply;
     }

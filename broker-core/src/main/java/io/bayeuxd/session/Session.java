@@ -34,6 +34,7 @@ public final class Session implements ServerSession {
     private volatile int scheduled;
     private volatile int draining;
     private volatile boolean closed;
+    private volatile boolean disconnectedByClient;
     private volatile long lastActiveNanos;
     private volatile String connectionType;
     private volatile JsonValue handshakeExt;
@@ -85,6 +86,19 @@ public final class Session implements ServerSession {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Marks that the client asked to end the session ({@code /meta/disconnect}), before it is closed. */
+    public void markDisconnectedByClient() {
+        disconnectedByClient = true;
+    }
+
+    /**
+     * The advice for a connect still held when the session ends: {@code none} when the client itself
+     * disconnected, {@code handshake} when the server ended it (expiry, slow consumer, shutdown).
+     */
+    public String reconnectAdviceOnClose() {
+        return disconnectedByClient ? "none" : "handshake";
     }
 
     /** The connection type of the client's latest connect, or {@code null} before the first. */

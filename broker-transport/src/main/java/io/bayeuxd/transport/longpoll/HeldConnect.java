@@ -1,5 +1,6 @@
 package io.bayeuxd.transport.longpoll;
 
+import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.DeliveryTarget;
 import io.bayeuxd.session.Session;
@@ -51,6 +52,8 @@ public final class HeldConnect implements DeliveryTarget {
 
     @Override
     public void onSessionClosed(Session s) {
+        Message connectReply = replies.get(replies.size() - 1);
+        connectReply.advice(new Advice(s.reconnectAdviceOnClose(), null, null));
         answer();
     }
 

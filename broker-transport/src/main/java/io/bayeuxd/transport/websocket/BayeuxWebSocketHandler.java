@@ -4,6 +4,7 @@ import io.bayeuxd.broker.BatchResult;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecodeException;
+import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.DeliveryTarget;
@@ -185,6 +186,9 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     @Override
     public void onSessionClosed(Session s) {
         if (s == session) {
+            if (heldReply != null) {
+                heldReply.advice(new Advice(s.reconnectAdviceOnClose(), null, null));
+            }
             sendHeldReply();
             session = null;
         }

@@ -284,4 +284,19 @@ class HttpTransportTest {
         assertThat(body.get(1).get("data").asInt()).isEqualTo(1);
         assertThat(body.get(2).get("data").asInt()).isEqualTo(2);
     }
+
+    @Test
+    void heldConnectIsReleasedWithReconnectNoneWhenTheClientDisconnects() throws Exception {
+        EmbeddedChannel poll = channel();
+        String id = handshake(poll);
+        write(poll, json("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}"));
+        assertThat(read(poll)).isNull();
+        EmbeddedChannel other = channel();
+        write(other, json("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + id + "\"}"));
+        assertThat(read(other).json().get(0).get("successful").asBoolean()).isTrue();
+        poll.runPendingTasks();
+        JsonNode connect = read(poll).json().get(0);
+        assertThat(connect.get("channel").asText()).isEqualTo("/meta/connect");
+        assertThat(connect.get("advice").get("reconnect").asText()).isEqualTo("none");
+    }
 }
