@@ -37,6 +37,7 @@ public final class Broker {
     private final DisconnectHandler disconnect;
     private final PublishHandler publish;
     private final LongAdder expired = new LongAdder();
+    private final ErrorCounts errors = new ErrorCounts();
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
@@ -86,6 +87,9 @@ public final class Broker {
             if (out == null) {
                 continue;
             }
+            if (out.error() != null) {
+                errors.count(out.error());
+            }
             if (reply == result.connectReply()) {
                 result.replaceConnectReply(out);
             } else {
@@ -102,7 +106,7 @@ public final class Broker {
         }
         String channel = message.channel();
         if (!ChannelName.isValid(channel) || !ChannelName.isMeta(channel)) {
-            return publish.handle(message, context);
+            return publish.handle(message, context, now);
         }
         switch (channel) {
             case Replies.HANDSHAKE:
@@ -147,6 +151,41 @@ public final class Broker {
     public LocalClient newLocalClient(io.netty.util.concurrent.EventExecutor executor, io.bayeuxd.protocol.BayeuxDecoder decoder) {
         Session session = engine.createSession(true, nanoClock.getAsLong());
         return new LocalClient(this, session, executor, decoder);
+    }
+
+    // Counters for monitoring: each is a LongAdder in the class that owns the event, summed when read.
+
+    public long handshakes() {
+        return handshake.succeeded();
+    }
+
+    public long connects() {
+        return connect.succeeded();
+    }
+
+    public long subscribes() {
+        return subscribe.succeeded();
+    }
+
+    public long unsubscribes() {
+        return unsubscribe.succeeded();
+    }
+
+    public long disconnects() {
+        return disconnect.succeeded();
+    }
+
+    /**
+     * Replies sent with an error of {@code code}, one of {@link BayeuxError#CODES}. Counted once per
+     * reply as it leaves the outgoing extensions, with the code it carries then.
+     */
+    public long errors(int code) {
+        return errors.count(code);
+    }
+
+    /** Replies sent with an error whose code is not one of {@link BayeuxError#CODES}. */
+    public long otherErrors() {
+        return errors.other();
     }
 
     public long expiredSessions() {

@@ -5,12 +5,14 @@ import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /** {@code /meta/handshake}: checks version and connection types, then creates the session. */
 final class HandshakeHandler {
     static final String BAYEUX_VERSION = "1.0";
 
     private final Engine engine;
+    private final LongAdder succeeded = new LongAdder();
 
     HandshakeHandler(Engine engine) {
         this.engine = engine;
@@ -31,6 +33,12 @@ final class HandshakeHandler {
         if (reply.error() != null) {
             return reply;
         }
+        succeeded.increment();
         return reply.clientId(engine.createSession(false, nowNanos).clientId()).successful(true);
+    }
+
+    /** Successful handshakes so far. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

@@ -7,6 +7,7 @@ import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code /meta/subscribe} and {@code /meta/unsubscribe}, which Faye validates identically: remote
@@ -16,6 +17,7 @@ import java.util.List;
 final class SubscriptionHandler {
     private final Engine engine;
     private final boolean subscribe;
+    private final LongAdder succeeded = new LongAdder();
 
     SubscriptionHandler(Engine engine, boolean subscribe) {
         this.engine = engine;
@@ -55,6 +57,12 @@ final class SubscriptionHandler {
                 engine.unsubscribe(session, channel);
             }
         }
+        succeeded.increment();
         return reply;
+    }
+
+    /** Requests answered successfully so far, whatever the number of channels in each. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

@@ -33,6 +33,7 @@ public final class MemoryEngine implements Engine {
     private final ClientIdGenerator ids = new ClientIdGenerator();
     private final int outboxCapacity;
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder discarded = new LongAdder();
 
     public MemoryEngine(int outboxCapacity) {
         this.outboxCapacity = outboxCapacity;
@@ -61,7 +62,7 @@ public final class MemoryEngine implements Engine {
         for (String channel : session.subscriptions()) {
             trie.unsubscribe(channel, session);
         }
-        session.close();
+        discarded.add(session.close());
         return true;
     }
 
@@ -127,6 +128,11 @@ public final class MemoryEngine implements Engine {
     @Override
     public long droppedMessages() {
         return dropped.sum();
+    }
+
+    @Override
+    public long discardedMessages() {
+        return discarded.sum();
     }
 
     @Override
