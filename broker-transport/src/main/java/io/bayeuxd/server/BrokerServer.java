@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The running broker: a Netty server (native epoll where available, NIO otherwise) in front of a
@@ -55,6 +56,7 @@ public final class BrokerServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("bayeuxd", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Channel serverChannel;
     private ScheduledFuture<?> sweeper;
 
@@ -179,8 +181,12 @@ public final class BrokerServer implements AutoCloseable {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
+    /** Stops at once: closes every connection, ends every session, and stops the event loops. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         readiness.drain();
         if (sweeper != null) {
             sweeper.cancel(false);
