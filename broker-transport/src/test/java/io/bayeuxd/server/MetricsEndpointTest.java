@@ -40,8 +40,9 @@ class MetricsEndpointTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // Sessions expire after twice the timeout: long enough that none left by one test expires during another.
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2)
-                .broker(BrokerConfig.builder().timeoutMs(3_000).build()).build()).start();
+                .broker(BrokerConfig.builder().timeoutMs(60_000).build()).build()).start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         base = "http://127.0.0.1:" + server.port();
     }
