@@ -39,6 +39,7 @@ public final class Broker {
     private final LongAdder expired = new LongAdder();
     private final AccessGate gate = new AccessGate();
     private final Limits limits;
+    private final ErrorCounts errors = new ErrorCounts();
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
@@ -98,6 +99,9 @@ public final class Broker {
             Message out = extensions.isEmpty() ? reply : extensions.outgoing(reply, context);
             if (out == null) {
                 continue;
+            }
+            if (out.error() != null) {
+                errors.count(out.error());
             }
             if (reply == result.connectReply()) {
                 result.replaceConnectReply(out);
@@ -166,6 +170,41 @@ public final class Broker {
     /** Requests refused by a protocol limit (channel size, subscriptions, publish or handshake rate). */
     public long limitedRequests() {
         return limits.refused();
+    }
+
+    // Counters for monitoring: each is a LongAdder in the class that owns the event, summed when read.
+
+    public long handshakes() {
+        return handshake.succeeded();
+    }
+
+    public long connects() {
+        return connect.succeeded();
+    }
+
+    public long subscribes() {
+        return subscribe.succeeded();
+    }
+
+    public long unsubscribes() {
+        return unsubscribe.succeeded();
+    }
+
+    public long disconnects() {
+        return disconnect.succeeded();
+    }
+
+    /**
+     * Replies sent with an error of {@code code}, one of {@link BayeuxError#CODES}. Counted once per
+     * reply as it leaves the outgoing extensions, with the code it carries then.
+     */
+    public long errors(int code) {
+        return errors.count(code);
+    }
+
+    /** Replies sent with an error whose code is not one of {@link BayeuxError#CODES}. */
+    public long otherErrors() {
+        return errors.other();
     }
 
     public long expiredSessions() {

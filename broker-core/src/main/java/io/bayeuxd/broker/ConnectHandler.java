@@ -5,6 +5,8 @@ import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * {@code /meta/connect}: keeps the session alive and decides how long the transport may hold the reply:
  * the configured timeout, less if the client's {@code advice.timeout} asks, and not at all when the
@@ -13,6 +15,7 @@ import io.bayeuxd.session.Session;
 final class ConnectHandler {
     private final Engine engine;
     private final BrokerConfig config;
+    private final LongAdder succeeded = new LongAdder();
 
     ConnectHandler(Engine engine, BrokerConfig config) {
         this.engine = engine;
@@ -47,6 +50,12 @@ final class ConnectHandler {
             holdMs = Math.max(0, Math.min(holdMs, request.advice().timeoutMs()));
         }
         result.connect(session, reply, holdMs);
+        succeeded.increment();
         return reply;
+    }
+
+    /** Successful connects so far. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

@@ -5,9 +5,12 @@ import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /** {@code /meta/disconnect}: ends the session, its subscriptions and any held connect. */
 final class DisconnectHandler {
     private final Engine engine;
+    private final LongAdder succeeded = new LongAdder();
 
     DisconnectHandler(Engine engine) {
         this.engine = engine;
@@ -28,6 +31,12 @@ final class DisconnectHandler {
         }
         session.markDisconnectedByClient();
         engine.destroySession(session);
+        succeeded.increment();
         return reply;
+    }
+
+    /** Successful disconnects so far. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

@@ -9,6 +9,7 @@ import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /** {@code /meta/handshake}: checks version and connection types, then creates the session. */
 final class HandshakeHandler {
@@ -16,6 +17,7 @@ final class HandshakeHandler {
 
     static final String DENIED = "403::Handshake denied";
 
+    private final LongAdder succeeded = new LongAdder();
     private final Engine engine;
     private final AccessGate gate;
     private final Limits limits;
@@ -52,6 +54,12 @@ final class HandshakeHandler {
         Session session = engine.createSession(false, nowNanos);
         session.identify(request.ext(), decision.principal());
         limits.limitPublishes(session);
+        succeeded.increment();
         return reply.clientId(session.clientId()).successful(true);
+    }
+
+    /** Successful handshakes so far. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

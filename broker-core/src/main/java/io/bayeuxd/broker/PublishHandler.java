@@ -37,6 +37,7 @@ final class PublishHandler {
         this.alloc = alloc;
     }
 
+    /** @param nowNanos when the request was taken up; queued copies carry it for the delivery latency */
     Message handle(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request);
         String channel = request.channel();
@@ -62,13 +63,13 @@ final class PublishHandler {
         }
         Message outgoing = extensions.isEmpty() ? request : extensions.outgoing(request, context);
         if (outgoing != null) {
-            fanOut(outgoing);
+            fanOut(outgoing, nowNanos);
         }
         return reply;
     }
 
-    private void fanOut(Message message) {
-        ByteBuf payload = encoder.encodeDelivery(message, alloc);
+    private void fanOut(Message message, long nowNanos) {
+        ByteBuf payload = encoder.encodeDelivery(message, alloc, nowNanos);
         try {
             delivered.add(engine.publish(message.channel(), payload));
             published.increment();

@@ -7,6 +7,7 @@ import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code /meta/subscribe} and {@code /meta/unsubscribe}, which Faye validates identically: remote
@@ -18,6 +19,7 @@ final class SubscriptionHandler {
     private final AccessGate gate;
     private final Limits limits;
     private final boolean subscribe;
+    private final LongAdder succeeded = new LongAdder();
 
     SubscriptionHandler(Engine engine, AccessGate gate, Limits limits, boolean subscribe) {
         this.engine = engine;
@@ -66,6 +68,12 @@ final class SubscriptionHandler {
                 engine.unsubscribe(session, channel);
             }
         }
+        succeeded.increment();
         return reply;
+    }
+
+    /** Requests answered successfully so far, whatever the number of channels in each. */
+    long succeeded() {
+        return succeeded.sum();
     }
 }

@@ -45,6 +45,9 @@ public interface Engine extends AutoCloseable {
     /** Messages refused because a subscriber's outbox was full. */
     long droppedMessages();
 
+    /** Messages that were queued for a session but released undelivered when it was destroyed. */
+    long discardedMessages();
+
     @Override
     void close();
 }

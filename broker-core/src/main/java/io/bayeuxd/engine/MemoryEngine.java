@@ -35,6 +35,7 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder disconnected = new LongAdder();
     private final boolean disconnectSlowConsumers;
+    private final LongAdder discarded = new LongAdder();
 
     public MemoryEngine(int outboxCapacity) {
         this(outboxCapacity, false);
@@ -72,7 +73,7 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
         for (String channel : session.subscriptions()) {
             trie.unsubscribe(channel, session);
         }
-        session.close();
+        discarded.add(session.close());
         return true;
     }
 
@@ -151,6 +152,11 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     @Override
     public long droppedMessages() {
         return dropped.sum();
+    }
+
+    @Override
+    public long discardedMessages() {
+        return discarded.sum();
     }
 
     @Override

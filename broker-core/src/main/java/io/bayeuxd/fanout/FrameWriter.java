@@ -10,15 +10,22 @@ import java.util.List;
 
 /**
  * Step 6 of the message path: everything pending for one connection becomes one JSON array, written and
- * flushed once. Replies are encoded here; queued publications are copied from their shared bytes.
+ * flushed once. Replies are encoded here; queued publications are copied from their shared bytes, and
+ * each frame that carries any is reported once to the transport's {@link DeliveryRecorder}.
  */
 public final class FrameWriter {
     private final BayeuxEncoder encoder;
     private final int maxMessagesPerFrame;
+    private final DeliveryRecorder recorder;
 
     public FrameWriter(BayeuxEncoder encoder, int maxMessagesPerFrame) {
+        this(encoder, maxMessagesPerFrame, DeliveryRecorder.NONE);
+    }
+
+    public FrameWriter(BayeuxEncoder encoder, int maxMessagesPerFrame, DeliveryRecorder recorder) {
         this.encoder = encoder;
         this.maxMessagesPerFrame = maxMessagesPerFrame;
+        this.recorder = recorder;
     }
 
     public int maxMessagesPerFrame() {
@@ -30,7 +37,17 @@ public final class FrameWriter {
      * caller. {@code session} may be {@code null} (replies only).
      */
     public ByteBuf frame(ByteBufAllocator alloc, List<Message> replies, Session session) {
-        int hint = 64 + replies.size() * 160 + (session == null ? 0 : Math.min(session.queuedMessages(), maxMessagesPerFrame) * 128);
+        return frame(alloc, replies, session, maxMessagesPerFrame);
+    }
+
+    /**
+     * As {@link #frame(ByteBufAllocator, List, Session)} with another bound on the queued messages taken:
+     * a transport that must hand over everything at once (a draining server) passes
+     * {@link Integer#MAX_VALUE}, and the outbox's capacity bounds the frame.
+     */
+    public ByteBuf frame(ByteBufAllocator alloc, List<Message> replies, Session session, int maxMessages) {
+        int queued = session == null ? 0 : session.queuedMessages();
+        int hint = 64 + replies.size() * 160 + Math.min(queued, maxMessages) * 128;
         ByteBuf out = alloc.buffer(hint);
         boolean ok = false;
         try {
@@ -44,7 +61,7 @@ public final class FrameWriter {
                 any = true;
             }
             if (session != null) {
-                session.drainInto(out, maxMessagesPerFrame, any);
+                record(session, session.drainInto(out, maxMessages, any), queued);
             }
             out.writeByte(']');
             ok = true;
@@ -74,12 +91,19 @@ public final class FrameWriter {
             if (n == 0) {
                 return null;
             }
+            record(session, n, queued);
             ok = true;
             return out;
         } finally {
             if (!ok) {
                 out.release();
             }
+        }
+    }
+
+    private void record(Session session, int drained, int queued) {
+        if (drained > 0) {
+            recorder.onFrame(drained, Math.max(drained, queued), session.drainedPublishNanos());
         }
     }
 }

@@ -1,11 +1,34 @@
 package io.bayeuxd.protocol;
 
+import java.util.List;
+
 /**
  * Bayeux error strings in Faye's {@code code:params:text} form, with Faye's codes and texts, since
  * Faye's clients parse and show them.
  */
 public final class BayeuxError {
+    /** The codes below, which are all that Faye and this broker send; extensions may send others. */
+    public static final List<Integer> CODES = List.of(300, 301, 302, 400, 401, 402, 403, 404, 405, 406, 407, 500);
+
     private BayeuxError() {
+    }
+
+    /**
+     * The code of an error string, its digits up to the first {@code ':'}; -1 when it does not start with
+     * one to three digits (an extension may set any string).
+     */
+    public static int code(String error) {
+        int code = 0;
+        int i = 0;
+        for (int n = Math.min(error.length(), 4); i < n; i++) {
+            char c = error.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            code = code * 10 + (c - '0');
+        }
+        boolean ended = i == error.length() || error.charAt(i) == ':';
+        return i == 0 || i > 3 || !ended ? -1 : code;
     }
 
     public static String versionMismatch(String... params) { return format(300, "Version mismatch", params); }

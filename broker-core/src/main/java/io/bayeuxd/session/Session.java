@@ -239,15 +239,26 @@ public final class Session implements ServerSession {
     }
 
     /**
+     * The publish time of the oldest message taken by this thread's latest {@link #drainInto}, or
+     * {@link io.bayeuxd.protocol.BayeuxEncoder#NO_PUBLISH_TIME}. Read it right after the drain, on the
+     * draining thread.
+     */
+    public long drainedPublishNanos() {
+        return outbox.drainedPublishNanos();
+    }
+
+    /**
      * Ends the session: no more messages are accepted, queued ones are released, and an attached target
      * is told on its own executor. Idempotent.
+     *
+     * @return how many queued messages were released undelivered (0 when it was already closed)
      */
-    public void close() {
+    public int close() {
         if (closed) {
-            return;
+            return 0;
         }
         closed = true;
-        releaseQueued();
+        int discarded = releaseQueued();
         DeliveryTarget t = target;
         target = null;
         if (t != null) {
@@ -258,14 +269,16 @@ public final class Session implements ServerSession {
                 executor.execute(() -> t.onSessionClosed(this));
             }
         }
+        return discarded;
     }
 
-    private void releaseQueued() {
+    private int releaseQueued() {
         // Bounded: publishers stop offering once they see closed, so the queue only shrinks.
+        int n = 0;
         while (!outbox.isEmpty()) {
             if (DRAINING.compareAndSet(this, 0, 1)) {
                 try {
-                    outbox.releaseAll();
+                    n += outbox.releaseAll();
                 } finally {
                     draining = 0;
                 }
@@ -273,6 +286,7 @@ public final class Session implements ServerSession {
                 Thread.onSpinWait();
             }
         }
+        return n;
     }
 
     @Override

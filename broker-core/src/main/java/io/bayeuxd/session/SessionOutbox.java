@@ -1,5 +1,6 @@
 package io.bayeuxd.session;
 
+import io.bayeuxd.protocol.BayeuxEncoder;
 import io.netty.buffer.ByteBuf;
 import org.jctools.queues.MpscChunkedArrayQueue;
 
@@ -18,6 +19,8 @@ final class SessionOutbox {
     private static final int CHUNK = 16;
 
     private final MpscChunkedArrayQueue<ByteBuf> queue;
+    /** Publish time of the first message of the latest drain; written and read by the consumer only. */
+    private long drainedPublishNanos = BayeuxEncoder.NO_PUBLISH_TIME;
 
     SessionOutbox(int capacity) {
         int max = Math.max(4, capacity);
@@ -40,11 +43,14 @@ final class SessionOutbox {
     /**
      * Appends up to {@code limit} queued messages to {@code out}, each preceded by a comma when
      * {@code out} already holds an element ({@code commaFirst}) or after the first, and releases them.
-     * Consumer thread only.
+     * Consumer thread only. Remembers the publish time of the first (oldest) message for
+     * {@link #drainedPublishNanos()}.
      *
      * @return how many messages were appended
      */
     int drainInto(ByteBuf out, int limit, boolean commaFirst) {
+        ByteBuf oldest = limit > 0 ? queue.relaxedPeek() : null;
+        drainedPublishNanos = oldest == null ? BayeuxEncoder.NO_PUBLISH_TIME : BayeuxEncoder.publishNanos(oldest);
         int n = 0;
         boolean comma = commaFirst;
         ByteBuf message;
@@ -61,6 +67,11 @@ final class SessionOutbox {
             n++;
         }
         return n;
+    }
+
+    /** See {@link #drainInto}; {@link BayeuxEncoder#NO_PUBLISH_TIME} when that drained nothing stamped. */
+    long drainedPublishNanos() {
+        return drainedPublishNanos;
     }
 
     /** Releases every queued message. Consumer thread only. */

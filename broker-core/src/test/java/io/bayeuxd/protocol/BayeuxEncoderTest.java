@@ -259,6 +259,23 @@ class BayeuxEncoderTest {
     }
 
     @Test
+    void stampedDeliveryHasTheSameReadableBytesAndCarriesItsPublishTimeBeforeThem() {
+        Message published = new Message().channel("/a").data(raw("{\"x\":1}")).id(raw("\"7\""));
+        ByteBuf plain = encoder.encodeDelivery(published, PooledByteBufAllocator.DEFAULT);
+        ByteBuf stamped = encoder.encodeDelivery(published, PooledByteBufAllocator.DEFAULT, -42L);
+        try {
+            assertThat(stamped.toString(StandardCharsets.UTF_8)).isEqualTo(plain.toString(StandardCharsets.UTF_8));
+            assertThat(stamped.writerIndex()).as("exact size").isEqualTo(stamped.capacity());
+            assertThat(BayeuxEncoder.publishNanos(stamped)).isEqualTo(-42L);
+            assertThat(BayeuxEncoder.publishNanos(stamped.duplicate())).isEqualTo(-42L);
+            assertThat(BayeuxEncoder.publishNanos(plain)).isEqualTo(BayeuxEncoder.NO_PUBLISH_TIME);
+        } finally {
+            plain.release();
+            stamped.release();
+        }
+    }
+
+    @Test
     void deliveryNeedsChannelAndData() {
         assertThatThrownBy(() -> encoder.encodeDelivery(new Message().channel("/a"), UnpooledByteBufAllocator.DEFAULT))
                 .isInstanceOf(IllegalArgumentException.class);

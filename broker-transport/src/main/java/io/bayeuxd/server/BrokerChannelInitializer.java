@@ -2,7 +2,11 @@ package io.bayeuxd.server;
 
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.ops.BrokerMetrics;
+import io.bayeuxd.ops.OpsHttpHandler;
+import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
+import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.http.BayeuxHttpHandler;
 import io.bayeuxd.transport.longpoll.PollingResponder;
@@ -10,35 +14,54 @@ import io.bayeuxd.transport.websocket.BayeuxWebSocketHandler;
 import io.bayeuxd.transport.websocket.WebSocketUpgradeHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * The pipeline of every accepted connection: HTTP codec, body aggregation up to the size limit (larger
- * bodies get 413 before they are buffered), the WebSocket upgrade, and the polling endpoint.
+ * The pipeline of every accepted connection: a byte and connection meter, HTTP codec, body aggregation
+ * up to the size limit (larger bodies get 413 before they are buffered), the operations endpoints
+ * ({@code /metrics}, {@code /healthz}, {@code /readyz}), the WebSocket upgrade, and the polling endpoint.
+ * Every connection joins the server's channel group, which the drain walks.
  */
 final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final TransportConfig config;
     private final Broker broker;
     private final BayeuxDecoder decoder;
-    private final FrameWriter frames;
+    private final BrokerMetrics metrics;
+    private final Readiness readiness;
+    private final ChannelGroup channels;
+    private final FrameWriter webSocketFrames;
     private final PollingResponder responder;
 
-    BrokerChannelInitializer(TransportConfig config, Broker broker, BayeuxDecoder decoder, FrameWriter frames) {
+    BrokerChannelInitializer(TransportConfig config, Broker broker, BayeuxDecoder decoder, BrokerMetrics metrics,
+                             Readiness readiness, ChannelGroup channels) {
         this.config = config;
         this.broker = broker;
         this.decoder = decoder;
-        this.frames = frames;
-        this.responder = new PollingResponder(broker, frames);
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.channels = channels;
+        int maxMessagesPerFrame = broker.config().maxMessagesPerFrame();
+        this.webSocketFrames = new FrameWriter(new BayeuxEncoder(), maxMessagesPerFrame, metrics.webSocketRecorder());
+        this.responder = new PollingResponder(broker, new FrameWriter(new BayeuxEncoder(), maxMessagesPerFrame, metrics.httpRecorder()));
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        channels.add(ch);
+        if (readiness.isDraining()) {
+            // Accepted just before the listener closed; it has sent nothing we could lose.
+            ch.close();
+            return;
+        }
         ChannelPipeline p = ch.pipeline();
+        p.addLast("meter", metrics.connections().newMeter());
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
-        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, frames)));
+        p.addLast("ops", new OpsHttpHandler(readiness, metrics, config.maxPipelinedRequests()));
+        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames)));
         p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
     }
 }

@@ -40,6 +40,10 @@ public final class BrokerMain implements Callable<Integer> {
             description = "Largest HTTP body or WebSocket message (env BAYEUXD_MAX_MESSAGE_BYTES).")
     int maxMessageBytes;
 
+    @Option(names = "--drain-timeout", defaultValue = "${env:BAYEUXD_DRAIN_TIMEOUT:-10}",
+            description = "Seconds a SIGTERM waits for clients to be handed their messages and disconnected (env BAYEUXD_DRAIN_TIMEOUT).")
+    long drainTimeoutSeconds;
+
     @Option(names = "--io-threads", defaultValue = "${env:BAYEUXD_IO_THREADS:-0}", description = "Event-loop threads, 0 for twice the cores (env BAYEUXD_IO_THREADS).")
     int ioThreads;
 
@@ -59,8 +63,12 @@ public final class BrokerMain implements Callable<Integer> {
         BrokerServer server = new BrokerServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
+            try {
+                server.drain();
+            } finally {
+                server.close();
+                stopped.countDown();
+            }
         }, "bayeuxd-shutdown"));
         stopped.await();
         return 0;
@@ -73,6 +81,7 @@ public final class BrokerMain implements Callable<Integer> {
                 .host(host)
                 .port(port)
                 .ioThreads(ioThreads)
+                .drainTimeoutMs(drainTimeoutSeconds * 1000)
                 .broker(BrokerConfig.builder().timeoutMs(timeoutSeconds * 1000).build())
                 .transport(TransportConfig.builder()
                         .mount(mount)

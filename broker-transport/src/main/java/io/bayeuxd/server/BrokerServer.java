@@ -5,9 +5,11 @@ import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.LocalClient;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
-import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.ops.BrokerMetrics;
+import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.transport.DrainEvent;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -20,18 +22,27 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The running broker: a Netty server (native epoll where available, NIO otherwise) in front of a
- * {@link Broker} with the in-memory engine, plus the session sweeper.
+ * {@link Broker} with the in-memory engine, plus the session sweeper, the metrics and the readiness
+ * that {@code /readyz} reports.
+ *
+ * <p>Stopping is two steps: {@link #drain()} hands every connected client what is queued for it and
+ * sends it elsewhere, then {@link #close()} releases everything. {@code BrokerMain} runs both on SIGTERM.
  */
 public final class BrokerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
@@ -40,8 +51,12 @@ public final class BrokerServer implements AutoCloseable {
     private final Engine engine;
     private final Broker broker;
     private final BayeuxDecoder decoder = new BayeuxDecoder();
+    private final Readiness readiness = new Readiness();
+    private final BrokerMetrics metrics;
+    private final ChannelGroup channels = new DefaultChannelGroup("bayeuxd", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Channel serverChannel;
     private ScheduledFuture<?> sweeper;
 
@@ -49,6 +64,7 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.engine = new MemoryEngine(config.broker().outboxCapacity());
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
+        this.metrics = new BrokerMetrics(broker, readiness);
         IoHandlerFactory io;
         if (Epoll.isAvailable()) {
             io = EpollIoHandler.newFactory();
@@ -62,16 +78,16 @@ public final class BrokerServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the port is open. */
     public BrokerServer start() throws InterruptedException {
-        FrameWriter frames = new FrameWriter(new BayeuxEncoder(), config.broker().maxMessagesPerFrame());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, frames));
+                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels));
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        readiness.serving();
         log.info("bayeuxd listening on http://{}:{}{} ({})", config.host(), port(), config.transport().mount(),
                 Epoll.isAvailable() ? "epoll" : "nio");
         return this;
@@ -94,6 +110,16 @@ public final class BrokerServer implements AutoCloseable {
         return broker;
     }
 
+    /** Serving, starting or draining: what {@code /readyz} reports. */
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The metrics {@code /metrics} serves; an embedding application may add its own meters to the registry. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
     public void addExtension(Extension extension) {
         broker.addExtension(extension);
     }
@@ -103,16 +129,80 @@ public final class BrokerServer implements AutoCloseable {
         return broker.newLocalClient(group.next(), decoder);
     }
 
+    /** {@link #drain(long)} with the configured {@link ServerConfig#drainTimeoutMs()}. */
+    public boolean drain() {
+        return drain(config.drainTimeoutMs());
+    }
+
+    /**
+     * Sends every client elsewhere without losing what was queued for it, waiting at most
+     * {@code timeoutMs}:
+     * <ol>
+     *   <li>{@code /readyz} answers 503, so load balancers stop sending new clients;</li>
+     *   <li>the listening socket closes: no new connection is accepted;</li>
+     *   <li>every connection gets a {@link DrainEvent} on its event loop: a held long-poll is answered
+     *   with everything queued for its session (its advice says {@code reconnect: retry}) and
+     *   {@code Connection: close}; a WebSocket gets its queued messages and held connect reply in one
+     *   frame, then a close frame with 1001 (going away); an idle HTTP connection closes; a busy one
+     *   closes after its response;</li>
+     *   <li>it waits until every connection has closed, or the timeout.</li>
+     * </ol>
+     * Call {@link #close()} afterwards. Messages queued after a client's connection has closed wait for a
+     * reconnect that, with the in-memory engine, will go to another node: {@link #close()} counts them as
+     * {@code bayeux_messages_dropped_total{reason="session_closed"}}.
+     *
+     * @return true if every connection closed in time; false on timeout, or when a drain had begun already
+     */
+    public boolean drain(long timeoutMs) {
+        if (!readiness.drain()) {
+            return false;
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        log.info("Draining {} connections (timeout {} ms)", channels.size(), timeoutMs);
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly(remainingMs(deadline));
+        }
+        ChannelGroupFuture allClosed = channels.newCloseFuture();
+        for (Channel channel : channels) {
+            channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        }
+        boolean drained = allClosed.awaitUninterruptibly(remainingMs(deadline));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (drained) {
+            log.info("Drained in {} ms", tookMs);
+        } else {
+            log.warn("Drain timed out after {} ms with {} connections open; closing them", tookMs, channels.size());
+        }
+        return drained;
+    }
+
+    private static long remainingMs(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    /** Stops at once: closes every connection, ends every session, and stops the event loops. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        readiness.drain();
         if (sweeper != null) {
             sweeper.cancel(false);
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        long discardedBefore = engine.discardedMessages();
         engine.close();
+        long discarded = engine.discardedMessages() - discardedBefore;
+        if (discarded > 0) {
+            log.warn("{} messages were still queued for sessions without a connection and are discarded", discarded);
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
         log.info("bayeuxd stopped");
     }
 }

@@ -3,6 +3,7 @@ package io.bayeuxd.transport.http;
 import io.bayeuxd.protocol.BayeuxDecodeException;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.longpoll.HeldConnect;
 import io.bayeuxd.transport.longpoll.PollRequest;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  * <p>Routes each request as Faye's Node adapter does: CORS preflight, {@code GET ?message=&jsonp=}
  * (callback-polling), {@code POST} with a JSON body (long-polling) or a form body {@code message=}
  * (cross-origin long-polling). Transport-level garbage gets {@code 400 Bad request}. Requests pipelined
- * behind a held connect wait their turn, so responses leave in request order.
+ * behind a held connect wait their turn, so responses leave in request order. Once the server drains
+ * ({@link DrainEvent}) no connect is held: the held one is answered at once, and so is every later one.
  */
 public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BayeuxHttpHandler.class);
@@ -46,6 +48,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private final PollingResponder responder;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
     private boolean busy;
+    private boolean draining;
     private HeldConnect held;
     private ChannelHandlerContext ctx;
 
@@ -153,7 +156,15 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         HttpRequestContext context = new HttpRequestContext(connectionType, ctx.channel().remoteAddress(), request.headers());
         busy = true;
         PollRequest poll = new PollRequest(ctx, context, jsonp, origin, keepAlive, this::responseDone);
-        held = responder.handle(messages, poll);
+        HeldConnect h = responder.handle(messages, poll);
+        // Without a held connect the response is written, and responseDone may already have run inline
+        // and served a pipelined request that is held now: only a held connect of ours is recorded.
+        if (h != null) {
+            held = h;
+            if (draining) {
+                h.drain();
+            }
+        }
     }
 
     /** Runs on the event loop when a response has been written: serves the next pipelined request. */
@@ -178,6 +189,18 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private static String first(QueryStringDecoder decoder, String name) {
         List<String> values = decoder.parameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt != DrainEvent.INSTANCE) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        draining = true;
+        if (held != null) {
+            held.drain();
+        }
     }
 
     @Override

@@ -65,6 +65,18 @@ public final class HeldConnect implements DeliveryTarget {
         }
     }
 
+    /**
+     * The server is draining: answer now with everything queued for the session, not just one frame's
+     * worth, so the client has it all before it reconnects elsewhere. The reply's advice is Faye's
+     * {@code reconnect: retry}.
+     */
+    public void drain() {
+        if (finish()) {
+            responder.respond(request, replies, session, Integer.MAX_VALUE);
+            session.touch(responder.nanoTime());
+        }
+    }
+
     private void answerEmpty() {
         if (finish()) {
             responder.respond(request, replies, null);

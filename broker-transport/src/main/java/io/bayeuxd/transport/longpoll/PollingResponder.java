@@ -55,9 +55,14 @@ public final class PollingResponder {
         return held;
     }
 
-    /** Writes {@code [replies..., queued messages of session...]} as the response. */
+    /** Writes {@code [replies..., queued messages of session...]} as the response, one frame's worth of them. */
     void respond(PollRequest request, List<Message> replies, Session session) {
-        ByteBuf json = frames.frame(request.ctx().alloc(), replies, session);
+        respond(request, replies, session, frames.maxMessagesPerFrame());
+    }
+
+    /** As {@link #respond(PollRequest, List, Session)}, taking up to {@code maxMessages} queued messages. */
+    void respond(PollRequest request, List<Message> replies, Session session, int maxMessages) {
+        ByteBuf json = frames.frame(request.ctx().alloc(), replies, session, maxMessages);
         ByteBuf body = request.jsonpCallback() == null ? json : wrapJsonp(request, json);
         ChannelFutureListener done = f -> request.onDone().run();
         HttpResponses.sendBayeux(request.ctx(), body, request.jsonpCallback() != null, request.origin(), request.keepAlive(), done);

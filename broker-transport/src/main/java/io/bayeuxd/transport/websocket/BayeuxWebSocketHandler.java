@@ -9,6 +9,7 @@ import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.DeliveryTarget;
 import io.bayeuxd.session.Session;
+import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  * {@link DeliveryTarget}: its messages are pushed as soon as they are queued, many to a frame, one
  * flush per frame. The connect reply itself is held until the timeout, as Faye and CometD do. When the
  * socket stops being writable, delivery pauses and messages wait in the bounded outbox.
+ *
+ * <p>When the server drains ({@link DrainEvent}) the socket hands over everything queued for its session
+ * with the held connect reply in one last frame, and closes with 1001 (going away).
  */
 public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter implements DeliveryTarget, Session.BackPressured {
     private static final Logger log = LoggerFactory.getLogger(BayeuxWebSocketHandler.class);
@@ -54,6 +58,8 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     private Session session;
     private Message heldReply;
     private ScheduledFuture<?> heldTimeout;
+    /** Our close frame is out: nothing more may be written, and what the client still sends is ignored. */
+    private boolean closing;
 
     public BayeuxWebSocketHandler(Broker broker, BayeuxDecoder decoder, FrameWriter frames) {
         this.broker = broker;
@@ -93,6 +99,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     /** BORROWS {@code content}. */
     private void onText(ByteBuf content) {
+        if (closing) {
+            log.debug("Ignoring a frame from {} after our close frame", ctx.channel().remoteAddress());
+            return;
+        }
         List<Message> messages;
         try {
             messages = decoder.decode(content);
@@ -150,7 +160,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         if (session != null) {
             session.touch(broker.nanoTime());
         }
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && !closing) {
             ctx.writeAndFlush(new TextWebSocketFrame(frames.frame(ctx.alloc(), List.of(reply), null)));
         }
     }
@@ -174,7 +184,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     @Override
     public void onMessages(Session s) {
-        if (s != session || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
+        if (s != session || closing || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
             return;
         }
         ByteBuf frame = frames.messagesFrame(ctx.alloc(), s);
@@ -208,7 +218,35 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             ctx.writeAndFlush(new PingWebSocketFrame());
             return;
         }
+        if (evt == DrainEvent.INSTANCE) {
+            drain();
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Writes the held connect reply and every queued message, whatever the writability (the socket is
+     * closing, and the outbox bounds what is written), then closes with 1001. The session is detached
+     * first, so nothing can be pushed after the close frame; what is queued for it later waits for the
+     * client to reconnect, or is counted as discarded when the server stops.
+     */
+    private void drain() {
+        cancelHeldTimeout();
+        List<Message> replies = heldReply == null ? List.of() : List.of(heldReply);
+        heldReply = null;
+        Session deliverFor = session != null && session.detach(this) ? session : null;
+        if (session != null && !replies.isEmpty()) {
+            session.touch(broker.nanoTime());
+        }
+        session = null;
+        if (!ctx.channel().isActive() || closing) {
+            return;
+        }
+        if (!replies.isEmpty() || (deliverFor != null && deliverFor.hasQueuedMessages())) {
+            ctx.write(new TextWebSocketFrame(frames.frame(ctx.alloc(), replies, deliverFor, Integer.MAX_VALUE)));
+        }
+        close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Server shutting down");
     }
 
     @Override
@@ -238,7 +276,8 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     }
 
     private void close(WebSocketCloseStatus status, String reason) {
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && !closing) {
+            closing = true;
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(status, reason));
         }
     }

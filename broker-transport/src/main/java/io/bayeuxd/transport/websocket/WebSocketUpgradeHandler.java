@@ -3,6 +3,7 @@ package io.bayeuxd.transport.websocket;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.bayeuxd.transport.http.HttpResponses;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
  * every other request on to the HTTP handler. Sits after {@code HttpObjectAggregator}.
  *
  * <p>On upgrade it replaces itself and the HTTP handlers with a frame aggregator, an optional ping
- * timer and a {@link BayeuxWebSocketHandler}. Faye accepts the upgrade on any path under its mount, so
- * this does too.
+ * timer and a {@link BayeuxWebSocketHandler}, and once the handshake is written fires
+ * {@link WebSocketUpgraded} from the head of the pipeline. Faye accepts the upgrade on any path under
+ * its mount, so this does too.
  */
 public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
     private final TransportConfig config;
@@ -87,9 +89,12 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             p.addAfter(self, "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
         }
         p.addAfter("ws-aggregator", "ws-bayeux", handler);
-        handshaker.handshake(ctx.channel(), request).addListener(f -> {
-            if (!f.isSuccess()) {
-                ctx.channel().close();
+        Channel channel = ctx.channel();
+        handshaker.handshake(channel, request).addListener(f -> {
+            if (f.isSuccess()) {
+                channel.pipeline().fireUserEventTriggered(WebSocketUpgraded.INSTANCE);
+            } else {
+                channel.close();
             }
         });
         p.remove(self);

@@ -1,0 +1,222 @@
+package io.bayeuxd.ops;
+
+import io.bayeuxd.broker.Broker;
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.fanout.DeliveryRecorder;
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.session.Session;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The broker's metrics in a Micrometer Prometheus registry. Nothing here runs per message: the core's
+ * striped counters ({@code LongAdder}s in the class that owns each event) and the engine's counts are
+ * read by function counters and gauges when {@code /metrics} is scraped; the transports record once
+ * per frame through a {@link DeliveryRecorder}; the outbox gauges walk the sessions once per read.
+ *
+ * <p>Names are given Micrometer-style ({@code bayeux.messages.published}); the Prometheus naming
+ * convention writes them as {@code bayeux_messages_published_total}. {@code docs/operations.md} lists
+ * them all.
+ */
+public final class BrokerMetrics implements AutoCloseable {
+    /** Transport label of the polling transports (long-polling, cross-origin, callback-polling). */
+    public static final String HTTP = "http";
+    public static final String WEBSOCKET = "websocket";
+
+    static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(60)};
+    private static final double[] BACKLOG_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Micrometer holds the objects its functions read weakly; these fields keep them alive.
+    private final Broker broker;
+    private final Engine engine;
+    private final Readiness readiness;
+    private final ConnectionStats connections = new ConnectionStats();
+    private final DeliveryMeter httpDelivery;
+    private final DeliveryMeter webSocketDelivery;
+    private final ByteBufAllocatorMetric allocator;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public BrokerMetrics(Broker broker, Readiness readiness) {
+        this.broker = broker;
+        this.engine = broker.engine();
+        this.readiness = readiness;
+        // promtool check metrics rejects two names of Micrometer's ProcessorMetrics: "_ns" is an
+        // abbreviated unit, and only histograms and summaries may end in "_count". Leave them out;
+        // process_cpu_seconds_total (bindRuntime) replaces the first.
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
+        bindProtocol();
+        bindState();
+        httpDelivery = bindDelivery(HTTP);
+        webSocketDelivery = bindDelivery(WEBSOCKET);
+        bindConnections();
+        allocator = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p ? p.metric() : null;
+        bindRuntime();
+    }
+
+    private void bindProtocol() {
+        counter("bayeux.handshakes", "Successful /meta/handshake requests", broker, Broker::handshakes);
+        counter("bayeux.connects", "Successful /meta/connect requests", broker, Broker::connects);
+        counter("bayeux.subscribes", "Successful /meta/subscribe requests", broker, Broker::subscribes);
+        counter("bayeux.unsubscribes", "Successful /meta/unsubscribe requests", broker, Broker::unsubscribes);
+        counter("bayeux.disconnects", "Successful /meta/disconnect requests", broker, Broker::disconnects);
+        counter("bayeux.sessions.expired", "Sessions expired after two timeouts without a connect", broker, Broker::expiredSessions);
+        counter("bayeux.messages.published", "Messages accepted for publishing (after the extensions)", broker, Broker::publishedMessages);
+        counter("bayeux.deliveries.queued", "Copies of published messages queued in subscribers' outboxes", broker, Broker::queuedDeliveries);
+        counter("bayeux.messages.dropped", "Messages not delivered, by reason", engine, Engine::droppedMessages, "reason", "slow_consumer");
+        counter("bayeux.messages.dropped", "Messages not delivered, by reason", engine, Engine::discardedMessages, "reason", "session_closed");
+        for (int code : BayeuxError.CODES) {
+            counter("bayeux.errors", "Replies sent with a Bayeux error, by code", broker, b -> b.errors(code), "code", Integer.toString(code));
+        }
+        counter("bayeux.errors", "Replies sent with a Bayeux error, by code", broker, Broker::otherErrors, "code", "other");
+    }
+
+    private void bindState() {
+        gauge("bayeux.sessions", "Live client sessions", engine, Engine::sessionCount);
+        gauge("bayeux.channels", "Channels and patterns with at least one subscriber", engine, Engine::channelCount);
+        gauge("bayeux.subscriptions", "Subscriptions of all sessions", engine, Engine::subscriptionCount);
+        gauge("bayeux.outbox.messages", "Messages waiting in all session outboxes", this, BrokerMetrics::queuedMessages);
+        gauge("bayeux.outbox.messages.largest", "Messages waiting in the fullest session outbox", this, BrokerMetrics::largestOutbox);
+        gauge("bayeux.ready", "1 while serving, 0 while starting or draining", readiness, r -> r.isServing() ? 1 : 0);
+    }
+
+    private DeliveryMeter bindDelivery(String transport) {
+        DistributionSummary backlog = DistributionSummary.builder("bayeux.outbox.depth")
+                .description("Messages waiting in a session's outbox when its connection drained it, per frame")
+                .tag("transport", transport).serviceLevelObjectives(BACKLOG_BUCKETS).register(registry);
+        Timer latency = Timer.builder("bayeux.delivery.latency")
+                .description("From publish to the write of a frame, for the frame's oldest message")
+                .tag("transport", transport).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        DeliveryMeter meter = new DeliveryMeter(backlog, latency, broker::nanoTime);
+        counter("bayeux.messages.written", "Queued messages written to clients", meter, m -> m.messages.sum(), "transport", transport);
+        counter("bayeux.frames.written", "Frames or responses that carried queued messages", meter, m -> m.frames.sum(), "transport", transport);
+        return meter;
+    }
+
+    private void bindConnections() {
+        gauge("bayeux.connections", "Open connections by transport", connections, ConnectionStats::openHttp, "transport", HTTP);
+        gauge("bayeux.connections", "Open connections by transport", connections, ConnectionStats::openWebSocket, "transport", WEBSOCKET);
+        FunctionCounter.builder("bayeux.received", connections, ConnectionStats::receivedBytes)
+                .description("Bytes read from client connections").baseUnit(BaseUnits.BYTES).register(registry);
+        FunctionCounter.builder("bayeux.sent", connections, ConnectionStats::sentBytes)
+                .description("Bytes written to client connections").baseUnit(BaseUnits.BYTES).register(registry);
+    }
+
+    private void bindRuntime() {
+        if (allocator != null) {
+            String type = ByteBufAllocator.DEFAULT.getClass().getSimpleName().replace("ByteBufAllocator", "").toLowerCase(Locale.ROOT);
+            Gauge.builder("bayeux.netty.allocator.used", allocator, ByteBufAllocatorMetric::usedHeapMemory)
+                    .description("Memory held by Netty's buffer allocator").baseUnit(BaseUnits.BYTES)
+                    .tags("memory", "heap", "allocator", type).register(registry);
+            Gauge.builder("bayeux.netty.allocator.used", allocator, ByteBufAllocatorMetric::usedDirectMemory)
+                    .description("Memory held by Netty's buffer allocator").baseUnit(BaseUnits.BYTES)
+                    .tags("memory", "direct", "allocator", type).register(registry);
+        }
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
+                    .description("CPU time used by the process").baseUnit("seconds").register(registry);
+        }
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private <T> void counter(String name, String help, T source, ToDoubleFunction<T> read, String... tags) {
+        FunctionCounter.builder(name, source, read).description(help).tags(tags).register(registry);
+    }
+
+    private <T> void gauge(String name, String help, T source, ToDoubleFunction<T> read, String... tags) {
+        Gauge.builder(name, source, read).description(help).tags(tags).register(registry);
+    }
+
+    /** Counts the frames of the polling transports; give it to their {@code FrameWriter}. */
+    public DeliveryRecorder httpRecorder() {
+        return httpDelivery;
+    }
+
+    /** Counts the frames of the WebSocket transport; give it to its {@code FrameWriter}. */
+    public DeliveryRecorder webSocketRecorder() {
+        return webSocketDelivery;
+    }
+
+    /** Bytes and connections; its meters go first in every connection's pipeline. */
+    public ConnectionStats connections() {
+        return connections;
+    }
+
+    /** The registry, for an embedding application that adds its own meters. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The exposition format to answer a scrape with: OpenMetrics when the Accept header asks for it. */
+    public static String contentType(String accept) {
+        return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
+    }
+
+    /** Writes every metric to {@code out} in {@code contentType}, one of {@link #contentType}'s answers. */
+    public void scrape(OutputStream out, String contentType) throws IOException {
+        registry.scrape(out, contentType);
+    }
+
+    // One pass over the sessions per read, at scrape time only; the sweeper walks them every second anyway.
+    private double queuedMessages() {
+        long n = 0;
+        for (Session s : engine.sessions()) {
+            n += s.queuedMessages();
+        }
+        return n;
+    }
+
+    private double largestOutbox() {
+        int max = 0;
+        for (Session s : engine.sessions()) {
+            max = Math.max(max, s.queuedMessages());
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
