@@ -46,7 +46,7 @@ public final class Broker {
         this.engine = engine;
         this.nanoClock = nanoClock;
         this.limits = new Limits(config);
-        this.handshake = new HandshakeHandler(engine, gate, limits);
+        this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes());
         this.connect = new ConnectHandler(engine, config);
         this.subscribe = new SubscriptionHandler(engine, gate, limits, true);
         this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false);

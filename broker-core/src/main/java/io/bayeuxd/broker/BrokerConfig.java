@@ -6,7 +6,7 @@ import java.util.List;
  * Protocol settings, validated once when built. Units are in the names.
  */
 public final class BrokerConfig {
-    /** The connection types this broker serves, in the order Faye lists them. */
+    /** Every connection type this broker can serve, in the order Faye lists them. */
     public static final List<String> CONNECTION_TYPES =
             List.of("long-polling", "cross-origin-long-polling", "callback-polling", "websocket");
 
@@ -22,8 +22,10 @@ public final class BrokerConfig {
     private final int publishBurst;
     private final int handshakesPerSecondPerAddress;
     private final SlowConsumerPolicy slowConsumerPolicy;
+    private final List<String> connectionTypes;
 
     private BrokerConfig(Builder b) {
+        this.connectionTypes = List.copyOf(b.connectionTypes);
         this.maxChannelLength = b.maxChannelLength;
         this.maxChannelDepth = b.maxChannelDepth;
         this.maxSubscriptionsPerSession = b.maxSubscriptionsPerSession;
@@ -101,6 +103,11 @@ public final class BrokerConfig {
         return handshakesPerSecondPerAddress;
     }
 
+    /** The connection types offered at handshake and accepted at connect (without callback-polling when JSONP is off). */
+    public List<String> connectionTypes() {
+        return connectionTypes;
+    }
+
     /** What happens to a client whose outbox is full. */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return slowConsumerPolicy;
@@ -112,7 +119,7 @@ public final class BrokerConfig {
                 .maxChannelLength(maxChannelLength).maxChannelDepth(maxChannelDepth)
                 .maxSubscriptionsPerSession(maxSubscriptionsPerSession).publishesPerSecond(publishesPerSecond)
                 .publishBurst(publishBurst).handshakesPerSecondPerAddress(handshakesPerSecondPerAddress)
-                .slowConsumerPolicy(slowConsumerPolicy);
+                .slowConsumerPolicy(slowConsumerPolicy).connectionTypes(connectionTypes);
     }
 
     /** What to do with a client that does not keep up with its messages. */
@@ -137,6 +144,7 @@ public final class BrokerConfig {
         private int publishBurst = 0;
         private int handshakesPerSecondPerAddress = 0;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_NEWEST;
+        private List<String> connectionTypes = CONNECTION_TYPES;
 
         public Builder timeoutMs(long v) { timeoutMs = v; return this; }
         public Builder intervalMs(long v) { intervalMs = v; return this; }
@@ -150,6 +158,7 @@ public final class BrokerConfig {
         public Builder publishBurst(int v) { publishBurst = v; return this; }
         public Builder handshakesPerSecondPerAddress(int v) { handshakesPerSecondPerAddress = v; return this; }
         public Builder slowConsumerPolicy(SlowConsumerPolicy v) { slowConsumerPolicy = v; return this; }
+        public Builder connectionTypes(List<String> v) { connectionTypes = v; return this; }
 
         public BrokerConfig build() {
             require(timeoutMs >= 1000, "timeout must be at least 1 second");
@@ -163,6 +172,8 @@ public final class BrokerConfig {
             require(publishBurst >= 0, "publish burst must not be negative");
             require(handshakesPerSecondPerAddress >= 0, "handshakes per second must not be negative");
             require(slowConsumerPolicy != null, "slow consumer policy must be set");
+            require(connectionTypes != null && !connectionTypes.isEmpty() && CONNECTION_TYPES.containsAll(connectionTypes),
+                    "connection types must be a non-empty subset of " + CONNECTION_TYPES);
             return new BrokerConfig(this);
         }
 

@@ -34,7 +34,7 @@ final class ConnectHandler {
         if (clientId == null) {
             Replies.fail(reply, BayeuxError.parameterMissing("clientId"));
         }
-        if (type == null || !BrokerConfig.CONNECTION_TYPES.contains(type)) {
+        if (type == null || !config.connectionTypes().contains(type)) {
             Replies.fail(reply, BayeuxError.conntypeMismatch(type));
         }
         if (type == null) {

@@ -21,8 +21,10 @@ final class HandshakeHandler {
     private final Engine engine;
     private final AccessGate gate;
     private final Limits limits;
+    private final List<String> connectionTypes;
 
-    HandshakeHandler(Engine engine, AccessGate gate, Limits limits) {
+    HandshakeHandler(Engine engine, AccessGate gate, Limits limits, List<String> connectionTypes) {
+        this.connectionTypes = connectionTypes;
         this.engine = engine;
         this.gate = gate;
         this.limits = limits;
@@ -30,14 +32,14 @@ final class HandshakeHandler {
 
     Message handle(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request).version(BAYEUX_VERSION)
-                .supportedConnectionTypes(BrokerConfig.CONNECTION_TYPES);
+                .supportedConnectionTypes(connectionTypes);
         if (request.version() == null) {
             Replies.fail(reply, BayeuxError.parameterMissing("version"));
         }
         List<String> offered = request.supportedConnectionTypes();
         if (offered == null) {
             Replies.fail(reply, BayeuxError.parameterMissing("supportedConnectionTypes"));
-        } else if (offered.stream().noneMatch(BrokerConfig.CONNECTION_TYPES::contains)) {
+        } else if (offered.stream().noneMatch(connectionTypes::contains)) {
             Replies.fail(reply, BayeuxError.conntypeMismatch(String.join(",", offered)));
         }
         if (reply.error() != null) {

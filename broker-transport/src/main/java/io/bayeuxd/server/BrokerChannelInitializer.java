@@ -18,9 +18,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 
 /**
- * The pipeline of every accepted connection: a byte and connection meter, HTTP codec, body aggregation
+ * The pipeline of every accepted connection: the connection caps, the idle-connection closer, TLS when
+ * configured, a byte and connection meter, HTTP codec, body aggregation
  * up to the size limit (larger bodies get 413 before they are buffered), the operations endpoints
  * ({@code /metrics}, {@code /healthz}, {@code /readyz}), the WebSocket upgrade, and the polling endpoint.
  * Every connection joins the server's channel group, which the drain walks.
@@ -34,9 +36,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup channels;
     private final FrameWriter webSocketFrames;
     private final PollingResponder responder;
+    private final ConnectionLimiter limiter;
+    private final SslContext tls;
 
     BrokerChannelInitializer(TransportConfig config, Broker broker, BayeuxDecoder decoder, BrokerMetrics metrics,
-                             Readiness readiness, ChannelGroup channels) {
+                             Readiness readiness, ChannelGroup channels, ConnectionLimiter limiter, SslContext tls) {
+        this.limiter = limiter;
+        this.tls = tls;
         this.config = config;
         this.broker = broker;
         this.decoder = decoder;
@@ -57,6 +63,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ChannelPipeline p = ch.pipeline();
+        p.addLast("limiter", limiter);
+        if (config.idleTimeoutMs() > 0) {
+            p.addLast("idle", new IdleConnectionCloser(config.idleTimeoutMs()));
+        }
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("meter", metrics.connections().newMeter());
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));

@@ -2,6 +2,9 @@ package io.bayeuxd.server;
 
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.broker.Broker;
+import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.security.StripExtFields;
+import io.netty.handler.ssl.SslContext;
 import io.bayeuxd.broker.LocalClient;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
@@ -57,13 +60,22 @@ public final class BrokerServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SslContext tls;
+    private final ConnectionLimiter limiter;
     private Channel serverChannel;
     private ScheduledFuture<?> sweeper;
 
     public BrokerServer(ServerConfig config) {
         this.config = config;
-        this.engine = new MemoryEngine(config.broker().outboxCapacity());
+        this.engine = new MemoryEngine(config.broker().outboxCapacity(),
+                config.broker().slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT);
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
+        broker.securityPolicy(config.securityPolicy());
+        if (!config.stripExtFields().isEmpty()) {
+            broker.addExtension(new StripExtFields(config.stripExtFields()));
+        }
+        this.tls = config.tlsCertificate() == null ? null : TlsContexts.fromPem(config.tlsCertificate(), config.tlsKey());
+        this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
         this.metrics = new BrokerMetrics(broker, readiness);
         IoHandlerFactory io;
         if (Epoll.isAvailable()) {
@@ -84,12 +96,12 @@ public final class BrokerServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels));
+                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels, limiter, tls));
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         readiness.serving();
-        log.info("bayeuxd listening on http://{}:{}{} ({})", config.host(), port(), config.transport().mount(),
-                Epoll.isAvailable() ? "epoll" : "nio");
+        log.info("bayeuxd listening on {}://{}:{}{} ({}{})", tls == null ? "http" : "https", config.host(), port(),
+                config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "" : ", TLS by " + TlsContexts.provider());
         return this;
     }
 
@@ -108,6 +120,11 @@ public final class BrokerServer implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /** Connections open now and refused by the caps so far. */
+    public ConnectionLimiter connectionLimiter() {
+        return limiter;
     }
 
     /** Serving, starting or draining: what {@code /readyz} reports. */

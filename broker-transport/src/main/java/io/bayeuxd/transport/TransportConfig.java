@@ -12,8 +12,14 @@ public final class TransportConfig {
     private final long pingIntervalMs;
     private final List<String> allowedOrigins;
     private final int maxPipelinedRequests;
+    private final boolean jsonpEnabled;
+    private final List<String> trustedProxies;
+    private final long idleTimeoutMs;
 
     private TransportConfig(Builder b) {
+        this.jsonpEnabled = b.jsonpEnabled;
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.idleTimeoutMs = b.idleTimeoutMs;
         this.mount = b.mount;
         this.maxMessageBytes = b.maxMessageBytes;
         this.pingIntervalMs = b.pingIntervalMs;
@@ -54,6 +60,21 @@ public final class TransportConfig {
         return maxPipelinedRequests;
     }
 
+    /** Whether JSONP callback-polling ({@code GET ?message=&jsonp=}) is served. */
+    public boolean jsonpEnabled() {
+        return jsonpEnabled;
+    }
+
+    /** Proxy addresses whose {@code X-Forwarded-For} / {@code Forwarded} headers are believed. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** A connection that sends nothing for this long is closed (0: never). */
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
     /** Whether a request with this {@code Origin} header value may be served. */
     public boolean isOriginAllowed(String origin) {
         if (origin == null || allowedOrigins.isEmpty()) {
@@ -83,12 +104,18 @@ public final class TransportConfig {
         private long pingIntervalMs = 0;
         private List<String> allowedOrigins = List.of();
         private int maxPipelinedRequests = 16;
+        private boolean jsonpEnabled = true;
+        private List<String> trustedProxies = List.of();
+        private long idleTimeoutMs = 0;
 
         public Builder mount(String v) { mount = v; return this; }
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
         public Builder pingIntervalMs(long v) { pingIntervalMs = v; return this; }
         public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
         public Builder maxPipelinedRequests(int v) { maxPipelinedRequests = v; return this; }
+        public Builder jsonpEnabled(boolean v) { jsonpEnabled = v; return this; }
+        public Builder trustedProxies(List<String> v) { trustedProxies = v; return this; }
+        public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
 
         public TransportConfig build() {
             if (mount == null || !mount.startsWith("/")) {
@@ -102,6 +129,9 @@ public final class TransportConfig {
             }
             if (pingIntervalMs < 0) {
                 throw new IllegalArgumentException("ping interval must not be negative");
+            }
+            if (idleTimeoutMs < 0) {
+                throw new IllegalArgumentException("idle timeout must not be negative");
             }
             if (maxPipelinedRequests < 1) {
                 throw new IllegalArgumentException("max pipelined requests must be at least 1");

@@ -111,6 +111,10 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         String jsonp = null;
         String connectionType;
         if (method.equals(HttpMethod.GET)) {
+            if (!config.jsonpEnabled()) {
+                reject(ctx, keepAlive, "callback-polling is switched off");
+                return;
+            }
             message = first(uri, "message");
             jsonp = first(uri, "jsonp");
             if (jsonp == null) {
@@ -153,7 +157,8 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, keepAlive, e.getMessage());
             return;
         }
-        HttpRequestContext context = new HttpRequestContext(connectionType, ctx.channel().remoteAddress(), request.headers());
+        HttpRequestContext context = new HttpRequestContext(connectionType,
+                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), request.headers());
         busy = true;
         PollRequest poll = new PollRequest(ctx, context, jsonp, origin, keepAlive, this::responseDone);
         HeldConnect h = responder.handle(messages, poll);

@@ -1,6 +1,7 @@
 package io.bayeuxd.transport.websocket;
 
 import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.transport.http.ClientAddress;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.bayeuxd.transport.http.HttpResponses;
 import io.netty.channel.Channel;
@@ -77,7 +78,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         BayeuxWebSocketHandler handler = handlers.get();
-        handler.upgraded(handshaker, new HttpRequestContext("websocket", ctx.channel().remoteAddress(), request.headers().copy()));
+        handler.upgraded(handshaker, new HttpRequestContext("websocket",
+                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), request.headers().copy()));
         // Install the frame handlers before the handshake swaps the codec: no read can come in between,
         // since this runs on the channel's event loop.
         ChannelPipeline p = ctx.pipeline();

@@ -1,0 +1,84 @@
+package io.bayeuxd.server;
+
+import io.bayeuxd.broker.BrokerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Settings come from flags, then environment variables, then the config file, then the defaults. */
+class BrokerMainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreTheClassicFayeSetup() {
+        ServerConfig c = BrokerMain.parse(new String[0], Map.of());
+        assertThat(c.port()).isEqualTo(8000);
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.transport().mount()).isEqualTo("/");
+        assertThat(c.broker().timeoutMs()).isEqualTo(60_000);
+        assertThat(c.transport().idleTimeoutMs()).isEqualTo(90_000);
+        assertThat(c.broker().connectionTypes()).contains("callback-polling", "websocket");
+        assertThat(c.stripExtFields()).contains("token", "authToken");
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+        Path file = dir.resolve("bayeuxd.properties");
+        Files.writeString(file, "port=7000\ntimeout=30\nmount=/faye\npublish-rate=50\n");
+        Map<String, String> env = Map.of("BAYEUXD_CONFIG", file.toString(), "BAYEUXD_PORT", "7100", "BAYEUXD_TIMEOUT", "20");
+        ServerConfig c = BrokerMain.parse(new String[] {"--port", "7200"}, env);
+        assertThat(c.port()).isEqualTo(7200);
+        assertThat(c.broker().timeoutMs()).isEqualTo(20_000);
+        assertThat(c.transport().mount()).isEqualTo("/faye");
+        assertThat(c.broker().publishesPerSecond()).isEqualTo(50);
+    }
+
+    @Test
+    void settingsForHardeningReachTheirConfigs() {
+        ServerConfig c = BrokerMain.parse(new String[] {"--jsonp=false", "--slow-consumer", "disconnect", "--max-connections", "10",
+                "--require-handshake", "--trusted-proxies", "10.0.0.1, 10.0.0.2", "--strip-ext-fields", ""}, Map.of());
+        assertThat(c.broker().connectionTypes()).doesNotContain("callback-polling");
+        assertThat(c.transport().jsonpEnabled()).isFalse();
+        assertThat(c.broker().slowConsumerPolicy()).isEqualTo(BrokerConfig.SlowConsumerPolicy.DISCONNECT);
+        assertThat(c.maxConnections()).isEqualTo(10);
+        assertThat(c.broker().requireHandshakeToPublish()).isTrue();
+        assertThat(c.transport().trustedProxies()).containsExactly("10.0.0.1", "10.0.0.2");
+        assertThat(c.stripExtFields()).isEmpty();
+    }
+
+    @Test
+    void aWrongValueIsOneLineNamingTheSetting() throws Exception {
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--port", "eighty"}, Map.of())).hasMessageContaining("--port");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--port", "70000"}, Map.of())).hasMessageContaining("port");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--slow-consumer", "maybe"}, Map.of())).hasMessageContaining("--slow-consumer");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[0], Map.of("BAYEUXD_TIMEOUT", "soon"))).hasMessageContaining("--timeout");
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "prot=1\n");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--config", file.toString()}, Map.of()))
+                .hasMessageContaining("unknown key(s) [prot]");
+
+        StringWriter err = new StringWriter();
+        int code = BrokerMain.run(new String[] {"--mount", "no-slash"}, Map.of(), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).doesNotContain("\n");
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefault() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new BrokerMain());
+        cli.setOut(new PrintWriter(out, true));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--port", "Default: 8000", "--mount", "--timeout", "--ping", "--allowed-origins",
+                "--max-message-bytes", "--drain-timeout", "BAYEUXD_FLAG_NAME");
+    }
+}
