@@ -1,13 +1,15 @@
 'use strict';
 // Faye clients behind a load balancer while one broker node drains (used by LoadBalancerIT).
 //
-// Env: LB_URL (the balancer), CLIENTS (subscribers, default 20), BAYEUX_TRANSPORT (websocket or
-// long-polling). Protocol on stdio: prints READY once every subscriber has received a message; then
+// Env: LB_URL (the balancer), NODE_URLS (comma-separated URLs of each broker, published to directly),
+// CLIENTS (subscribers, default 20), BAYEUX_TRANSPORT (websocket or long-polling). Protocol on stdio: prints READY once every subscriber has received a message; then
 // waits for a line DRAINED on stdin; prints RECOVERED once every subscriber has received a message
 // published after that line, then exits 0. Any wait over its bound exits 1 with the reason.
-// Messages do not cross nodes (no shared engine yet): a subscriber recovers once it and the publisher
-// have both reconnected through the balancer to the surviving node.
+// Messages do not cross nodes (no shared engine yet), so every tick publishes the same message to each
+// node directly (a plain Bayeux POST, which needs no handshake); a subscriber recovers once it has
+// reconnected through the balancer to the surviving node.
 
+const http = require('http');
 const path = require('path');
 const readline = require('readline');
 const faye = require(path.join(__dirname, '..', 'faye', 'node_modules', 'faye'));
@@ -15,7 +17,17 @@ const faye = require(path.join(__dirname, '..', 'faye', 'node_modules', 'faye'))
 const URL = process.env.LB_URL;
 const CLIENTS = Number(process.env.CLIENTS || 20);
 const TRANSPORT = process.env.BAYEUX_TRANSPORT || 'websocket';
+const NODE_URLS = (process.env.NODE_URLS || '').split(',').filter((u) => u);
 const CHANNEL = '/lb/news';
+
+function publishDirect(url, seq) {
+  const body = JSON.stringify({ channel: CHANNEL, data: { seq } });
+  const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, timeout: 2000 });
+  req.on('error', () => {});
+  req.on('timeout', () => req.destroy());
+  req.on('response', (res) => res.resume());
+  req.end(body);
+}
 
 function client() {
   const c = new faye.Client(URL, { timeout: 10, retry: 1 });
@@ -50,9 +62,8 @@ async function main() {
     await state.client.subscribe(CHANNEL, (m) => state.seqs.push(m.seq));
     subscribers.push(state);
   }
-  const publisher = client();
   let seq = 0;
-  const ticker = setInterval(() => { seq += 1; publisher.publish(CHANNEL, { seq }).then(() => {}, () => {}); }, 100);
+  const ticker = setInterval(() => { seq += 1; NODE_URLS.forEach((u) => publishDirect(u, seq)); }, 100);
 
   await waitUntil(() => subscribers.every((s) => s.seqs.length > 0), 20000, 'first deliveries');
   console.log('READY');
@@ -62,7 +73,7 @@ async function main() {
   console.log('RECOVERED after seq ' + drainedAt);
 
   clearInterval(ticker);
-  await Promise.all(subscribers.map((s) => s.client.disconnect()).concat([publisher.disconnect()]));
+  await Promise.all(subscribers.map((s) => s.client.disconnect()));
   process.exit(0);
 }
 
