@@ -1,13 +1,16 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +78,7 @@ public final class Broker {
     }
 
     /** Installs the policy deciding who may handshake, subscribe and publish; {@code null} allows all. */
-    public void securityPolicy(io.bayeuxd.api.SecurityPolicy policy) {
+    public void securityPolicy(SecurityPolicy policy) {
         gate.policy(policy);
     }
 
@@ -162,7 +165,7 @@ public final class Broker {
      * Creates an in-process client whose listeners run on {@code executor}. It may subscribe to any
      * channel, {@code /service/**} included.
      */
-    public LocalClient newLocalClient(io.netty.util.concurrent.EventExecutor executor, io.bayeuxd.protocol.BayeuxDecoder decoder) {
+    public LocalClient newLocalClient(EventExecutor executor, BayeuxDecoder decoder) {
         Session session = engine.createSession(true, nanoClock.getAsLong());
         return new LocalClient(this, session, executor, decoder);
     }
