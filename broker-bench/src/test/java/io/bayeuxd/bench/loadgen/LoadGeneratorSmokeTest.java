@@ -1,0 +1,66 @@
+package io.bayeuxd.bench.loadgen;
+
+import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.server.BrokerServer;
+import io.bayeuxd.server.ServerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load generator against this broker, in-process, for a few seconds per transport: part of
+ * {@code mvn verify}, so the generator and the broker are checked against each other on every build.
+ */
+class LoadGeneratorSmokeTest {
+    private static BrokerServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+                .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    @Timeout(60)
+    void everyMessageReachesEverySubscriber(TransportKind transport) throws Exception {
+        Path out = Path.of("target", "loadgen-smoke");
+        LoadConfig config = LoadConfig.builder()
+                .url("http://127.0.0.1:" + server.port() + "/")
+                .transport(transport)
+                .clients(40)
+                .channels(4)
+                .publishers(2)
+                .ratePerSec(100)
+                .payloadBytes(100)
+                .warmupMs(1_000)
+                .durationMs(3_000)
+                .drainMs(3_000)
+                .connectRatePerSec(200)
+                .rampTimeoutMs(15_000)
+                .outDir(out)
+                .label("smoke-" + transport.bayeuxName())
+                .build();
+
+        RunResult result = new LoadRun(config, null).run();
+        String table = new ResultReport(result).table();
+        assertThat(result.completed()).as(table).isTrue();
+        assertThat(result.subscribedClients()).as(table).isEqualTo(40);
+        assertThat(result.totalErrors()).as(table).isZero();
+        assertThat(result.published()).as(table).isPositive();
+        assertThat(result.expected()).as("10 subscribers per channel").isEqualTo(result.published() * 10);
+        assertThat(result.delivered()).as(table).isEqualTo(result.expected());
+        assertThat(result.latencyUs().getTotalCount()).isEqualTo(result.delivered());
+    }
+}
