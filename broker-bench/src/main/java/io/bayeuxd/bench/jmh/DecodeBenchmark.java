@@ -53,7 +53,7 @@ public class DecodeBenchmark {
         connect.release();
     }
 
-    /** One op: decoding a batch of ten publishes, each with 100 bytes of data (1.8 KB in all). */
+    /** One op: decoding a batch of ten publishes, each with 100 bytes of data (1,891 bytes in all). */
     @Benchmark
     public List<Message> publishBatchOfTen() {
         return decoder.decode(publishBatch);
