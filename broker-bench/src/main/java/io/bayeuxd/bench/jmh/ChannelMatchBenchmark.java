@@ -98,7 +98,8 @@ public class ChannelMatchBenchmark {
         for (int game = 0; game < 50; game++) {
             for (int team = 0; team < 2; team++) {
                 for (int player = 0; player < 10; player++) {
-                    trie.subscribe("/game/g" + game + "/team" + team + "/player" + player + "/moves", subscriber.next());
+                    String channel = "/game/g" + game + "/team" + team + "/player" + player + "/moves";
+                    trie.subscribe(channel, subscriber.next());
                 }
             }
             for (int k = 0; k < 10; k++) {

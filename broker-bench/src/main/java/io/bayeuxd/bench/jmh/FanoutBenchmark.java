@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * work.
  *
  * <p>All {@code subscribers} sessions subscribe to {@code /chat/room42} by name. Outboxes and frames
- * have the server's default sizes unless {@code outboxCapacity} is set. No delivery target is attached, so an offer schedules no drain: the
- * benchmark drains every session itself, in turn, on the publishing thread. What is left out is the
- * event loop's task queue and the socket write.
+ * have the server's default sizes unless {@code outboxCapacity} is set. No delivery target is
+ * attached, so an offer schedules no drain: the benchmark drains every session itself, in turn, on
+ * the publishing thread. What is left out is the event loop's task queue and the socket write.
  *
  * <p>Per subscriber: divide the time and {@code gc.alloc.rate.norm} by {@code subscribers}, or, to
  * leave out the fixed cost of a publish, take the difference between the 10,000 and the 1 subscriber
