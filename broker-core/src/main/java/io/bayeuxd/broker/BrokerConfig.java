@@ -1,5 +1,7 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.protocol.Advice;
+
 import java.util.List;
 
 /**
@@ -23,8 +25,10 @@ public final class BrokerConfig {
     private final int handshakesPerSecondPerAddress;
     private final SlowConsumerPolicy slowConsumerPolicy;
     private final List<String> connectionTypes;
+    private final Advice retryAdvice;
 
     private BrokerConfig(Builder b) {
+        this.retryAdvice = Advice.retry(b.intervalMs, b.timeoutMs);
         this.connectionTypes = List.copyOf(b.connectionTypes);
         this.maxChannelLength = b.maxChannelLength;
         this.maxChannelDepth = b.maxChannelDepth;
@@ -51,6 +55,11 @@ public final class BrokerConfig {
     /** How long a {@code /meta/connect} is held; clients silent for twice this are expired. */
     public long timeoutMs() {
         return timeoutMs;
+    }
+
+    /** The advice every successful handshake and connect reply carries; built once. */
+    public Advice retryAdvice() {
+        return retryAdvice;
     }
 
     /** The {@code advice.interval} sent to clients. */

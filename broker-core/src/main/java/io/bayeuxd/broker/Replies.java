@@ -28,7 +28,7 @@ final class Replies {
     static Message advise(Message reply, BrokerConfig config) {
         String channel = reply.channel();
         if (reply.advice() == null && (HANDSHAKE.equals(channel) || CONNECT.equals(channel))) {
-            reply.advice(reply.error() == null ? Advice.retry(config.intervalMs(), config.timeoutMs()) : Advice.HANDSHAKE);
+            reply.advice(reply.error() == null ? config.retryAdvice() : Advice.HANDSHAKE);
         }
         return reply;
     }

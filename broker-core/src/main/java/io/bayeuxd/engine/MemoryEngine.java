@@ -161,8 +161,12 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
 
     @Override
     public void close() {
+        // The index goes away with the engine: unsubscribing each session would copy a channel's
+        // subscriber array once per member, which is quadratic for a large channel.
         for (Session session : sessions.values()) {
-            destroySession(session);
+            if (sessions.remove(session.clientId(), session)) {
+                discarded.add(session.close());
+            }
         }
     }
 }

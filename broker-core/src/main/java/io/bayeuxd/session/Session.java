@@ -187,7 +187,9 @@ public final class Session implements ServerSession {
      */
     public void wake() {
         for (;;) {
-            if (!SCHEDULED.compareAndSet(this, 0, 1)) {
+            // A plain read first: when a drain is already scheduled (the common case under load) this
+            // costs no atomic write on the publish path.
+            if (scheduled != 0 || !SCHEDULED.compareAndSet(this, 0, 1)) {
                 return;
             }
             DeliveryTarget t = target;
