@@ -1,8 +1,11 @@
 package io.bayeuxd.bench.jmh;
 
+import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.ops.BrokerMetrics;
+import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
@@ -54,12 +57,20 @@ public class FanoutBenchmark {
     @Param({"4096"})
     int outboxCapacity;
 
+    /**
+     * With metrics on, as the server runs: each publication carries its publish time and every frame is
+     * reported to the Micrometer-backed recorder (latency timer, outbox depth, counters). Off: neither.
+     * The difference is what metrics cost on the publish-to-write path.
+     */
+    @Param({"false", "true"})
+    boolean metrics;
+
     /** The server's allocator; a test swaps in one that records every buffer. */
     ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private final BrokerConfig config = BrokerConfig.defaults();
     private final BayeuxEncoder encoder = new BayeuxEncoder();
-    private final FrameWriter frames = new FrameWriter(encoder, config.maxMessagesPerFrame());
+    private FrameWriter frames;
     MemoryEngine engine;
     Session[] sessions;
     Message publication;
@@ -69,6 +80,12 @@ public class FanoutBenchmark {
     @Setup
     public void setUp() {
         engine = new MemoryEngine(outboxCapacity);
+        if (metrics) {
+            Broker broker = new Broker(config, engine, encoder, alloc, System::nanoTime);
+            frames = new FrameWriter(encoder, config.maxMessagesPerFrame(), new BrokerMetrics(broker, new Readiness()).webSocketRecorder());
+        } else {
+            frames = new FrameWriter(encoder, config.maxMessagesPerFrame());
+        }
         sessions = new Session[subscribers];
         for (int i = 0; i < subscribers; i++) {
             sessions[i] = engine.createSession(false, 0L);
@@ -123,7 +140,8 @@ public class FanoutBenchmark {
 
     /** Encodes once and fans out; the publisher's own reference is released as {@code PublishHandler} does. */
     private void publish() {
-        ByteBuf payload = encoder.encodeDelivery(publication, alloc);
+        ByteBuf payload = metrics ? encoder.encodeDelivery(publication, alloc, System.nanoTime())
+                : encoder.encodeDelivery(publication, alloc);
         try {
             int queued = engine.publish(SampleMessages.CHANNEL, payload);
             if (queued != subscribers) {
