@@ -1,0 +1,171 @@
+package io.bayeuxd.transport;
+
+import io.bayeuxd.broker.BatchResult;
+import io.bayeuxd.broker.Broker;
+import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.engine.MemoryEngine;
+import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.protocol.BayeuxDecoder;
+import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.transport.http.BayeuxHttpHandler;
+import io.bayeuxd.transport.http.HttpRequestContext;
+import io.bayeuxd.transport.longpoll.PollingResponder;
+import io.bayeuxd.transport.websocket.BayeuxWebSocketHandler;
+import io.bayeuxd.transport.websocket.WebSocketUpgradeHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker behind the production pipeline on {@link EmbeddedChannel}s: the same handlers, under the same
+ * names and in the same order, as {@code server.BrokerChannelInitializer} installs on every accepted
+ * connection (HTTP codec, body aggregation, WebSocket upgrade, polling endpoint). Keep the two in step.
+ *
+ * <p>Time is frozen on every channel; {@link #settle} moves it past the connect timeout so that a held
+ * {@code /meta/connect} is answered. {@link #close} releases every channel and every queued message.
+ */
+final class EmbeddedBroker implements AutoCloseable {
+    static final long TIMEOUT_MS = 1_000;
+
+    /** The defaults, but a connect is held for one second, not sixty. */
+    private static final BrokerConfig BROKER = BrokerConfig.builder().timeoutMs(TIMEOUT_MS).build();
+
+    final TransportConfig config;
+    final MemoryEngine engine = new MemoryEngine(BROKER.outboxCapacity());
+    final Broker broker = new Broker(BROKER, engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
+    private final BayeuxDecoder decoder = new BayeuxDecoder();
+    private final FrameWriter frames = new FrameWriter(new BayeuxEncoder(), BROKER.maxMessagesPerFrame());
+    private final PollingResponder responder = new PollingResponder(broker, frames);
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    EmbeddedBroker() {
+        this(TransportConfig.defaults());
+    }
+
+    EmbeddedBroker(TransportConfig config) {
+        this.config = config;
+    }
+
+    /** A new connection with the production pipeline. */
+    EmbeddedChannel open() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("http-codec", new HttpServerCodec());
+        p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
+        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, frames)));
+        p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
+        channels.add(ch);
+        return ch;
+    }
+
+    /**
+     * Creates {@code n} sessions straight through the broker, each subscribed to {@code /fuzz/**}, for
+     * generators that want client ids the broker knows.
+     */
+    List<String> sessions(int n) {
+        List<String> ids = new ArrayList<>(n);
+        HttpRequestContext context = new HttpRequestContext("long-polling", null, new DefaultHttpHeaders());
+        for (int i = 0; i < n; i++) {
+            BatchResult handshake = broker.process(List.of(new Message().channel("/meta/handshake").version("1.0")
+                    .supportedConnectionTypes(List.of("long-polling"))), context);
+            String id = handshake.replies().get(0).clientId();
+            broker.process(List.of(new Message().channel("/meta/subscribe").clientId(id).subscription(List.of("/fuzz/**"), false)), context);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Writes {@code raw} in one buffer and runs what it scheduled for now. Exceptions that escape the pipeline are thrown. */
+    static void send(EmbeddedChannel ch, byte[] raw) {
+        send(ch, raw, raw.length);
+    }
+
+    /** Writes {@code raw} in pieces of at most {@code chunk} bytes, as TCP may deliver it. */
+    static void send(EmbeddedChannel ch, byte[] raw, int chunk) {
+        for (int at = 0; at < raw.length && ch.isOpen(); at += chunk) {
+            int n = Math.min(chunk, raw.length - at);
+            ch.writeInbound(Unpooled.wrappedBuffer(raw, at, n));
+            ch.runPendingTasks();
+        }
+        ch.checkException();
+    }
+
+    static void send(EmbeddedChannel ch, String raw) {
+        send(ch, raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Moves the channel's clock past the connect timeout and runs what falls due: held connects are answered. */
+    static void settle(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        ch.advanceTimeBy(TIMEOUT_MS + 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+        ch.checkException();
+    }
+
+    /**
+     * Everything the server wrote so far, as bytes. Fails on an outbound object that is not a buffer:
+     * after the pipeline's encoders only bytes may reach the wire.
+     */
+    static byte[] written(EmbeddedChannel ch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            try {
+                if (!(o instanceof ByteBuf b)) {
+                    throw new AssertionError("not bytes on the wire: " + o);
+                }
+                byte[] bytes = new byte[b.readableBytes()];
+                b.readBytes(bytes);
+                out.writeBytes(bytes);
+            } finally {
+                ReferenceCountUtil.release(o);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A raw HTTP/1.1 request with a correct {@code Content-Length}. */
+    static byte[] post(String path, String contentType, byte[] body, String... headers) {
+        StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n");
+        if (contentType != null) {
+            head.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        for (String h : headers) {
+            head.append(h).append("\r\n");
+        }
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        return HostileInputs.concat(head.toString().getBytes(StandardCharsets.ISO_8859_1), body);
+    }
+
+    static byte[] postJson(byte[] body) {
+        return post("/", "application/json", body);
+    }
+
+    static byte[] postJson(String body) {
+        return postJson(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        for (EmbeddedChannel ch : channels) {
+            ch.finishAndReleaseAll();
+        }
+        channels.clear();
+        engine.close();
+    }
+}
