@@ -77,7 +77,9 @@ public final class BayeuxDecoder {
         this.limits = Objects.requireNonNull(limits, "limits");
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
-                .maxStringLength(limits.maxStringChars())
+                // Strings inside data and id are sliced, not decoded: only the body size bounds them.
+                // The string fields the reader decodes check maxStringChars themselves.
+                .maxStringLength(Integer.MAX_VALUE)
                 .maxNameLength(limits.maxStringChars())
                 .build();
         this.factory = JsonFactory.builder()
@@ -157,7 +159,7 @@ public final class BayeuxDecoder {
         List<Message> messages;
         if (first == JsonToken.START_OBJECT) {
             messages = new ArrayList<>(1);
-            messages.add(MessageReader.read(p, src, base));
+            messages.add(MessageReader.read(p, src, base, limits.maxStringChars()));
         } else if (first == JsonToken.START_ARRAY) {
             messages = new ArrayList<>();
             JsonToken t;
@@ -168,7 +170,7 @@ public final class BayeuxDecoder {
                 if (messages.size() == limits.maxMessagesPerBatch()) {
                     throw new BayeuxDecodeException("more than " + limits.maxMessagesPerBatch() + " messages");
                 }
-                messages.add(MessageReader.read(p, src, base));
+                messages.add(MessageReader.read(p, src, base, limits.maxStringChars()));
             }
         } else if (first == null) {
             throw new BayeuxDecodeException("empty body");

@@ -23,30 +23,41 @@ final class MessageReader {
      * Reads one message. The parser must be on the message's {@code START_OBJECT} and is left on its
      * {@code END_OBJECT}. Offsets the parser reports are relative to {@code src[base]}.
      */
-    static Message read(JsonParser p, byte[] src, int base) throws IOException {
+    static Message read(JsonParser p, byte[] src, int base, int maxChars) throws IOException {
         Message m = new Message();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             switch (name) {
-                case "channel" -> m.channel(string(p, value));
-                case "clientId" -> m.clientId(string(p, value));
+                case "channel" -> m.channel(string(p, value, maxChars));
+                case "clientId" -> m.clientId(string(p, value, maxChars));
                 case "id" -> m.id(isStringOrNumber(value) ? raw(p, value, src, base) : skip(p));
                 case "data" -> m.data(raw(p, value, src, base));
                 case "ext" -> m.ext(value == JsonToken.START_OBJECT ? raw(p, value, src, base) : skip(p));
-                case "advice" -> m.advice(advice(p, value));
-                case "connectionType" -> m.connectionType(string(p, value));
-                case "supportedConnectionTypes" -> m.supportedConnectionTypes(stringArray(p, value));
-                case "version" -> m.version(string(p, value));
-                case "minimumVersion" -> m.minimumVersion(string(p, value));
-                case "subscription" -> subscription(p, value, m);
+                case "advice" -> m.advice(advice(p, value, maxChars));
+                case "connectionType" -> m.connectionType(string(p, value, maxChars));
+                case "supportedConnectionTypes" -> m.supportedConnectionTypes(stringArray(p, value, maxChars));
+                case "version" -> m.version(string(p, value, maxChars));
+                case "minimumVersion" -> m.minimumVersion(string(p, value, maxChars));
+                case "subscription" -> subscription(p, value, m, maxChars);
                 case "successful" -> m.successful(bool(p, value));
-                case "error" -> m.error(string(p, value));
+                case "error" -> m.error(string(p, value, maxChars));
                 default -> p.skipChildren();
             }
         }
         // Inside an object Jackson yields only FIELD_NAME or END_OBJECT; end of input throws.
         return m;
+    }
+
+    /**
+     * A string field's value, at most {@code maxChars} long. Jackson's own string limit is set far higher,
+     * because it also applies to the raw {@code data} and {@code id} values this reader never decodes.
+     */
+    private static String text(JsonParser p, int maxChars) throws IOException {
+        if (p.getTextLength() > maxChars) {
+            throw new BayeuxDecodeException("string, name or number over the size limit (a string field over " + maxChars + " characters)");
+        }
+        return p.getText();
     }
 
     /** Skips the current value, including its children, and returns null for "absent". */
@@ -55,8 +66,8 @@ final class MessageReader {
         return null;
     }
 
-    private static String string(JsonParser p, JsonToken value) throws IOException {
-        return value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+    private static String string(JsonParser p, JsonToken value, int maxChars) throws IOException {
+        return value == JsonToken.VALUE_STRING ? text(p, maxChars) : skip(p);
     }
 
     private static Boolean bool(JsonParser p, JsonToken value) throws IOException {
@@ -95,7 +106,7 @@ final class MessageReader {
     }
 
     /** Null when the value is not an array of strings only. */
-    private static List<String> stringArray(JsonParser p, JsonToken value) throws IOException {
+    private static List<String> stringArray(JsonParser p, JsonToken value, int maxChars) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             return skip(p);
         }
@@ -104,7 +115,7 @@ final class MessageReader {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == JsonToken.VALUE_STRING) {
-                strings.add(p.getText());
+                strings.add(text(p, maxChars));
             } else {
                 allStrings = false;
                 p.skipChildren();
@@ -113,17 +124,17 @@ final class MessageReader {
         return allStrings ? strings : null;
     }
 
-    private static void subscription(JsonParser p, JsonToken value, Message m) throws IOException {
+    private static void subscription(JsonParser p, JsonToken value, Message m, int maxChars) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            m.subscription(List.of(p.getText()), false);
+            m.subscription(List.of(text(p, maxChars)), false);
         } else {
-            List<String> channels = stringArray(p, value);
+            List<String> channels = stringArray(p, value, maxChars);
             m.subscription(channels, channels != null);
         }
     }
 
     /** Reads {@code reconnect}, {@code interval} and {@code timeout}; other advice fields are skipped. */
-    private static Advice advice(JsonParser p, JsonToken value) throws IOException {
+    private static Advice advice(JsonParser p, JsonToken value, int maxChars) throws IOException {
         if (value != JsonToken.START_OBJECT) {
             return skip(p);
         }
@@ -134,7 +145,7 @@ final class MessageReader {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "reconnect" -> reconnect = string(p, t);
+                case "reconnect" -> reconnect = string(p, t, maxChars);
                 case "interval" -> intervalMs = millis(p, t);
                 case "timeout" -> timeoutMs = millis(p, t);
                 default -> p.skipChildren();

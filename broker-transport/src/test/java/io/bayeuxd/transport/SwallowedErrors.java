@@ -27,12 +27,7 @@ public final class SwallowedErrors implements AutoCloseable {
      * Swallowed exceptions that are known bugs, each shown by a disabled test in
      * {@code HostileInputAnswersTest}. Remove an entry when its bug is fixed.
      */
-    public static final List<String> KNOWN_BUGS = List.of(
-            // A bad WebSocket upgrade request is closed without an answer instead of 400.
-            "io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException",
-            // Bad percent-encoding in the path, query or form body is closed without an answer instead of 400.
-            "java.lang.IllegalArgumentException: unterminated escape sequence",
-            "java.lang.IllegalArgumentException: invalid hex byte");
+    public static final List<String> KNOWN_BUGS = List.of();
 
     /**
      * Whether a swallowed exception is expected: a known bug, or the aggregator's notice that the

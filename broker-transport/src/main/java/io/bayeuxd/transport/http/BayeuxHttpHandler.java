@@ -93,7 +93,15 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (!config.isUnderMount(uri.path())) {
+        String path;
+        try {
+            path = uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            reject(ctx, keepAlive, "bad percent-encoding in the URI");
+            return;
+        }
+        if (!config.isUnderMount(path)) {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
             return;
         }
@@ -131,7 +139,12 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             QueryStringDecoder form = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false);
-            message = first(form, "message");
+            try {
+                message = first(form, "message");
+            } catch (IllegalArgumentException e) {
+                reject(ctx, keepAlive, "bad percent-encoding in the form body");
+                return;
+            }
             connectionType = "cross-origin-long-polling";
         } else {
             reject(ctx, keepAlive, "unsupported method " + method);

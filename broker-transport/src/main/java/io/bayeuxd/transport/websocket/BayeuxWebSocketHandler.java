@@ -18,6 +18,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -85,7 +86,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
-                handshaker.close(ctx.channel(), close.retain());
+                onClientClose(close.statusCode());
             } else if (msg instanceof BinaryWebSocketFrame) {
                 log.debug("Closing {}: binary frame", ctx.channel().remoteAddress());
                 close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Binary frames are not supported");
@@ -266,6 +267,12 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         if (cause instanceof TooLongFrameException) {
             log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             close(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big");
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            // Bad UTF-8 (1007) or a frame that breaks the protocol (1002).
+            log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            WebSocketCloseStatus status = corrupt.closeStatus();
+            close(status == null ? WebSocketCloseStatus.PROTOCOL_ERROR : status, status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA
+                    ? "Invalid UTF-8" : "Protocol error");
         } else if (cause instanceof CorruptedFrameException) {
             log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             close(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol error");
@@ -277,8 +284,49 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     private void close(WebSocketCloseStatus status, String reason) {
         if (ctx.channel().isActive() && !closing) {
-            closing = true;
+            stopDelivering();
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(status, reason));
+        }
+    }
+
+    /**
+     * The client's close frame: answered with a close frame of our own, never the client's bytes echoed
+     * (they may carry reserved bits or a code no endpoint may send), with its code when that is valid.
+     */
+    private void onClientClose(int code) {
+        if (!ctx.channel().isActive() || closing) {
+            ctx.close();
+            return;
+        }
+        stopDelivering();
+        CloseWebSocketFrame answer;
+        if (code == -1) {
+            answer = new CloseWebSocketFrame(true, 0);
+        } else if (mayBeSent(code)) {
+            answer = new CloseWebSocketFrame(code, "");
+        } else {
+            answer = new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "");
+        }
+        handshaker.close(ctx.channel(), answer);
+    }
+
+    /** RFC 6455 7.4: codes an endpoint may put in a close frame (Netty's check has no upper bound). */
+    private static boolean mayBeSent(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
+    /**
+     * From our close frame on, nothing more is written: the held connect is dropped and the session is
+     * detached at once, so messages published meanwhile wait for the client's next connection instead
+     * of being drained into a socket that is going away.
+     */
+    private void stopDelivering() {
+        closing = true;
+        cancelHeldTimeout();
+        heldReply = null;
+        if (session != null) {
+            session.detach(this);
+            session = null;
         }
     }
 }

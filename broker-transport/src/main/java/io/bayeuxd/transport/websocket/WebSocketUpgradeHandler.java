@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -43,7 +44,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest request) || !isUpgrade(request)) {
+        // A request the HTTP decoder could not read goes on to the HTTP handler, which answers 400 and closes.
+        if (!(msg instanceof FullHttpRequest request) || !isUpgrade(request) || !request.decoderResult().isSuccess()) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -54,13 +56,29 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
     }
 
+    /**
+     * The parts of an RFC 6455 upgrade request Netty's handshaker would otherwise fail on after the
+     * pipeline has been changed: a key, a version, and {@code Connection: Upgrade}.
+     */
+    private static boolean isCompleteUpgrade(FullHttpRequest request) {
+        return request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+                && request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
     private static boolean isUpgrade(FullHttpRequest request) {
         return request.method().equals(HttpMethod.GET)
                 && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", false);
+            return;
+        }
         if (!config.isUnderMount(path)) {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", false);
             return;
@@ -69,9 +87,14 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             HttpResponses.sendText(ctx, HttpResponseStatus.FORBIDDEN, "Forbidden origin", false);
             return;
         }
+        if (!isCompleteUpgrade(request)) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", false);
+            return;
+        }
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        // No WebSocket extension is offered, so frames with reserved bits set are protocol errors (1002).
         WebSocketServerHandshakerFactory factory =
-                new WebSocketServerHandshakerFactory(url, null, true, config.maxMessageBytes());
+                new WebSocketServerHandshakerFactory(url, null, false, config.maxMessageBytes());
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -84,15 +107,31 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         // since this runs on the channel's event loop.
         ChannelPipeline p = ctx.pipeline();
         String self = ctx.name();
+        // Text must be UTF-8 (RFC 6455 8.1): the validator raises a 1007 that the Bayeux handler answers.
+        p.addAfter(self, "ws-utf8", new Utf8FrameValidator(false));
         if (config.pingIntervalMs() > 0) {
-            p.addAfter(self, "ws-idle", new IdleStateHandler(0, config.pingIntervalMs(), 0, TimeUnit.MILLISECONDS));
+            p.addAfter("ws-utf8", "ws-idle", new IdleStateHandler(0, config.pingIntervalMs(), 0, TimeUnit.MILLISECONDS));
             p.addAfter("ws-idle", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
         } else {
-            p.addAfter(self, "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
+            p.addAfter("ws-utf8", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
         }
         p.addAfter("ws-aggregator", "ws-bayeux", handler);
         Channel channel = ctx.channel();
-        handshaker.handshake(channel, request).addListener(f -> {
+        io.netty.channel.ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(channel, request);
+        } catch (RuntimeException e) {
+            // Netty refused the request after all: answer it as HTTP still can, and close.
+            p.remove("ws-bayeux");
+            p.remove("ws-aggregator");
+            if (p.get("ws-idle") != null) {
+                p.remove("ws-idle");
+            }
+            p.remove("ws-utf8");
+            HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", false);
+            return;
+        }
+        handshake.addListener(f -> {
             if (f.isSuccess()) {
                 channel.pipeline().fireUserEventTriggered(WebSocketUpgraded.INSTANCE);
             } else {
