@@ -18,6 +18,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -90,6 +91,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             } else if (msg instanceof BinaryWebSocketFrame) {
                 log.debug("Closing {}: binary frame", ctx.channel().remoteAddress());
                 close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Binary frames are not supported");
+            } else if (msg instanceof ContinuationWebSocketFrame) {
+                // Only reaches here without its first frame (the aggregator joins proper ones), or
+                // after a frame the validator refused: either way the message is broken.
+                close(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol error");
             } else if (!(msg instanceof PongWebSocketFrame)) {
                 ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
             }
