@@ -6,7 +6,9 @@
 //
 //   node faye-server.js --port 0 [--host 127.0.0.1] [--timeout 30]
 //
-// Prints "LISTENING <port>" on stdout once it accepts connections; stops on SIGTERM or SIGINT.
+// Prints "LISTENING <port>" on stdout once it accepts connections; on SIGUSR2 prints
+// "MEMORY rss=<KB> heapUsed=<KB> heapTotal=<KB>" (the benchmark's idle-memory scenario reads it);
+// stops on SIGTERM or SIGINT.
 
 const http = require('http');
 const faye = require('faye');
@@ -47,6 +49,12 @@ bayeux.attach(server);
 
 server.listen(options.port, options.host, () => {
   process.stdout.write('LISTENING ' + server.address().port + '\n');
+});
+
+process.on('SIGUSR2', () => {
+  const m = process.memoryUsage();
+  const kb = (bytes) => Math.round(bytes / 1024);
+  process.stdout.write('MEMORY rss=' + kb(m.rss) + ' heapUsed=' + kb(m.heapUsed) + ' heapTotal=' + kb(m.heapTotal) + '\n');
 });
 
 function stop() {
