@@ -275,10 +275,11 @@ doc.push('```');
 doc.push(machine);
 doc.push('```');
 doc.push('');
-doc.push('Server and load generator share these cores. The server under test runs under `nice -n ' +
-  (Object.values(runs).find((r) => r.srv) || { srv: { nice: 5 } }).srv.nice +
-  '` and the generator at normal priority, so that when both want the CPU the generator wins and the server\'s limit, not the ' +
-  'generator\'s, is what shows. The generator uses one I/O thread.');
+const nices = (Object.values(runs).find((r) => r.srv) || { srv: {} }).srv;
+doc.push(`Server and load generator share these cores. The generator runs at niceness ${nices.loadgenNice} and the server at ` +
+  `${nices.serverNice}, so that when both want the CPU the generator wins and the server's limit, not the generator's, is what shows. ` +
+  'The generator uses one I/O thread. The machine is shared with other work, which the script does not control; the ' +
+  '"other processes" columns show how much of it that work took during each measured window.');
 doc.push('');
 doc.push('## Servers');
 doc.push('');
