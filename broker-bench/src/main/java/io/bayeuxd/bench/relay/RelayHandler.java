@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link RelayRoutes} group of that exact channel name; canned success;</li>
  *   <li>{@code /meta/disconnect}: canned success, then close;</li>
  *   <li>anything else is a publish: the frame goes verbatim to every socket subscribed to its
- *       channel, and the sender gets a canned acknowledgement.</li>
+ *       channel, and the sender gets a canned acknowledgement. The subscribers are flushed once at
+ *       the end of the read batch, as a broker flushes once per batch.</li>
  * </ul>
  * No session state, no validation, no queue: what is left is the fan-out cost of the network.
  * Runs on the socket's event loop only.
@@ -34,6 +38,8 @@ final class RelayHandler extends SimpleChannelInboundHandler<TextWebSocketFrame>
     private final long timeoutMs;
     private String clientId;
     private ScheduledFuture<?> heldConnect;
+    /** Groups written to in the current read batch, flushed in {@link #channelReadComplete}; few, so a list. */
+    private final List<ChannelGroup> unflushed = new ArrayList<>(4);
 
     /**
      * @param clientIds shared counter, so that client ids are unique across sockets
@@ -90,16 +96,37 @@ final class RelayHandler extends SimpleChannelInboundHandler<TextWebSocketFrame>
                     reply(ctx, "[{\"channel\":\"" + channel + "\",\"successful\":false,\"error\":\"400::unsupported\"}]");
                     break;
                 }
-                routes.forward(channel, frame.retain());
-                reply(ctx, "[{\"channel\":\"" + channel + "\",\"successful\":true" + idMember(content) + "}]");
+                ChannelGroup group = routes.forward(channel, frame.retain());
+                if (group != null && !unflushed.contains(group)) {
+                    unflushed.add(group);
+                }
+                ctx.write(new TextWebSocketFrame("[{\"channel\":\"" + channel + "\",\"successful\":true" + idMember(content) + "}]"),
+                        ctx.voidPromise());
                 break;
         }
+    }
+
+    /** End of a read batch: one flush per subscriber group touched, and one for this socket's acknowledgements. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        for (int i = 0; i < unflushed.size(); i++) {
+            unflushed.get(i).flush();
+        }
+        unflushed.clear();
+        ctx.flush();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelHeldConnect();
         super.channelInactive(ctx);
+    }
+
+    /** A reset or broken pipe, typically a client that left with frames still owed to it: close quietly. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
     }
 
     private void holdConnect(ChannelHandlerContext ctx, String idMember) {

@@ -31,21 +31,22 @@ final class RelayRoutes {
     }
 
     /**
-     * Writes the frame to every socket subscribed to {@code channelName} and flushes each.
+     * Writes the frame to every socket subscribed to {@code channelName}, without flushing: the
+     * caller flushes the returned group once per read batch ({@link ChannelGroup#flush()}), so that
+     * the messages of one batch leave each subscriber in one write, as a broker's would.
      *
      * @param frame owned: released here, after each subscriber got its own retained duplicate
-     * @return the number of subscribers it went to
+     * @return the group written to, or null when nobody subscribed to the channel
      */
-    int forward(String channelName, TextWebSocketFrame frame) {
+    ChannelGroup forward(String channelName, TextWebSocketFrame frame) {
         ChannelGroup group = groups.get(channelName);
         if (group == null) {
             frame.release();
-            return 0;
+            return null;
         }
-        int size = group.size();
         // With a void promise the group builds no per-call future map; it releases the frame itself.
-        group.writeAndFlush(frame, ChannelMatchers.all(), true);
-        return size;
+        group.write(frame, ChannelMatchers.all(), true);
+        return group;
     }
 
     /** Subscribers of one channel name, for tests. */

@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RelayHandler} for what it answers. Same Netty setup as bayeuxd: epoll where available,
  * {@code 2 x cores} event loops by default, the same socket options.
  *
- * <p>WebSocket only, on every path. Each message goes out as its own frame with its own flush, so
- * at high rates a broker that batches frames can beat it: it bounds the per-message work, not the
- * throughput. No slow-consumer limit either: with the load generator's window that stays bounded.
+ * <p>WebSocket only, on every path. Each message goes out as its own WebSocket frame; the frames of
+ * one read batch are flushed together. No slow-consumer limit: with the load generator's window
+ * what is in flight stays bounded.
  *
  * <pre>java -cp broker-bench/target/loadgen.jar io.bayeuxd.bench.relay.RelayServer --port 0</pre>
  * prints {@code LISTENING <port>} once it accepts connections; stops on SIGTERM.

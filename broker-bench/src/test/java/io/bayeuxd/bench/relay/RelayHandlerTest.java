@@ -43,7 +43,11 @@ class RelayHandlerTest {
         request(other, "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"relay3\",\"subscription\":\"/bench/1\",\"id\":\"2\"}]");
         String publish = "[{\"channel\":\"/bench/0\",\"clientId\":\"relay2\",\"data\":{\"ts\":5,\"seq\":0,\"pad\":\"x\"},\"id\":\"9\"}]";
 
-        String ack = request(publisher, publish);
+        // fireChannelRead, not writeInbound: EmbeddedChannel would end the read batch at once.
+        publisher.pipeline().fireChannelRead(new TextWebSocketFrame(publish));
+        assertThat((Object) subscriber.readOutbound()).as("not flushed before the end of the read batch").isNull();
+        publisher.pipeline().fireChannelReadComplete();
+        String ack = readText(publisher);
 
         assertThat(ack).isEqualTo("[{\"channel\":\"/bench/0\",\"successful\":true,\"id\":\"9\"}]");
         assertThat(readText(subscriber)).isEqualTo(publish);
@@ -77,6 +81,13 @@ class RelayHandlerTest {
         subscriber.writeInbound(new TextWebSocketFrame("hello"));
 
         assertThat((Object) subscriber.readOutbound()).isNull();
+    }
+
+    @Test
+    void closesTheSocketOnAnIoError() {
+        subscriber.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+
+        assertThat(subscriber.isOpen()).isFalse();
     }
 
     private EmbeddedChannel socket() {
