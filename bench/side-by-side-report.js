@@ -152,6 +152,28 @@ function idle(r) {
   return out;
 }
 
+/** The largest classes on each JVM server's heap with the idle clients connected (jcmd GC.class_histogram). */
+function heapHistograms() {
+  const out = [];
+  for (const server of SERVERS) {
+    const r = get(server, 'S5');
+    const text = readText(`${server}-S5.histogram.txt`);
+    if (!r || !r.gen || !text) continue;
+    const clients = r.gen.subscribed;
+    const rows = text.split('\n')
+      .map((l) => l.match(/^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/))
+      .filter((m) => m)
+      .slice(0, 6)
+      .map((m) => ['`' + m[3] + '`', num(Number(m[1])), num(Number(m[2]) / 1024 / 1024, 1), clients > 0 ? num(Number(m[2]) / clients, 0) : 'n/a']);
+    if (rows.length === 0) continue;
+    out.push(`${NAMES[server]}, ${num(clients)} idle clients:`);
+    out.push('');
+    out.push(table(['class', 'instances', 'MB', 'bytes per client'], rows));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
 function idleTable() {
   const rows = [];
   for (const server of SERVERS) {
@@ -355,6 +377,13 @@ for (const scn of Object.keys(SCENARIOS)) {
   doc.push('');
   if (scn === 'S5') {
     doc.push(idleTable());
+    const histograms = heapHistograms();
+    if (histograms) {
+      doc.push('');
+      doc.push('The largest classes on the heap of each JVM with the idle clients connected (`jcmd <pid> GC.class_histogram`, after the full GC):');
+      doc.push('');
+      doc.push(histograms.trimEnd());
+    }
   } else {
     doc.push(loadTable(scn));
     const ratios = ratioTable(scn);

@@ -196,7 +196,7 @@ run_one() {
     local err="$SBS_OUT/$label.loadgen.err" out="$SBS_OUT/$label.loadgen.out" slog="$SBS_OUT/$label.server.log"
     local args limit
     args=$(scenario_args "$scn")
-    rm -f "$SBS_OUT/$label.json" "$SBS_OUT/$label.server.json"
+    rm -f "$SBS_OUT/$label.json" "$SBS_OUT/$label.server.json" "$SBS_OUT/$label.histogram.txt"
     start_server "$server" "$slog" || return 0
     local rss_before heap_before=-1
     rss_before=$(rss_kb "$SERVER_PID")
@@ -219,6 +219,10 @@ run_one() {
             sleep "$IDLE_CPU_SEC"
             t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
             heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
+            # What the heap holds with the clients connected: the largest classes (JVMs only).
+            if [[ $server != faye ]]; then
+                timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$SBS_OUT/$label.histogram.txt" || true
+            fi
         fi
     else
         # The first progress line of publishing says how long ago publishing started; the
