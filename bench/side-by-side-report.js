@@ -193,6 +193,13 @@ function verdict(ok) {
   return ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**';
 }
 
+/** ", while other processes took N cores" when a run was contended, for the verdicts. */
+function contention(...rs) {
+  const busy = rs.filter((r) => r && r.otherCores >= CONTENDED_CORES);
+  return busy.length === 0 ? '' : '; other processes took ' +
+    busy.map((r) => `${num(r.otherCores, 2)} cores during ${NAMES[r.server]}'s run`).join(', ');
+}
+
 function targets() {
   const rows = [];
   const o2 = get('bayeuxd', 'S2');
@@ -208,7 +215,7 @@ function targets() {
       const theirs = credit(other);
       const x = o2.gen.deliveredPerSec / theirs;
       const how = theirs > other.gen.deliveredPerSec ? ' (theirs: arriving/s, higher than their delivered/s)' : '';
-      rows.push([label, `${num(o2.gen.deliveredPerSec)} vs ${num(theirs)}${how}: ${num(x, 2)}x`, verdict(x >= factor)]);
+      rows.push([label, `${num(o2.gen.deliveredPerSec)} vs ${num(theirs)}${how}: ${num(x, 2)}x${contention(o2, other)}`, verdict(x >= factor)]);
     } else rows.push([label, 'n/a', verdict(undefined)]);
   }
   if (o2 && c2 && o2.perCpuSec && c2.srv && c2.srv.serverCpuSec > 0) {
@@ -223,13 +230,13 @@ function targets() {
     rows.push(['S2 without loss', `lost ${num(o2.gen.lost)} of ${num(o2.gen.expected)}, errors ${num(o2.gen.errors)}`, verdict(o2.gen.lost === 0 && o2.gen.errors === 0)]);
   }
   const o1 = get('bayeuxd', 'S1');
-  rows.push(['S1 p99 below 100 ms', has(o1) ? `${ms(o1.gen.p99Ms)} ms (lost ${num(o1.gen.lost)})` : 'n/a', verdict(has(o1) ? o1.gen.p99Ms < 100 : undefined)]);
+  rows.push(['S1 p99 below 100 ms', has(o1) ? `${ms(o1.gen.p99Ms)} ms (lost ${num(o1.gen.lost)}${contention(o1)})` : 'n/a', verdict(has(o1) ? o1.gen.p99Ms < 100 : undefined)]);
   for (const scn of ['S3', 'S4']) {
     const o = get('bayeuxd', scn);
     const c = get('cometd', scn);
     const f = get('faye', scn);
     if (has(o) && has(c) && has(f)) {
-      rows.push([`${scn} p99 below CometD's and Faye's`, `${ms(o.gen.p99Ms)} ms vs ${ms(c.gen.p99Ms)} ms (CometD), ${ms(f.gen.p99Ms)} ms (Faye)`,
+      rows.push([`${scn} p99 below CometD's and Faye's`, `${ms(o.gen.p99Ms)} ms vs ${ms(c.gen.p99Ms)} ms (CometD), ${ms(f.gen.p99Ms)} ms (Faye)${contention(o, c, f)}`,
         verdict(o.gen.p99Ms < c.gen.p99Ms && o.gen.p99Ms < f.gen.p99Ms)]);
     } else rows.push([`${scn} p99 below CometD's and Faye's`, 'n/a', verdict(undefined)]);
   }
