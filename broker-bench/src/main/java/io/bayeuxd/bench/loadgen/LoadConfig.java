@@ -34,6 +34,7 @@ final class LoadConfig {
     private final long durationMs;
     private final long warmupMs;
     private final long drainMs;
+    private final long holdMs;
     private final long connectRatePerSec;
     private final long rampTimeoutMs;
     private final int ioThreads;
@@ -53,6 +54,7 @@ final class LoadConfig {
         this.durationMs = b.durationMs;
         this.warmupMs = b.warmupMs;
         this.drainMs = b.drainMs;
+        this.holdMs = b.holdMs;
         this.connectRatePerSec = b.connectRatePerSec;
         this.rampTimeoutMs = b.rampTimeoutMs;
         this.ioThreads = b.ioThreads;
@@ -71,6 +73,7 @@ final class LoadConfig {
     /** Number of subscribing clients. */
     int clients() { return clients; }
     int channels() { return channels; }
+    /** Publishing clients; 0 makes an idle run: subscribers connect, hold for {@link #holdMs()}, and leave. */
     int publishers() { return publishers; }
     /** Total publishes per second across all publishers; 0 means as fast as the window allows. */
     long ratePerSec() { return ratePerSec; }
@@ -82,6 +85,8 @@ final class LoadConfig {
     long warmupMs() { return warmupMs; }
     /** How long to wait after the last publish for outstanding deliveries. */
     long drainMs() { return drainMs; }
+    /** How long subscribers stay connected and idle after the ramp, before publishing starts (or, idle, before closing). */
+    long holdMs() { return holdMs; }
     /** Handshakes per second while ramping up clients. */
     long connectRatePerSec() { return connectRatePerSec; }
     /** Extra time allowed, beyond the paced ramp itself, for every client to be subscribed. */
@@ -135,9 +140,9 @@ final class LoadConfig {
     public String toString() {
         return String.format(Locale.ROOT,
                 "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
-                        + "duration=%dms warmup=%dms drain=%dms connectRate=%d ioThreads=%d label=%s",
+                        + "duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
                 url, transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
-                durationMs, warmupMs, drainMs, connectRatePerSec, ioThreads, label);
+                durationMs, warmupMs, drainMs, holdMs, connectRatePerSec, ioThreads, label);
     }
 
     /** Collects settings; {@link #build()} validates them all at once. */
@@ -153,6 +158,7 @@ final class LoadConfig {
         private long durationMs = 30_000;
         private long warmupMs = 5_000;
         private long drainMs = 5_000;
+        private long holdMs = 0;
         private long connectRatePerSec = 500;
         private long rampTimeoutMs = 30_000;
         private int ioThreads = 1;
@@ -175,6 +181,7 @@ final class LoadConfig {
         Builder durationMs(long durationMs) { this.durationMs = durationMs; return this; }
         Builder warmupMs(long warmupMs) { this.warmupMs = warmupMs; return this; }
         Builder drainMs(long drainMs) { this.drainMs = drainMs; return this; }
+        Builder holdMs(long holdMs) { this.holdMs = holdMs; return this; }
         Builder connectRatePerSec(long connectRatePerSec) { this.connectRatePerSec = connectRatePerSec; return this; }
         Builder rampTimeoutMs(long rampTimeoutMs) { this.rampTimeoutMs = rampTimeoutMs; return this; }
         Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
@@ -190,13 +197,14 @@ final class LoadConfig {
             requireLoopback(url.getHost());
             check(clients >= 0 && clients <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
             check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
-            check(publishers >= 1 && publishers <= MAX_PUBLISHERS, "publishers must be in [1, " + MAX_PUBLISHERS + "]");
+            check(publishers >= 0 && publishers <= MAX_PUBLISHERS, "publishers must be in [0, " + MAX_PUBLISHERS + "]");
             check(ratePerSec >= 0 && ratePerSec <= MAX_RATE_PER_SEC, "rate must be in [0, " + MAX_RATE_PER_SEC + "]");
             check(window >= 1 && window <= 1_000_000, "window must be in [1, 1000000]");
             check(payloadBytes >= 0 && payloadBytes <= MAX_PAYLOAD_BYTES, "size must be in [0, " + MAX_PAYLOAD_BYTES + "]");
             check(durationMs >= 1 && durationMs <= MAX_DURATION_MS, "duration must be in (0, 24h]");
             check(warmupMs >= 0 && warmupMs <= 3_600_000, "warmup must be in [0, 1h]");
             check(drainMs >= 0 && drainMs <= 600_000, "drain must be in [0, 10min]");
+            check(holdMs >= 0 && holdMs <= 3_600_000, "hold must be in [0, 1h]");
             check(connectRatePerSec >= 1 && connectRatePerSec <= 1_000_000, "connect-rate must be in [1, 1000000]");
             check(rampTimeoutMs >= 0 && rampTimeoutMs <= 3_600_000, "ramp-timeout must be in [0, 1h]");
             check(ioThreads >= 1 && ioThreads <= MAX_IO_THREADS, "io-threads must be in [1, " + MAX_IO_THREADS + "]");

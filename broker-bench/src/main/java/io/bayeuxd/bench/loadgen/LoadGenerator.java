@@ -38,7 +38,8 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "channels /bench/0..N-1; subscribers are spread over them round-robin (default ${DEFAULT-VALUE})")
     int channels;
 
-    @Option(names = "--publishers", defaultValue = "1", description = "publishing clients (default ${DEFAULT-VALUE})")
+    @Option(names = "--publishers", defaultValue = "1",
+            description = "publishing clients; 0 = idle run: subscribers connect, hold (--hold) and leave (default ${DEFAULT-VALUE})")
     int publishers;
 
     @Option(names = "--rate", defaultValue = "1000",
@@ -61,6 +62,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--drain", defaultValue = "5",
             description = "seconds to wait after the last publish for outstanding deliveries (default ${DEFAULT-VALUE})")
     double drainSec;
+
+    @Option(names = "--hold", defaultValue = "0",
+            description = "seconds subscribers stay connected and idle after the ramp, before publishing (default ${DEFAULT-VALUE})")
+    double holdSec;
 
     @Option(names = "--connect-rate", defaultValue = "500",
             description = "client handshakes per second during the ramp-up (default ${DEFAULT-VALUE})")
@@ -146,6 +151,7 @@ public final class LoadGenerator implements Callable<Integer> {
                 .durationMs(secondsToMs(durationSec))
                 .warmupMs(secondsToMs(warmupSec))
                 .drainMs(secondsToMs(drainSec))
+                .holdMs(secondsToMs(holdSec))
                 .connectRatePerSec(connectRate)
                 .rampTimeoutMs(secondsToMs(rampTimeoutSec))
                 .ioThreads(ioThreads)

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>ramp: subscribers start at {@code --connect-rate} and each handshakes, subscribes and
  *       starts its connect loop; the phase ends when all are subscribed or at the ramp deadline;</li>
+ *   <li>hold ({@code --hold}): subscribers stay connected and idle; an idle run ({@code --publishers 0})
+ *       ends here;</li>
  *   <li>publishers handshake;</li>
  *   <li>warm-up: publishers publish, nothing is recorded;</li>
  *   <li>measurement: what is published in it is counted, and its deliveries timed;</li>
@@ -86,6 +88,12 @@ final class LoadRun {
         if (config.clients() > 0 && stats.subscribedClients.get() == 0) {
             return notCompleted(io, "no subscriber got subscribed within the ramp deadline");
         }
+        if (config.holdMs() > 0) {
+            hold();
+        }
+        if (config.publishers() == 0) {
+            return result(io, true, "idle run: no publishers", stats.subscribedClients.get());
+        }
 
         publishers.forEach(p -> p.loop.loop.execute(p::start));
         long publishersDeadlineNs = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(10_000, config.rampTimeoutMs()));
@@ -146,6 +154,35 @@ final class LoadRun {
                         started, config.clients(), stats.subscribedClients.get(), stats.totalErrors());
             }
             Thread.sleep(started < config.clients() ? Math.max(1, Math.min(POLL_MS, ramp.nanosUntilNext(nowNs) / 1_000_000)) : POLL_MS);
+        }
+    }
+
+    /**
+     * Keeps the subscribers connected and idle for {@code --hold}. The first progress line marks its
+     * start, for scripts that measure the server meanwhile. In an idle run the generator's own CPU is
+     * measured over the hold, since there is no measurement window.
+     */
+    private void hold() throws InterruptedException {
+        long startNs = clock.nanoTime();
+        long endNs = startNs + TimeUnit.MILLISECONDS.toNanos(config.holdMs());
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "[hold   ] holding %d/%d subscribed clients for %.1f s%n",
+                    stats.subscribedClients.get(), config.clients(), config.holdMs() / 1000.0);
+        }
+        ProcessCpu cpu = new ProcessCpu();
+        cpu.start(startNs);
+        long nextReportNs = startNs + PROGRESS_INTERVAL_NS;
+        long nowNs;
+        while ((nowNs = clock.nanoTime()) < endNs) {
+            Thread.sleep(Math.max(1, Math.min(POLL_MS, (endNs - nowNs) / 1_000_000)));
+            if (progress != null && clock.nanoTime() >= nextReportNs) {
+                nextReportNs += PROGRESS_INTERVAL_NS;
+                progress.printf(Locale.ROOT, "[hold   ] t=%5.1fs  subs %d  errors %d%n",
+                        (clock.nanoTime() - startNs) / 1e9, stats.subscribedClients.get(), stats.totalErrors());
+            }
+        }
+        if (config.publishers() == 0) {
+            loadgenCpuCores = cpu.coresSince(clock.nanoTime());
         }
     }
 

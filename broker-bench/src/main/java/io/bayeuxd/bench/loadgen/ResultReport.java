@@ -52,7 +52,8 @@ final class ResultReport {
         row(out, "other", String.format(Locale.ROOT, "re-handshakes %d  dead sessions %d  window stalls %d  foreign messages %d",
                 result.rehandshakes(), result.deadSessions(), result.windowStalls(), result.foreignMessages()));
         row(out, "loadgen cpu", result.loadgenCpuCores() < 0 ? "unknown"
-                : String.format(Locale.ROOT, "%.2f cores during measurement", result.loadgenCpuCores()));
+                : String.format(Locale.ROOT, "%.2f cores during %s", result.loadgenCpuCores(),
+                        c.publishers() == 0 ? "the hold" : "measurement"));
         for (Map.Entry<ErrorKind, String> last : result.lastErrors().entrySet()) {
             row(out, "  last " + last.getKey().name().toLowerCase(Locale.ROOT), truncate(last.getValue(), 100));
         }
@@ -89,6 +90,7 @@ final class ResultReport {
                 .put("size", c.payloadBytes())
                 .put("warmup", c.warmupMs() / 1000.0)
                 .put("duration", c.durationMs() / 1000.0)
+                .put("hold", c.holdMs() / 1000.0)
                 .put("subscribed", result.subscribedClients())
                 .put("published", result.published())
                 .put("expected", result.expected())

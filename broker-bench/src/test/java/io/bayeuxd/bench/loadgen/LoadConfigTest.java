@@ -46,11 +46,21 @@ class LoadConfigTest {
     @Test
     void validatesRanges() {
         assertThatThrownBy(() -> LoadConfig.builder().channels(0).build()).hasMessageContaining("channels");
-        assertThatThrownBy(() -> LoadConfig.builder().publishers(0).build()).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> LoadConfig.builder().publishers(-1).build()).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> LoadConfig.builder().holdMs(-1).build()).hasMessageContaining("hold");
         assertThatThrownBy(() -> LoadConfig.builder().ratePerSec(-1).build()).hasMessageContaining("rate");
         assertThatThrownBy(() -> LoadConfig.builder().durationMs(0).build()).hasMessageContaining("duration");
         assertThatThrownBy(() -> LoadConfig.builder().ioThreads(0).build()).hasMessageContaining("io-threads");
         assertThatThrownBy(() -> LoadConfig.builder().label(" ").build()).hasMessageContaining("label");
+    }
+
+    @Test
+    void anIdleRunHasNoPublishers() {
+        LoadConfig config = LoadConfig.builder().clients(10_000).publishers(0).holdMs(20_000).build();
+
+        assertThat(config.publishers()).isZero();
+        assertThat(config.holdMs()).isEqualTo(20_000);
+        assertThat(config.toString()).contains("publishers=0", "hold=20000ms");
     }
 
     @Test

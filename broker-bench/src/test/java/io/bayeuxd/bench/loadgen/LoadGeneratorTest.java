@@ -20,7 +20,7 @@ class LoadGeneratorTest {
 
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--url", "--transport", "--clients", "--channels",
-                "--publishers", "--rate", "--window", "--size", "--duration", "--warmup", "--connect-rate", "--out", "--label");
+                "--publishers", "--hold", "--rate", "--window", "--size", "--duration", "--warmup", "--connect-rate", "--out", "--label");
     }
 
     @Test
@@ -42,6 +42,18 @@ class LoadGeneratorTest {
         assertThat(config.warmupMs()).isEqualTo(2_500);
         assertThat(config.connectRatePerSec()).isEqualTo(100);
         assertThat(config.path()).isEqualTo("/cometd");
+        assertThat(config.holdMs()).isZero();
+    }
+
+    @Test
+    void mapsAnIdleRun() {
+        LoadGenerator generator = new LoadGenerator();
+        new picocli.CommandLine(generator).parseArgs("--clients", "10000", "--publishers", "0", "--hold", "20");
+
+        LoadConfig config = generator.toConfig();
+
+        assertThat(config.publishers()).isZero();
+        assertThat(config.holdMs()).isEqualTo(20_000);
     }
 
     @Test

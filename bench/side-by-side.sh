@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: bayeuxd against CometD 9.0.0, Faye 1.4.3 and a trivial WebSocket relay
+# (the ceiling), on this machine, over loopback, with the same load generator and scenarios.
+# Writes docs/benchmarks.md; raw results go to target/side-by-side/.
+#
+#   bench/side-by-side.sh
+#
+# Everything is bounded: every server and every load-generator run has a deadline, and the
+# script stops only the processes it started, by PID. Settings, all optional:
+#
+#   SBS_SERVERS    servers to run, in order      (default "bayeuxd cometd faye relay")
+#   SBS_SCENARIOS  scenarios to run               (default "S1 S2 S3 S4 S5")
+#   SBS_DURATION   measured seconds per run, whole (default 20)
+#   SBS_WARMUP     warm-up seconds per run, whole  (default 5)
+#   SBS_DRAIN      seconds to wait for stragglers (default 5)
+#   SBS_S2_WINDOW  S2's in-flight publish window  (default 1000, the load generator's default)
+#   SBS_IDLE_CLIENTS  S5's idle clients           (default 10000)
+#   SBS_HOLD       S5's hold, seconds             (default 25)
+#   SBS_TIMEOUT    /meta/connect hold of every server, seconds (default 30, CometD's default)
+#   SBS_LOADGEN_NICE  niceness of the load generator (default -5: it gets priority over the server)
+#   SBS_SERVER_NICE   niceness of the server under test (default 0)
+#                  A negative niceness needs root; without it the script runs the generator at 0 and
+#                  the server at 5 instead. The machine may be shared: with the server at 0 it
+#                  competes with other processes as an equal instead of giving way to all of them.
+#   SBS_RELAY_ARGS extra options of the relay (default "--io-threads 1": with every socket on one
+#                  event loop a forwarded frame is a direct write, not a task handed to another
+#                  thread, which made it 2-3x faster at S1/S2 fan-out on a 2-core machine)
+#   SBS_BUILD      1 to build first, 0 to use what is built (default 1)
+#   SBS_OUT        raw results directory          (default target/side-by-side)
+#   SBS_DOC        the report                     (default docs/benchmarks.md)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+: "${SBS_SERVERS:=bayeuxd cometd faye relay}"
+: "${SBS_SCENARIOS:=S1 S2 S3 S4 S5}"
+: "${SBS_DURATION:=20}"
+: "${SBS_WARMUP:=5}"
+: "${SBS_DRAIN:=5}"
+: "${SBS_S2_WINDOW:=1000}"
+: "${SBS_IDLE_CLIENTS:=10000}"
+: "${SBS_HOLD:=25}"
+: "${SBS_TIMEOUT:=30}"
+: "${SBS_LOADGEN_NICE:=-5}"
+: "${SBS_SERVER_NICE:=0}"
+: "${SBS_RELAY_ARGS:=--io-threads 1}"
+: "${SBS_BUILD:=1}"
+: "${SBS_OUT:=$ROOT/target/side-by-side}"
+: "${SBS_DOC:=$ROOT/docs/benchmarks.md}"
+
+LOADGEN_JAR=broker-bench/target/loadgen.jar
+CLK_TCK=$(getconf CLK_TCK)
+# S5: seconds after the hold starts before memory is read, and the window over which idle CPU is read.
+IDLE_SETTLE_SEC=5
+IDLE_CPU_SEC=10
+SERVER_PID=
+LOADGEN_PID=
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Stops what this script started, by PID, whatever way it ends.
+cleanup() {
+    if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then kill -TERM "$LOADGEN_PID" 2>/dev/null || true; fi
+    stop_server
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build() {
+    log "building the broker, the load generator, the relay and the CometD server"
+    mvn -B -q -ntp -pl broker-transport,broker-bench,bench-cometd-server -am package -DskipTests
+    log "installing the Faye server (npm ci)"
+    (cd bench/servers/faye && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+free_port() {
+    node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# Sets SERVER_CMD (argv) and SERVER_URL for server $1 on port $2.
+server_command() {
+    local name=$1 port=$2
+    case $name in
+        bayeuxd) SERVER_CMD=(java -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+                 SERVER_URL="http://127.0.0.1:$port/" ;;
+        cometd)  SERVER_CMD=(java -jar bench-cometd-server/target/cometd-server.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+                 SERVER_URL="http://127.0.0.1:$port/cometd" ;;
+        faye)    SERVER_CMD=(node bench/servers/faye/faye-server.js --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+                 SERVER_URL="http://127.0.0.1:$port/" ;;
+        # shellcheck disable=SC2206
+        relay)   SERVER_CMD=(java -cp "$LOADGEN_JAR" io.bayeuxd.bench.relay.RelayServer --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_RELAY_ARGS)
+                 SERVER_URL="http://127.0.0.1:$port/" ;;
+        *) log "unknown server $name"; return 1 ;;
+    esac
+}
+
+# Starts server $1 under nice, logging to $2; waits up to 30 s for its port.
+start_server() {
+    local name=$1 logfile=$2 port deadline
+    port=$(free_port)
+    server_command "$name" "$port"
+    nice -n "$SBS_SERVER_NICE" "${SERVER_CMD[@]}" >"$logfile" 2>&1 &
+    SERVER_PID=$!
+    deadline=$((SECONDS + 30))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+            log "$name did not come up on port $port; see $logfile"
+            stop_server
+            return 1
+        fi
+        sleep 0.2
+    done
+    sleep 2 # let it finish starting before anything is read
+}
+
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    local pid=$SERVER_PID deadline=$((SECONDS + 10))
+    SERVER_PID=
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# utime + stime of process $1, in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the comm).
+# Each prints -1 when the process is gone.
+cpu_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return 0; }; sed 's/^.*) //' <<<"$stat" | awk '{print $12 + $13}'; }
+proc_status_kb() { local status; status=$(cat "/proc/$1/status" 2>/dev/null) || { echo -1; return 0; }; awk -v k="$2:" '$1 == k {print $2}' <<<"$status"; }
+# Busy ticks of the whole machine (user, nice, system, irq, softirq, steal), to see what else ran meanwhile.
+machine_busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+rss_kb() { proc_status_kb "$1" VmRSS; }
+hwm_kb() { proc_status_kb "$1" VmHWM; }
+now_ns() { date +%s%N; }
+
+# Live heap in KB of server $1 (PID $2) after a full GC for JVMs (jcmd), heapUsed for Node; -1 when unknown.
+heap_kb() {
+    local name=$1 pid=$2 logfile=$3
+    case $name in
+        faye)
+            local before
+            before=$(grep -c '^MEMORY' "$logfile" || true)
+            kill -USR2 "$pid" 2>/dev/null || { echo -1; return; }
+            for _ in $(seq 20); do
+                (($(grep -c '^MEMORY' "$logfile" || true) > before)) && break
+                sleep 0.1
+            done
+            grep '^MEMORY' "$logfile" | tail -1 | sed -E 's/.*heapUsed=([0-9]+).*/\1/' || echo -1 ;;
+        *)
+            if timeout 30 jcmd "$pid" GC.run >/dev/null 2>&1; then
+                timeout 30 jcmd "$pid" GC.heap_info 2>/dev/null \
+                    | awk 'match($0, /total [0-9]+K, used [0-9]+K/) { s = substr($0, RSTART, RLENGTH); sub(/.*used /, "", s); sub(/K/, "", s); print s; exit }'
+            else
+                echo -1
+            fi ;;
+    esac
+}
+
+# Load-generator options of scenario $1 (without --url and --label).
+scenario_args() {
+    local common=(--io-threads 1 --warmup "$SBS_WARMUP" --duration "$SBS_DURATION" --drain "$SBS_DRAIN" --ramp-timeout 30)
+    case $1 in
+        S1) echo "${common[@]} --transport websocket --clients 1000 --channels 1 --publishers 1 --rate 200 --size 100" ;;
+        S2) echo "${common[@]} --transport websocket --clients 1000 --channels 1 --publishers 1 --rate 0 --window $SBS_S2_WINDOW --size 100" ;;
+        S3) echo "${common[@]} --transport websocket --clients 2000 --channels 200 --publishers 200 --rate 2000 --size 200" ;;
+        S4) echo "${common[@]} --transport long-polling --clients 500 --channels 50 --publishers 50 --rate 500 --size 100" ;;
+        S5) echo "--io-threads 1 --transport websocket --clients $SBS_IDLE_CLIENTS --channels 100 --publishers 0 --hold $SBS_HOLD --connect-rate 1000 --ramp-timeout 30" ;;
+    esac
+}
+
+# The relay speaks WebSocket only.
+applicable() { [[ ! ($1 == relay && $2 == S4) ]]; }
+
+# Waits until the generator's stderr ($2) has a line matching $3; echoes the line, or nothing if it exited or 180 s passed.
+await_line() {
+    local pid=$1 err=$2 pattern=$3 line deadline=$((SECONDS + 180))
+    while ((SECONDS < deadline)); do
+        line=$(grep -m1 -E "$pattern" "$err" 2>/dev/null || true)
+        if [[ -n $line ]]; then echo "$line"; return 0; fi
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.2
+    done
+}
+
+sleep_until_ns() {
+    local target=$1 now
+    now=$(now_ns)
+    ((target > now)) && sleep "$(awk -v d=$((target - now)) 'BEGIN { printf "%.3f", d / 1e9 }')"
+    return 0
+}
+
+# One run: server $1, scenario $2. Writes $OUT/<server>-<scenario>.json (generator) and .server.json (server side).
+run_one() {
+    local server=$1 scn=$2 label="$1-$2"
+    local err="$SBS_OUT/$label.loadgen.err" out="$SBS_OUT/$label.loadgen.out" slog="$SBS_OUT/$label.server.log"
+    local args limit
+    args=$(scenario_args "$scn")
+    rm -f "$SBS_OUT/$label.json" "$SBS_OUT/$label.server.json" "$SBS_OUT/$label.histogram.txt"
+    start_server "$server" "$slog" || return 0
+    local rss_before heap_before=-1
+    rss_before=$(rss_kb "$SERVER_PID")
+    if [[ $scn == S5 ]]; then heap_before=$(heap_kb "$server" "$SERVER_PID" "$slog"); fi
+
+    log "$label: $args"
+    limit=$((SBS_WARMUP + SBS_DURATION + SBS_DRAIN + SBS_HOLD + SBS_IDLE_CLIENTS / 1000 + 120))
+    # shellcheck disable=SC2086
+    timeout --signal=TERM "$limit" nice -n "$SBS_LOADGEN_NICE" java -jar "$LOADGEN_JAR" --url "$SERVER_URL" --label "$label" \
+        --out "$SBS_OUT/loadgen" $args >"$out" 2>"$err" &
+    LOADGEN_PID=$!
+
+    local t0 t1 c0 c1 m0 m1 rss_with=-1 heap_with=-1 line
+    if [[ $scn == S5 ]]; then
+        line=$(await_line "$LOADGEN_PID" "$err" '^\[hold   \] holding')
+        if [[ -n $line ]]; then
+            sleep "$IDLE_SETTLE_SEC"
+            rss_with=$(rss_kb "$SERVER_PID")
+            t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
+            sleep "$IDLE_CPU_SEC"
+            t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
+            heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
+            # What the heap holds with the clients connected: the largest classes (JVMs only).
+            if [[ $server != faye ]]; then
+                timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$SBS_OUT/$label.histogram.txt" || true
+            fi
+        fi
+    else
+        # The first progress line of publishing says how long ago publishing started; the
+        # measurement window starts a warm-up later.
+        line=$(await_line "$LOADGEN_PID" "$err" '^\[(warmup |measure)\] t=')
+        if [[ -n $line ]]; then
+            local seen start
+            seen=$(now_ns)
+            local t_ms
+            # Milliseconds in awk (small numbers), nanoseconds in bash: awk's integers may be 32-bit.
+            t_ms=$(awk -v l="$line" 'BEGIN { match(l, /t= *[0-9.]+s/); printf "%d", substr(l, RSTART + 2, RLENGTH - 3) * 1000 }')
+            start=$((seen - t_ms * 1000000 + SBS_WARMUP * 1000000000))
+            sleep_until_ns "$start"
+            t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
+            sleep_until_ns $((start + SBS_DURATION * 1000000000))
+            t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
+        fi
+    fi
+    local rss_end hwm
+    rss_end=$(rss_kb "$SERVER_PID")
+    hwm=$(hwm_kb "$SERVER_PID")
+    wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
+    LOADGEN_PID=
+    stop_server
+
+    grep '^{' "$out" | tail -1 >"$SBS_OUT/$label.json" || true
+    [[ -s $SBS_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$SBS_OUT/$label.json"; }
+    if [[ -n ${t0:-} && -n ${c1:-} ]]; then
+        awk -v c0="$c0" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" -v rb="$rss_before" -v rw="$rss_with" \
+            -v re="$rss_end" -v hwm="$hwm" -v hb="$heap_before" -v hw="$heap_with" -v sn="$SBS_SERVER_NICE" -v ln="$SBS_LOADGEN_NICE" 'BEGIN {
+            cpu = (c1 - c0) / hz; wall = (t1 - t0) / 1e9;
+            printf "{\"serverCpuSec\":%.3f,\"windowSec\":%.3f,\"serverCores\":%.4f,\"machineCores\":%.4f,\"rssBeforeKb\":%d,\"rssWithKb\":%d,\"rssEndKb\":%d,\"rssPeakKb\":%d,\"heapBeforeKb\":%d,\"heapWithKb\":%d,\"serverNice\":%d,\"loadgenNice\":%d}\n",
+                cpu, wall, (wall > 0 ? cpu / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rb, rw, re, hwm, hb, hw, sn, ln }' >"$SBS_OUT/$label.server.json"
+    fi
+    # A little quiet between runs, so that one run's teardown is not the next one's load.
+    sleep 2
+}
+
+machine_info() {
+    {
+        echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "nproc: $(nproc)"
+        echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+        echo "kernel: $(uname -sr)"
+        echo "free -g:"
+        free -g
+        echo "java -version:"
+        java -version 2>&1
+        echo "node --version: $(node --version)"
+        echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+        echo "version: $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)"
+    } >"$SBS_OUT/machine.txt"
+}
+
+main() {
+    mkdir -p "$SBS_OUT/loadgen"
+    rm -f "$SBS_OUT"/*.json
+    if [[ $SBS_BUILD == 1 ]]; then build; fi
+    for f in broker-transport/target/bayeuxd.jar "$LOADGEN_JAR" bench-cometd-server/target/cometd-server.jar bench/servers/faye/node_modules/faye/package.json; do
+        [[ -e $f ]] || { log "missing $f: run with SBS_BUILD=1"; exit 1; }
+    done
+    if (( SBS_LOADGEN_NICE < 0 )) && [[ $(nice -n "$SBS_LOADGEN_NICE" nice 2>/dev/null) != "$SBS_LOADGEN_NICE" ]]; then
+        log "cannot raise the generator's priority here: running it at 0 and the server at 5 instead"
+        SBS_LOADGEN_NICE=0
+        SBS_SERVER_NICE=5
+    fi
+    # S5 holds 10,000 sockets in the generator and as many in the server.
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    log "open-file limit $(ulimit -n); CLK_TCK $CLK_TCK"
+    machine_info
+    cat >"$SBS_OUT/settings.txt" <<EOF
+SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS"
+EOF
+    for server in $SBS_SERVERS; do
+        for scn in $SBS_SCENARIOS; do
+            if applicable "$server" "$scn"; then run_one "$server" "$scn"; fi
+        done
+    done
+    log "writing $SBS_DOC"
+    node bench/side-by-side-report.js "$SBS_OUT" "$SBS_DOC"
+}
+
+main "$@"

@@ -1,0 +1,61 @@
+package io.bayeuxd.bench.loadgen;
+
+import io.bayeuxd.bench.relay.RelayServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generator against the benchmark's relay ceiling ({@link RelayServer}) on a free loopback
+ * port: canned meta replies are enough for it, and the relay routes each publish to the
+ * subscribers of its channel only.
+ */
+class RelayRunTest {
+
+    private RelayServer relay;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        relay = new RelayServer("127.0.0.1", 0).start();
+    }
+
+    @AfterEach
+    void stop() {
+        relay.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void deliversEachPublishToTheSubscribersOfItsChannel() throws InterruptedException {
+        LoadConfig config = LoadConfig.builder()
+                .url("http://127.0.0.1:" + relay.port() + "/")
+                .clients(20)
+                .channels(2)
+                .publishers(1)
+                .ratePerSec(100)
+                .warmupMs(300)
+                .durationMs(1_000)
+                .drainMs(2_000)
+                .connectRatePerSec(200)
+                .rampTimeoutMs(10_000)
+                .outDir(Path.of("target", "loadgen-relay"))
+                .label("relay")
+                .build();
+
+        RunResult result = new LoadRun(config, null).run();
+        String table = new ResultReport(result).table();
+
+        assertThat(result.completed()).as(table).isTrue();
+        assertThat(result.subscribedClients()).as(table).isEqualTo(20);
+        assertThat(result.totalErrors()).as(table).isZero();
+        assertThat(result.published()).as(table).isBetween(95L, 105L);
+        assertThat(result.expected()).as("10 subscribers per channel").isEqualTo(result.published() * 10);
+        assertThat(result.delivered()).as(table).isEqualTo(result.expected());
+        assertThat(result.foreignMessages()).as("no message of another channel").isZero();
+    }
+}
