@@ -1,0 +1,94 @@
+package io.bayeuxd.bench.soak;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SoakPlotTest {
+
+    private static Sample sample(long timeMs, String phase, long rssMiB, long fds, long sessions, boolean gc) {
+        long mib = 1024 * 1024;
+        return new Sample(timeMs, phase, gc ? phase : "", gc, rssMiB * mib, rssMiB / 2 * mib, -1, fds, sessions,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static Document parse(String svg) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> texts(Document doc) {
+        List<String> texts = new ArrayList<>();
+        NodeList nodes = doc.getElementsByTagName("text");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent());
+        }
+        return texts;
+    }
+
+    @Test
+    void drawsTwoPanelsWithALinePerSeriesAndTheGcSamplesAsDots() throws Exception {
+        List<Sample> samples = List.of(
+                sample(0, "baseline", 90, 25, 0, true),
+                sample(5_000, "load", 300, 10_040, 10_015, false),
+                sample(10_000, "load", 320, 10_060, 10_030, true),
+                sample(15_000, "settle", 330, 10_030, 10_015, true),
+                sample(20_000, "final", 330, 26, 0, true));
+        List<SoakPlot.PhaseMark> phases = List.of(new SoakPlot.PhaseMark(0, "baseline"), new SoakPlot.PhaseMark(2, "ramp"),
+                new SoakPlot.PhaseMark(4, "load"), new SoakPlot.PhaseMark(14, "settle"), new SoakPlot.PhaseMark(19.5, "final"));
+
+        Document doc = parse(new SoakPlot(samples, phases, "soak <test> & more").toSvg());
+
+        Element root = doc.getDocumentElement();
+        assertThat(root.getTagName()).isEqualTo("svg");
+        assertThat(root.getAttribute("width")).isEqualTo(String.valueOf(SoakPlot.WIDTH));
+        // RSS, heap, fds, sessions; Netty direct is absent (-1) in every sample, so it has no line.
+        NodeList lines = doc.getElementsByTagName("polyline");
+        assertThat(lines.getLength()).isEqualTo(4);
+        assertThat(lines.item(0).getAttributes().getNamedItem("points").getNodeValue().split(" ")).hasSize(5);
+        // 4 GC samples times the 4 drawn series.
+        assertThat(doc.getElementsByTagName("circle").getLength()).isEqualTo(16);
+        assertThat(texts(doc)).contains("soak <test> & more", "RSS", "heap used", "open fds", "sessions", "time (s)",
+                "ramp", "settle", "memory (MiB)");
+    }
+
+    @Test
+    void anEmptyRunStillMakesAValidDrawing() throws Exception {
+        Document doc = parse(new SoakPlot(List.of(), List.of(), "nothing").toSvg());
+
+        assertThat(texts(doc)).contains("no samples");
+    }
+
+    @Test
+    void theReportWritesTheCsvAndTheSvg(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        List<Sample> samples = List.of(sample(0, "baseline", 90, 25, 0, true), sample(5_000, "load", 95, 30, 3, false));
+
+        List<Path> files = SoakReport.writeSampleFiles(dir, samples, List.of(new SoakPlot.PhaseMark(0, "baseline")), "t");
+
+        List<String> csv = Files.readAllLines(files.get(0));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).isEqualTo(Sample.CSV_HEADER);
+        assertThat(csv.get(1).split(",")).hasSize(Sample.CSV_HEADER.split(",").length);
+        assertThat(csv.get(2)).startsWith("5.0,load,,0,");
+        parse(Files.readString(files.get(1)));
+    }
+
+    @Test
+    void stepsAreOneTwoOrFiveTimesAPowerOfTen() {
+        assertThat(SoakPlot.niceStep(0.7)).isEqualTo(1);
+        assertThat(SoakPlot.niceStep(13)).isEqualTo(20);
+        assertThat(SoakPlot.niceStep(2_100)).isEqualTo(5_000);
+        assertThat(SoakPlot.niceStep(0)).isEqualTo(1);
+    }
+}
