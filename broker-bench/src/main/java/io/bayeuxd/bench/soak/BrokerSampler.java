@@ -3,6 +3,7 @@ package io.bayeuxd.bench.soak;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -101,6 +102,7 @@ final class BrokerSampler implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs), phase, marker, afterGc,
                 broker.rssBytes(),
                 asLong(PrometheusText.sum(metrics, "jvm_memory_used_bytes", "area", "heap")),
+                asLong(PrometheusText.sum(metrics, "jvm_memory_committed_bytes", "area", "heap")),
                 asLong(PrometheusText.sum(metrics, "bayeux_netty_allocator_used_bytes", "memory", "direct")),
                 fds,
                 asLong(PrometheusText.sum(metrics, "bayeux_sessions")),
@@ -110,7 +112,8 @@ final class BrokerSampler implements AutoCloseable {
                 asLong(PrometheusText.sum(metrics, "bayeux_messages_dropped_total", "reason", "session_closed")),
                 asLong(PrometheusText.sum(metrics, "bayeux_sessions_expired_total")),
                 soak.ledger.deliveredSoFar(), soak.ledger.expectedSoFar(),
-                soak.stats.churnStarted.sum(), soak.stats.garbageSent.sum(), p99Ms, maxMs);
+                soak.stats.churnStarted.sum(), soak.stats.garbageSent.sum(),
+                PrometheusText.sum(metrics, "process_cpu_seconds_total"), driverCpuSec(), p99Ms, maxMs);
         samples.add(sample);
         return sample;
     }
@@ -128,6 +131,15 @@ final class BrokerSampler implements AutoCloseable {
     public void close() throws InterruptedException {
         timer.shutdownNow();
         timer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** CPU seconds this JVM has used, or NaN where the platform does not say. */
+    private static double driverCpuSec() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static long asLong(double value) {

@@ -11,6 +11,7 @@ import java.util.Locale;
  * @param afterGc         whether a full GC ran just before
  * @param rssBytes        resident set size of the broker process
  * @param heapUsedBytes   {@code jvm_memory_used_bytes{area="heap"}}, summed over pools
+ * @param heapCommittedBytes {@code jvm_memory_committed_bytes{area="heap"}}: what the JVM holds for the heap
  * @param directBytes     {@code bayeux_netty_allocator_used_bytes{memory="direct"}}
  * @param openFds         descriptors in {@code /proc/<pid>/fd}, else {@code process_files_open_files}
  * @param sessions        {@code bayeux_sessions}
@@ -23,23 +24,25 @@ import java.util.Locale;
  * @param expected        deliveries owed to them so far
  * @param churnStarted    churned clients started so far
  * @param garbageSent     garbage probes sent so far
+ * @param brokerCpuSec    {@code process_cpu_seconds_total} of the broker
+ * @param driverCpuSec    CPU time of the soak driver itself, which shares the machine
  * @param p99Ms           99th percentile of well-behaved delivery latency since the previous sample
  * @param maxMs           maximum of it since the previous sample
  */
 record Sample(long timeMs, String phase, String marker, boolean afterGc, long rssBytes, long heapUsedBytes,
-              long directBytes, long openFds, long sessions, long webSocketConnections, long httpConnections,
+              long heapCommittedBytes, long directBytes, long openFds, long sessions, long webSocketConnections, long httpConnections,
               long droppedSlow, long droppedClosed, long expired, long delivered, long expected,
-              long churnStarted, long garbageSent, double p99Ms, double maxMs) {
+              long churnStarted, long garbageSent, double brokerCpuSec, double driverCpuSec, double p99Ms, double maxMs) {
 
-    static final String CSV_HEADER = "time_s,phase,marker,after_gc,rss_bytes,heap_used_bytes,netty_direct_bytes,"
+    static final String CSV_HEADER = "time_s,phase,marker,after_gc,rss_bytes,heap_used_bytes,heap_committed_bytes,netty_direct_bytes,"
             + "open_fds,sessions,websocket_connections,http_connections,dropped_slow_consumer,dropped_session_closed,"
-            + "sessions_expired,wb_delivered,wb_expected,churn_started,garbage_sent,wb_latency_p99_ms,wb_latency_max_ms";
+            + "sessions_expired,wb_delivered,wb_expected,churn_started,garbage_sent,broker_cpu_s,driver_cpu_s,wb_latency_p99_ms,wb_latency_max_ms";
 
     String csvRow() {
-        return String.format(Locale.ROOT, "%.1f,%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f",
-                timeMs / 1000.0, phase, marker, afterGc ? 1 : 0, rssBytes, heapUsedBytes, directBytes, openFds,
+        return String.format(Locale.ROOT, "%.1f,%s,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f",
+                timeMs / 1000.0, phase, marker, afterGc ? 1 : 0, rssBytes, heapUsedBytes, heapCommittedBytes, directBytes, openFds,
                 sessions, webSocketConnections, httpConnections, droppedSlow, droppedClosed, expired, delivered,
-                expected, churnStarted, garbageSent, p99Ms, maxMs);
+                expected, churnStarted, garbageSent, brokerCpuSec, driverCpuSec, p99Ms, maxMs);
     }
 
     double timeSec() {

@@ -6,7 +6,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Draws the samples of a soak as a standalone SVG with two panels over the same time axis: memory
- * (RSS, heap used, Netty direct memory, in MiB) on top, open file descriptors and sessions below.
+ * (RSS, heap committed and used, Netty direct memory, in MiB) on top, open file descriptors and sessions below.
  * Phase changes are dashed vertical lines, samples taken after a full GC are dots.
  */
 final class SoakPlot {
@@ -20,6 +20,8 @@ final class SoakPlot {
     private static final int BOTTOM = 50;
     static final int HEIGHT = TOP + 2 * PANEL_HEIGHT + GAP + BOTTOM;
     private static final double MIB = 1024.0 * 1024.0;
+    /** Rough width of a character of a 10-pixel label, to keep labels apart. */
+    private static final double LABEL_CHAR_WIDTH = 6;
 
     private final List<Sample> samples;
     private final List<PhaseMark> phases;
@@ -53,6 +55,7 @@ final class SoakPlot {
         }
         Panel memory = new Panel(TOP, "memory (MiB)", xMax, List.of(
                 new Series("RSS", "#d62728", s -> s.rssBytes() < 0 ? Double.NaN : s.rssBytes() / MIB),
+                new Series("heap committed", "#aec7e8", s -> s.heapCommittedBytes() < 0 ? Double.NaN : s.heapCommittedBytes() / MIB),
                 new Series("heap used", "#1f77b4", s -> s.heapUsedBytes() < 0 ? Double.NaN : s.heapUsedBytes() / MIB),
                 new Series("Netty direct", "#9467bd", s -> s.directBytes() < 0 ? Double.NaN : s.directBytes() / MIB)));
         Panel clients = new Panel(TOP + PANEL_HEIGHT + GAP, "count", xMax, List.of(
@@ -131,16 +134,21 @@ final class SoakPlot {
             }
         }
 
-        /** A dashed line where each phase begins; a label that would run into the previous one is raised. */
+        /**
+         * A dashed line where each phase begins, labelled above the panel; a label that would run into
+         * an earlier one goes up a row (three rows, then it overlaps).
+         */
         void drawPhases(StringBuilder svg) {
-            double previousLabelX = Double.NEGATIVE_INFINITY;
-            boolean raised = false;
+            double[] rowFreeFromX = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
             for (PhaseMark phase : phases) {
                 double x = x(Math.min(phase.timeSec(), xMax));
                 line(svg, x, top, x, top + PANEL_HEIGHT, "#999999", true);
-                raised = x - previousLabelX < 60 && !raised;
-                text(svg, x + 3, top - (raised ? 16 : 4), "start", 10, phase.name());
-                previousLabelX = x;
+                int row = 0;
+                while (row < rowFreeFromX.length - 1 && x < rowFreeFromX[row]) {
+                    row++;
+                }
+                text(svg, x + 3, top - 4 - 11 * row, "start", 10, phase.name());
+                rowFreeFromX[row] = x + 3 + LABEL_CHAR_WIDTH * phase.name().length() + 4;
             }
         }
 

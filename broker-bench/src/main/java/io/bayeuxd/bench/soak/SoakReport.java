@@ -62,6 +62,10 @@ final class SoakReport {
                     latencyUs.getValueAtPercentile(50) / 1000.0, latencyUs.getValueAtPercentile(99) / 1000.0,
                     latencyUs.getValueAtPercentile(99.9) / 1000.0, latencyUs.getMaxValue() / 1000.0, latencyUs.getTotalCount()));
         }
+        String cpu = cpuDuringLoad();
+        if (cpu != null) {
+            t.append(cpu);
+        }
         t.append(String.format(Locale.ROOT, "wb failures     %d%s%n", stats.wellBehavedFailures.sum(),
                 stats.lastWellBehavedFailure.get() == null ? "" : "  last: " + stats.lastWellBehavedFailure.get()));
         t.append(String.format(Locale.ROOT, "churn           %d started (%d long-polling), %d left politely, %d abruptly, "
@@ -124,6 +128,25 @@ final class SoakReport {
         Path svg = dir.resolve("soak.svg");
         Files.writeString(svg, new SoakPlot(samples, phases, title).toSvg(), StandardCharsets.UTF_8);
         return List.of(csv, svg);
+    }
+
+    /** Average cores used by the broker and by the driver between the first and last samples of the load. */
+    private String cpuDuringLoad() {
+        Sample first = null;
+        Sample last = null;
+        for (Sample s : samples) {
+            if (s.phase().equals("load")) {
+                first = first == null ? s : first;
+                last = s;
+            }
+        }
+        if (first == null || last == first) {
+            return null;
+        }
+        double seconds = (last.timeMs() - first.timeMs()) / 1000.0;
+        return String.format(Locale.ROOT, "cpu             broker %.2f cores, driver %.2f cores on average during the load (%d cores in all)%n",
+                (last.brokerCpuSec() - first.brokerCpuSec()) / seconds, (last.driverCpuSec() - first.driverCpuSec()) / seconds,
+                Runtime.getRuntime().availableProcessors());
     }
 
     private Sample peak() {

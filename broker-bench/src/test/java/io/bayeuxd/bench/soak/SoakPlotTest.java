@@ -19,8 +19,8 @@ class SoakPlotTest {
 
     private static Sample sample(long timeMs, String phase, long rssMiB, long fds, long sessions, boolean gc) {
         long mib = 1024 * 1024;
-        return new Sample(timeMs, phase, gc ? phase : "", gc, rssMiB * mib, rssMiB / 2 * mib, -1, fds, sessions,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new Sample(timeMs, phase, gc ? phase : "", gc, rssMiB * mib, rssMiB / 2 * mib, rssMiB * 3 / 4 * mib, -1, fds, sessions,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     private static Document parse(String svg) throws Exception {
@@ -53,12 +53,12 @@ class SoakPlotTest {
         Element root = doc.getDocumentElement();
         assertThat(root.getTagName()).isEqualTo("svg");
         assertThat(root.getAttribute("width")).isEqualTo(String.valueOf(SoakPlot.WIDTH));
-        // RSS, heap, fds, sessions; Netty direct is absent (-1) in every sample, so it has no line.
+        // RSS, heap committed, heap used, fds, sessions; Netty direct is absent (-1) in every sample: no line.
         NodeList lines = doc.getElementsByTagName("polyline");
-        assertThat(lines.getLength()).isEqualTo(4);
+        assertThat(lines.getLength()).isEqualTo(5);
         assertThat(lines.item(0).getAttributes().getNamedItem("points").getNodeValue().split(" ")).hasSize(5);
-        // 4 GC samples times the 4 drawn series.
-        assertThat(doc.getElementsByTagName("circle").getLength()).isEqualTo(16);
+        // 4 GC samples times the 5 drawn series.
+        assertThat(doc.getElementsByTagName("circle").getLength()).isEqualTo(20);
         assertThat(texts(doc)).contains("soak <test> & more", "RSS", "heap used", "open fds", "sessions", "time (s)",
                 "ramp", "settle", "memory (MiB)");
     }

@@ -13,8 +13,8 @@ class SoakVerdictTest {
             .publishers(2).fdSlack(16).heapSlackBytes(16 * MIB).heapSlackRatio(0.10).build();
 
     private static Sample sample(String marker, long heapMiB, long fds, long sessions) {
-        return new Sample(0, marker, marker, true, 200 * MIB, heapMiB * MIB, 10 * MIB, fds, sessions, 0, 0,
-                500, 20, 7, 0, 0, 0, 0, 0, 0);
+        return new Sample(0, marker, marker, true, 200 * MIB, heapMiB * MIB, 2 * heapMiB * MIB, 10 * MIB, fds, sessions, 0, 0,
+                500, 20, 7, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     private static DeliveryLedger.Summary noLoss() {
@@ -97,7 +97,7 @@ class SoakVerdictTest {
 
     @Test
     void slowConsumersThatNeverTriggeredThePolicyOnlyWarn() {
-        Sample end = new Sample(0, "final", "final", true, 1, 1, 1, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Sample end = new Sample(0, "final", "final", true, 1, 1, 1, 1, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         SoakVerdict verdict = judge(noLoss(), 0, sample("settled", 60, 131, 103), end, sample("warm", 64, 200, 180));
 
         assertThat(status(verdict, "slow-consumer policy engaged")).isEqualTo(SoakVerdict.Status.WARN);
