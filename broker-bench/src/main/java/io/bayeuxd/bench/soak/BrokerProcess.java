@@ -42,8 +42,11 @@ final class BrokerProcess {
         return !hasPid() || Files.exists(procPath());
     }
 
-    /** The body of {@code GET /metrics}. */
-    String scrape() throws IOException, InterruptedException {
+    /**
+     * The body of {@code GET /metrics}. One scrape at a time, so the client keeps a single connection to
+     * the broker and the descriptor count compares exactly with the baseline.
+     */
+    synchronized String scrape() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(config.opsUri("/metrics")).timeout(HTTP_TIMEOUT).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {

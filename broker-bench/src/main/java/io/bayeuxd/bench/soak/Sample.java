@@ -45,6 +45,19 @@ record Sample(long timeMs, String phase, String marker, boolean afterGc, long rs
                 expected, churnStarted, garbageSent, brokerCpuSec, driverCpuSec, p99Ms, maxMs);
     }
 
+    /** The inverse of {@link #csvRow()}, for redrawing a finished soak's plot. */
+    static Sample fromCsvRow(String row) {
+        String[] f = row.split(",", -1);
+        if (f.length != CSV_HEADER.split(",").length) {
+            throw new IllegalArgumentException("expected " + CSV_HEADER.split(",").length + " columns: " + row);
+        }
+        return new Sample(Math.round(Double.parseDouble(f[0]) * 1000), f[1], f[2], f[3].equals("1"),
+                Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
+                Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+                Long.parseLong(f[14]), Long.parseLong(f[15]), Long.parseLong(f[16]), Long.parseLong(f[17]), Long.parseLong(f[18]),
+                Double.parseDouble(f[19]), Double.parseDouble(f[20]), Double.parseDouble(f[21]), Double.parseDouble(f[22]));
+    }
+
     double timeSec() {
         return timeMs / 1000.0;
     }

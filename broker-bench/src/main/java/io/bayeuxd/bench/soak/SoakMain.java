@@ -76,8 +76,11 @@ public final class SoakMain implements Callable<Integer> {
     int fdSlack;
     @Option(names = "--io-threads", defaultValue = "1", description = "driver event loops (default ${DEFAULT-VALUE})")
     int ioThreads;
-    @Option(names = "--out", defaultValue = "target/soak", description = "directory for soak.csv, soak.svg, summary.txt (default ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = "target/soak", description = "directory for soak.csv, phases.csv, soak.svg, summary.txt (default ${DEFAULT-VALUE})")
     Path outDir;
+    @Option(names = "--replot", description = "no soak: draw DIR/soak.svg again from DIR/soak.csv (and its phases), "
+            + "titled after the other options")
+    Path replotDir;
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
@@ -110,6 +113,10 @@ public final class SoakMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("invalid options: " + e.getMessage());
             return 2;
+        }
+        if (replotDir != null) {
+            out.println("wrote " + SoakReport.replot(replotDir, SoakReport.title(config)));
+            return 0;
         }
         int status = new SoakRun(config, out, err).run();
         out.flush();

@@ -136,7 +136,7 @@ final class SoakPlot {
 
         /**
          * A dashed line where each phase begins, labelled above the panel; a label that would run into
-         * an earlier one goes up a row (three rows, then it overlaps).
+         * an earlier one goes up a row, and when all three rows are taken, right of the earliest free one.
          */
         void drawPhases(StringBuilder svg) {
             double[] rowFreeFromX = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -144,11 +144,18 @@ final class SoakPlot {
                 double x = x(Math.min(phase.timeSec(), xMax));
                 line(svg, x, top, x, top + PANEL_HEIGHT, "#999999", true);
                 int row = 0;
-                while (row < rowFreeFromX.length - 1 && x < rowFreeFromX[row]) {
-                    row++;
+                for (int r = 0; r < rowFreeFromX.length; r++) {
+                    if (x + 3 >= rowFreeFromX[r]) {
+                        row = r;
+                        break;
+                    }
+                    if (rowFreeFromX[r] < rowFreeFromX[row]) {
+                        row = r;
+                    }
                 }
-                text(svg, x + 3, top - 4 - 11 * row, "start", 10, phase.name());
-                rowFreeFromX[row] = x + 3 + LABEL_CHAR_WIDTH * phase.name().length() + 4;
+                double labelX = Math.max(x + 3, rowFreeFromX[row]);
+                text(svg, labelX, top - 4 - 11 * row, "start", 10, phase.name());
+                rowFreeFromX[row] = labelX + LABEL_CHAR_WIDTH * phase.name().length() + 4;
             }
         }
 

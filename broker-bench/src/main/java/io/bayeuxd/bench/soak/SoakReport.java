@@ -110,11 +110,14 @@ final class SoakReport {
         return t.toString();
     }
 
-    /** Writes {@code soak.csv} and {@code soak.svg}. */
+    /** Writes {@code soak.csv}, {@code phases.csv} and {@code soak.svg}. */
     List<Path> writeFiles(Path dir) throws IOException {
-        String title = String.format(Locale.ROOT, "bayeuxd soak: %d clients, %d s, churn %.0f/s, %d slow consumers",
+        return writeSampleFiles(dir, samples, phases, title(config));
+    }
+
+    static String title(SoakConfig config) {
+        return String.format(Locale.ROOT, "bayeuxd soak: %d clients, %d s, churn %.0f/s, %d slow consumers",
                 config.clients(), config.durationMs() / 1000, config.churnPerSec(), config.slowConsumers());
-        return writeSampleFiles(dir, samples, phases, title);
     }
 
     static List<Path> writeSampleFiles(Path dir, List<Sample> samples, List<SoakPlot.PhaseMark> phases, String title)
@@ -125,9 +128,52 @@ final class SoakReport {
         samples.forEach(s -> lines.add(s.csvRow()));
         Path csv = dir.resolve("soak.csv");
         Files.write(csv, lines, StandardCharsets.UTF_8);
+        List<String> phaseLines = new ArrayList<>(phases.size() + 1);
+        phaseLines.add(PHASES_HEADER);
+        phases.forEach(p -> phaseLines.add(String.format(Locale.ROOT, "%s,%.1f", p.name(), p.timeSec())));
+        Path phasesCsv = dir.resolve("phases.csv");
+        Files.write(phasesCsv, phaseLines, StandardCharsets.UTF_8);
         Path svg = dir.resolve("soak.svg");
         Files.writeString(svg, new SoakPlot(samples, phases, title).toSvg(), StandardCharsets.UTF_8);
-        return List.of(csv, svg);
+        return List.of(csv, phasesCsv, svg);
+    }
+
+    static final String PHASES_HEADER = "phase,start_s";
+
+    /**
+     * Draws {@code soak.svg} again from a finished soak's {@code soak.csv} and its phases: {@code phases.csv},
+     * or, from soaks that predate it, the {@code phases} line of {@code summary.txt}.
+     */
+    static Path replot(Path dir, String title) throws IOException {
+        List<String> rows = Files.readAllLines(dir.resolve("soak.csv"), StandardCharsets.UTF_8);
+        List<Sample> samples = new ArrayList<>();
+        for (String row : rows.subList(1, rows.size())) {
+            if (!row.isBlank()) {
+                samples.add(Sample.fromCsvRow(row));
+            }
+        }
+        List<SoakPlot.PhaseMark> phases = new ArrayList<>();
+        Path phasesCsv = dir.resolve("phases.csv");
+        if (Files.exists(phasesCsv)) {
+            for (String row : Files.readAllLines(phasesCsv, StandardCharsets.UTF_8)) {
+                String[] f = row.split(",");
+                if (f.length == 2 && !row.equals(PHASES_HEADER)) {
+                    phases.add(new SoakPlot.PhaseMark(Double.parseDouble(f[1]), f[0]));
+                }
+            }
+        } else {
+            for (String line : Files.readAllLines(dir.resolve("summary.txt"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("phases ")) {
+                    String[] words = line.substring("phases ".length()).trim().split("\\s+");
+                    for (int i = 0; i + 1 < words.length; i += 2) {
+                        phases.add(new SoakPlot.PhaseMark(Double.parseDouble(words[i + 1].replace("s", "")), words[i]));
+                    }
+                }
+            }
+        }
+        Path svg = dir.resolve("soak.svg");
+        Files.writeString(svg, new SoakPlot(samples, phases, title).toSvg(), StandardCharsets.UTF_8);
+        return svg;
     }
 
     /** Average cores used by the broker and by the driver between the first and last samples of the load. */

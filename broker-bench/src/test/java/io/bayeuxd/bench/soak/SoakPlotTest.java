@@ -74,14 +74,67 @@ class SoakPlotTest {
     void theReportWritesTheCsvAndTheSvg(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         List<Sample> samples = List.of(sample(0, "baseline", 90, 25, 0, true), sample(5_000, "load", 95, 30, 3, false));
 
-        List<Path> files = SoakReport.writeSampleFiles(dir, samples, List.of(new SoakPlot.PhaseMark(0, "baseline")), "t");
+        List<Path> files = SoakReport.writeSampleFiles(dir, samples, List.of(new SoakPlot.PhaseMark(0, "baseline"),
+                new SoakPlot.PhaseMark(2.5, "load")), "t");
 
         List<String> csv = Files.readAllLines(files.get(0));
         assertThat(csv).hasSize(3);
         assertThat(csv.get(0)).isEqualTo(Sample.CSV_HEADER);
         assertThat(csv.get(1).split(",")).hasSize(Sample.CSV_HEADER.split(",").length);
         assertThat(csv.get(2)).startsWith("5.0,load,,0,");
-        parse(Files.readString(files.get(1)));
+        assertThat(Files.readAllLines(files.get(1))).containsExactly("phase,start_s", "baseline,0.0", "load,2.5");
+        parse(Files.readString(files.get(2)));
+    }
+
+    @Test
+    void aCsvRowReadsBackAsTheSameSample() {
+        Sample sample = new Sample(12_300, "load", "warm", true, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                15.25, 16.5, 17.75, 18.0);
+
+        assertThat(Sample.fromCsvRow(sample.csvRow())).isEqualTo(sample);
+    }
+
+    @Test
+    void aFinishedSoakIsRedrawnFromItsFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        List<Sample> samples = List.of(sample(0, "baseline", 90, 25, 0, true), sample(5_000, "load", 95, 30, 3, false));
+        SoakReport.writeSampleFiles(dir, samples, List.of(new SoakPlot.PhaseMark(0, "baseline"),
+                new SoakPlot.PhaseMark(1, "ramp")), "first");
+
+        Files.delete(dir.resolve("phases.csv"));
+        Files.writeString(dir.resolve("summary.txt"), "x\nphases          baseline 0s ramp 1s load 2s\ny\n");
+        Path svg = SoakReport.replot(dir, "again");
+
+        List<String> texts = texts(parse(Files.readString(svg)));
+        assertThat(texts).contains("again", "baseline", "ramp", "load").doesNotContain("first");
+    }
+
+    @Test
+    void phaseLabelsThatWouldCollideAreMovedApart() throws Exception {
+        List<Sample> samples = List.of(sample(0, "baseline", 90, 25, 0, true), sample(600_000, "final", 95, 30, 3, true));
+        List<SoakPlot.PhaseMark> phases = List.of(new SoakPlot.PhaseMark(598, "drain"), new SoakPlot.PhaseMark(598, "settle"),
+                new SoakPlot.PhaseMark(599, "disconnect"), new SoakPlot.PhaseMark(599.5, "final"));
+
+        Document doc = parse(new SoakPlot(samples, phases, "t").toSvg());
+
+        List<double[]> boxes = new ArrayList<>();
+        NodeList nodes = doc.getElementsByTagName("text");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Element e = (Element) nodes.item(i);
+            String label = e.getTextContent();
+            double y = Double.parseDouble(e.getAttribute("y"));
+            if (phases.stream().anyMatch(p -> p.name().equals(label)) && y < 80) { // the top panel's labels
+                double x = Double.parseDouble(e.getAttribute("x"));
+                boxes.add(new double[] {x, x + 6 * label.length(), y});
+            }
+        }
+        assertThat(boxes).hasSize(4);
+        for (int a = 0; a < boxes.size(); a++) {
+            for (int b = a + 1; b < boxes.size(); b++) {
+                boolean sameRow = boxes.get(a)[2] == boxes.get(b)[2];
+                boolean overlap = boxes.get(a)[0] < boxes.get(b)[1] && boxes.get(b)[0] < boxes.get(a)[1];
+                assertThat(sameRow && overlap).as("labels %d and %d overlap", a, b).isFalse();
+            }
+        }
     }
 
     @Test
