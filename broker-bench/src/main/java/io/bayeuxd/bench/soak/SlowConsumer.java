@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * transport still runs: otherwise the broker would expire the session after twice its timeout,
  * before the outbox filled. With {@code slowKeepConnecting} off it falls silent instead, like a
  * frozen tab, and expiry is what ends it. Either way the connection is closed after
- * {@code slowLifetimeMs} and the {@link SlowConsumerSlots} open a fresh one.
+ * {@code slowLifetimeMs} and the {@link SlowConsumerSlots} open a fresh one. With {@code slowChatterMs}
+ * set it also sends a {@code /meta/subscribe} that often, to see what requests other than connects
+ * from a client that does not read do to the broker.
  *
  * <p>Sits last in the pipeline (HTTP codec, aggregator, Netty's WebSocket client protocol handler,
  * frame aggregator); every method runs on the channel's event loop.
@@ -45,6 +47,7 @@ final class SlowConsumer extends ChannelInboundHandlerAdapter implements ServerM
     private long nextId = 1;
     private Future<?> lifetime;
     private Future<?> keepConnecting;
+    private Future<?> chatter;
 
     /** @param onClosed runs once, on the loop, when the connection has closed */
     SlowConsumer(SoakContext soak, ServerFrameParser parser, Runnable onClosed) {
@@ -132,6 +135,19 @@ final class SlowConsumer extends ChannelInboundHandlerAdapter implements ServerM
             long periodMs = Math.max(500, soak.config.brokerTimeoutMs() / 2);
             keepConnecting = channel.eventLoop().scheduleAtFixedRate(this::sendConnect, periodMs, periodMs, TimeUnit.MILLISECONDS);
         }
+        long chatterMs = soak.config.slowChatterMs();
+        if (chatterMs > 0) {
+            chatter = channel.eventLoop().scheduleAtFixedRate(this::sendSubscribe, chatterMs, chatterMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Subscribes again to the channel it already has: a request that is answered at once. */
+    private void sendSubscribe() {
+        if (channel.isActive()) {
+            ByteBuf frame = channel.alloc().buffer(160);
+            encoder.subscribe(frame, nextId++, soak.config.busyChannel());
+            send(frame);
+        }
     }
 
     private void sendConnect() {
@@ -170,6 +186,9 @@ final class SlowConsumer extends ChannelInboundHandlerAdapter implements ServerM
         }
         if (keepConnecting != null) {
             keepConnecting.cancel(false);
+        }
+        if (chatter != null) {
+            chatter.cancel(false);
         }
         onClosed.run();
         ctx.fireChannelInactive();

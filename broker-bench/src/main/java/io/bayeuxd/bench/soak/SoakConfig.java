@@ -37,6 +37,7 @@ final class SoakConfig {
     private final long slowLifetimeMs;
     private final boolean slowKeepConnecting;
     private final int slowReceiveBufferBytes;
+    private final long slowChatterMs;
     private final double garbagePerSec;
     private final long brokerTimeoutMs;
     private final long brokerIdleTimeoutMs;
@@ -76,6 +77,7 @@ final class SoakConfig {
         slowLifetimeMs = b.slowLifetimeMs;
         slowKeepConnecting = b.slowKeepConnecting;
         slowReceiveBufferBytes = b.slowReceiveBufferBytes;
+        slowChatterMs = b.slowChatterMs;
         garbagePerSec = b.garbagePerSec;
         brokerTimeoutMs = b.brokerTimeoutMs;
         brokerIdleTimeoutMs = b.brokerIdleTimeoutMs >= 0 ? b.brokerIdleTimeoutMs : b.brokerTimeoutMs + 30_000;
@@ -136,6 +138,11 @@ final class SoakConfig {
      */
     boolean slowKeepConnecting() { return slowKeepConnecting; }
     int slowReceiveBufferBytes() { return slowReceiveBufferBytes; }
+    /**
+     * When above 0, stalled slow consumers also send a {@code /meta/subscribe} (to the channel they already
+     * have) every this many milliseconds: requests other than connects, which a hostile client may send.
+     */
+    long slowChatterMs() { return slowChatterMs; }
     double garbagePerSec() { return garbagePerSec; }
     /** The broker's {@code --timeout}: connects are held this long, silent sessions expire after twice it. */
     long brokerTimeoutMs() { return brokerTimeoutMs; }
@@ -191,7 +198,7 @@ final class SoakConfig {
                 url, brokerPid, durationMs / 1000, warmupMs / 1000, clients, channels, publishers, ratePerSec,
                 payloadBytes, busyRatePerSec, busyPayloadBytes, busyWatchers, churnPerSec, churnLongPollPercent,
                 churnAbruptPercent, churnLifetimeMs, slowConsumers, slowLifetimeMs / 1000,
-                slowKeepConnecting ? ", keep connecting" : ", silent", garbagePerSec, brokerTimeoutMs / 1000, ioThreads);
+                (slowKeepConnecting ? ", keep connecting" : ", silent") + (slowChatterMs > 0 ? ", chatter every " + slowChatterMs + " ms" : ""), garbagePerSec, brokerTimeoutMs / 1000, ioThreads);
     }
 
     /** Collects settings; {@link #build()} validates them all at once. */
@@ -218,6 +225,7 @@ final class SoakConfig {
         private long slowLifetimeMs = 60_000;
         private boolean slowKeepConnecting = true;
         private int slowReceiveBufferBytes = 4096;
+        private long slowChatterMs;
         private double garbagePerSec = 2;
         private long brokerTimeoutMs = 10_000;
         private long brokerIdleTimeoutMs = -1;
@@ -260,6 +268,7 @@ final class SoakConfig {
         Builder slowLifetimeMs(long ms) { this.slowLifetimeMs = ms; return this; }
         Builder slowKeepConnecting(boolean keep) { this.slowKeepConnecting = keep; return this; }
         Builder slowReceiveBufferBytes(int bytes) { this.slowReceiveBufferBytes = bytes; return this; }
+        Builder slowChatterMs(long ms) { this.slowChatterMs = ms; return this; }
         Builder garbagePerSec(double rate) { this.garbagePerSec = rate; return this; }
         Builder brokerTimeoutMs(long ms) { this.brokerTimeoutMs = ms; return this; }
         /** Negative: the broker's default, its timeout plus 30 s. */
@@ -307,6 +316,7 @@ final class SoakConfig {
             check(slowConsumers >= 0 && slowConsumers <= 1_000, "slow consumers must be in [0, 1000]");
             check(slowLifetimeMs >= 1_000, "slow lifetime must be >= 1 s");
             check(slowReceiveBufferBytes >= 1024, "slow receive buffer must be >= 1 KiB");
+            check(slowChatterMs == 0 || slowChatterMs >= 10, "slow chatter must be 0 (off) or >= 10 ms");
             check(garbagePerSec >= 0 && garbagePerSec <= 100, "garbage rate must be in [0, 100]");
             check(brokerTimeoutMs >= 1_000 && brokerTimeoutMs <= 600_000, "broker timeout must be in [1 s, 10 min]");
             check(brokerMaxMessageBytes >= 1024 && brokerMaxMessageBytes <= 64 << 20, "max message bytes must be in [1 KiB, 64 MiB]");

@@ -62,6 +62,9 @@ public final class SoakMain implements Callable<Integer> {
     @Option(names = "--slow-silent", description = "slow consumers send nothing once stalled (then the broker expires them) "
             + "instead of keeping their sessions alive with /meta/connect")
     boolean slowSilent;
+    @Option(names = "--slow-chatter", defaultValue = "0", description = "milliseconds between the /meta/subscribe requests "
+            + "a stalled slow consumer sends besides its connects; 0 for none (default ${DEFAULT-VALUE})")
+    long slowChatterMs;
     @Option(names = "--garbage-rate", defaultValue = "2", description = "garbage probes per second (default ${DEFAULT-VALUE})")
     double garbageRate;
     @Option(names = "--broker-timeout", defaultValue = "10", description = "the broker's --timeout in seconds (default ${DEFAULT-VALUE})")
@@ -144,6 +147,7 @@ public final class SoakMain implements Callable<Integer> {
                 .slowConsumers(slow)
                 .slowLifetimeMs(slowLifetimeSec * 1000)
                 .slowKeepConnecting(!slowSilent)
+                .slowChatterMs(slowChatterMs)
                 .garbagePerSec(garbageRate)
                 .brokerTimeoutMs(brokerTimeoutSec * 1000)
                 .brokerMaxMessageBytes(brokerMaxMessageBytes)

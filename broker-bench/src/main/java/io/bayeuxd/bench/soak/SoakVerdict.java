@@ -14,12 +14,22 @@ import java.util.Locale;
  *   <li>once everyone has disconnected, no session is left and the descriptors are back at the baseline;</li>
  *   <li>the heap after a full GC has not grown between the warm-up and the end of the churn.</li>
  * </ul>
- * RSS, the slow-consumer drops and the garbage answers are reported beside them (RSS includes heap the
- * JVM has committed and keeps, so it is a trend to read, not a pass mark).
+ * RSS, Netty's direct memory, the slow-consumer drops and the garbage answers are reported beside
+ * them, with warnings past their thresholds (RSS includes heap the JVM has committed and keeps, so it
+ * is a trend to read, not a pass mark).
  */
 final class SoakVerdict {
 
     enum Status { PASS, FAIL, WARN, INFO }
+
+    /**
+     * RSS growth between the warm-up and the end of the churn that earns a warning. RSS includes heap
+     * the JVM has committed and pooled direct buffers it keeps, so some growth is normal; it is not a
+     * pass mark.
+     */
+    static final double RSS_WARN_GROWTH_PERCENT = 25;
+    /** Netty's pooled direct memory may double after the warm-up (pools fill) plus this, before a warning. */
+    static final long DIRECT_WARN_SLACK_BYTES = 16L << 20;
 
     record Check(String name, Status status, String detail) {
         @Override
@@ -97,12 +107,17 @@ final class SoakVerdict {
         }
         if (warm != null && settled != null && warm.rssBytes() > 0 && settled.rssBytes() > 0) {
             double growth = 100.0 * (settled.rssBytes() - warm.rssBytes()) / warm.rssBytes();
-            add("RSS after churn", Status.INFO, String.format(Locale.ROOT, "warm-up %s, after churn %s (%+.1f %%), end %s",
-                    mib(warm.rssBytes()), mib(settled.rssBytes()), growth, end == null ? "?" : mib(end.rssBytes())));
+            add("RSS after churn", growth <= RSS_WARN_GROWTH_PERCENT ? Status.INFO : Status.WARN,
+                    String.format(Locale.ROOT, "warm-up %s, after churn %s (%+.1f %%, warning above %+.0f %%), end %s",
+                            mib(warm.rssBytes()), mib(settled.rssBytes()), growth, RSS_WARN_GROWTH_PERCENT,
+                            end == null ? "?" : mib(end.rssBytes())));
         }
         if (warm != null && settled != null && warm.directBytes() >= 0 && settled.directBytes() >= 0) {
-            add("Netty direct memory", Status.INFO, String.format(Locale.ROOT, "warm-up %s, after churn %s, end %s",
-                    mib(warm.directBytes()), mib(settled.directBytes()), end == null ? "?" : mib(end.directBytes())));
+            long limit = 2 * warm.directBytes() + DIRECT_WARN_SLACK_BYTES;
+            add("Netty direct memory", settled.directBytes() <= limit ? Status.INFO : Status.WARN,
+                    String.format(Locale.ROOT, "warm-up %s, after churn %s (warning above %s), end %s",
+                            mib(warm.directBytes()), mib(settled.directBytes()), mib(limit),
+                            end == null ? "?" : mib(end.directBytes())));
         }
         if (end != null && in.slowConsumerDropsExpectedAbove() >= 0) {
             add("slow-consumer policy engaged", end.droppedSlow() > in.slowConsumerDropsExpectedAbove() ? Status.PASS : Status.WARN,

@@ -28,8 +28,12 @@ class SlowConsumerTest {
     }
 
     private void open(boolean keepConnecting) {
+        open(keepConnecting, 0);
+    }
+
+    private void open(boolean keepConnecting, long chatterMs) {
         h = new SoakHarness(SoakHarness.config().busyRatePerSec(100).slowConsumers(1).slowLifetimeMs(60_000)
-                .slowKeepConnecting(keepConnecting).build());
+                .slowKeepConnecting(keepConnecting).slowChatterMs(chatterMs).build());
         channel = new EmbeddedChannel();
         channel.freezeTime();
         consumer = new SlowConsumer(h.soak, new ServerFrameParser(), () -> closed++);
@@ -83,6 +87,18 @@ class SlowConsumerTest {
         JsonNode connect = sent();
         assertThat(connect.get("channel").asText()).isEqualTo("/meta/connect");
         assertThat(connect.get("clientId").asText()).isEqualTo("slow1");
+    }
+
+    @Test
+    void chattersWithSubscribesWhenAsked() throws Exception {
+        open(false, 200);
+        stall();
+
+        channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        JsonNode subscribe = sent();
+        assertThat(subscribe.get("channel").asText()).isEqualTo("/meta/subscribe");
+        assertThat(subscribe.get("subscription").asText()).isEqualTo("/bench/" + h.config.busyChannel());
     }
 
     @Test

@@ -96,6 +96,22 @@ class SoakVerdictTest {
     }
 
     @Test
+    void memoryOutsideTheHeapThatKeepsGrowingOnlyWarns() {
+        Sample warm = sample("warm", 64, 200, 180);
+        Sample grown = new Sample(0, "settled", "settled", true, 300 * MIB, 60 * MIB, 120 * MIB, 40 * MIB, 131, 103, 0, 0,
+                500, 20, 7, 0, 0, 0, 0, 0, 0, 0, 0);
+        SoakVerdict verdict = judge(noLoss(), 0, grown, sample("final", 20, 27, 0), warm);
+
+        assertThat(status(verdict, "RSS after churn")).isEqualTo(SoakVerdict.Status.WARN);
+        assertThat(status(verdict, "Netty direct memory")).isEqualTo(SoakVerdict.Status.WARN);
+        assertThat(verdict.passed()).isTrue();
+
+        SoakVerdict steady = judge(noLoss(), 0, sample("settled", 60, 131, 103), sample("final", 20, 27, 0), warm);
+        assertThat(status(steady, "RSS after churn")).isEqualTo(SoakVerdict.Status.INFO);
+        assertThat(status(steady, "Netty direct memory")).isEqualTo(SoakVerdict.Status.INFO);
+    }
+
+    @Test
     void slowConsumersThatNeverTriggeredThePolicyOnlyWarn() {
         Sample end = new Sample(0, "final", "final", true, 1, 1, 1, 1, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         SoakVerdict verdict = judge(noLoss(), 0, sample("settled", 60, 131, 103), end, sample("warm", 64, 200, 180));
