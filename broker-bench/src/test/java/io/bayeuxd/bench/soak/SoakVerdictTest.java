@@ -112,6 +112,21 @@ class SoakVerdictTest {
     }
 
     @Test
+    void rssThatGrewWithTheCommittedHeapIsNoWarning() {
+        // RSS +60 MiB (+30 %), all of it heap the JVM committed: beside the heap it stayed at 72 MiB.
+        Sample warm = new Sample(0, "warm", "warm", true, 200 * MIB, 60 * MIB, 128 * MIB, 10 * MIB, 200, 180, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        Sample settled = new Sample(0, "settled", "settled", true, 260 * MIB, 60 * MIB, 188 * MIB, 10 * MIB, 131, 103, 0, 0,
+                500, 20, 7, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        SoakVerdict verdict = judge(noLoss(), 0, settled, sample("final", 20, 27, 0), warm);
+
+        assertThat(status(verdict, "RSS after churn")).isEqualTo(SoakVerdict.Status.INFO);
+        assertThat(verdict.checks().stream().filter(c -> c.name().equals("RSS after churn")).findFirst().orElseThrow().detail())
+                .contains("72.0 MiB -> 72.0 MiB (+0.0 %");
+    }
+
+    @Test
     void slowConsumersThatNeverTriggeredThePolicyOnlyWarn() {
         Sample end = new Sample(0, "final", "final", true, 1, 1, 1, 1, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         SoakVerdict verdict = judge(noLoss(), 0, sample("settled", 60, 131, 103), end, sample("warm", 64, 200, 180));
