@@ -15,7 +15,7 @@ import java.util.Map;
  * that a server which tracks browsers by cookie (CometD's {@code BAYEUX_BROWSER}) sees one browser
  * per client, as it would in production. Used only on the session's event loop.
  */
-final class CookieJar {
+public final class CookieJar {
 
     private final Map<String, Cookie> cookies = new LinkedHashMap<>();
 

@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
  * The generator's few event-loop threads: epoll where the native transport loads, NIO otherwise.
  * Every connection is pinned to one loop, and so is the session that owns it.
  */
-final class IoRuntime implements AutoCloseable {
+public final class IoRuntime implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final String name;
     private final List<EventLoop> loops = new ArrayList<>();
 
-    IoRuntime(int threads) {
+    public IoRuntime(int threads) {
         IoHandlerFactory handlerFactory;
         if (Epoll.isAvailable()) {
             handlerFactory = EpollIoHandler.newFactory();
@@ -46,16 +46,16 @@ final class IoRuntime implements AutoCloseable {
     }
 
     /** The loops, in a fixed order; sessions are spread over them round-robin. */
-    List<EventLoop> loops() {
+    public List<EventLoop> loops() {
         return loops;
     }
 
-    Class<? extends SocketChannel> channelClass() {
+    public Class<? extends SocketChannel> channelClass() {
         return channelClass;
     }
 
     /** "epoll" or "nio". */
-    String name() {
+    public String name() {
         return name;
     }
 

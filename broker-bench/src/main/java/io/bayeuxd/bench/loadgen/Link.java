@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * HTTP connection carrying long-polling POSTs. A link lives on one event loop and every method
  * MUST be called on it; events arrive at its {@link LinkListener} on that loop too.
  */
-interface Link {
+public interface Link {
 
     /** Allocator to build frames for {@link #send}. */
     ByteBufAllocator alloc();

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
+import java.net.URI;
+
 /**
  * Opens {@link Link}s of the configured transport. Pipelines, first handler first:
  * <ul>
@@ -23,22 +25,41 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
  *   <li>long-polling: HTTP client codec, aggregator, {@link LongPollLink}.</li>
  * </ul>
  */
-final class LinkFactory implements LinkOpener {
+public final class LinkFactory implements LinkOpener {
 
     /** Largest frame or response body accepted; a long-poll reply may carry many batched deliveries. */
     static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
     static final int CONNECT_TIMEOUT_MS = 10_000;
     static final int WEBSOCKET_UPGRADE_TIMEOUT_MS = 10_000;
 
-    private final LoadConfig config;
+    private final TransportKind transport;
+    private final String host;
+    private final int port;
+    private final String path;
+    private final String hostHeader;
     private final Class<? extends SocketChannel> channelClass;
     private final WebSocketClientProtocolConfig webSocketConfig;
 
     LinkFactory(LoadConfig config, Class<? extends SocketChannel> channelClass) {
-        this.config = config;
+        this(config.transport(), config.host(), config.port(), config.path(), config.hostHeader(), channelClass);
+    }
+
+    /**
+     * For other tools of this module (the soak driver): links of {@code transport} to
+     * {@code http://host:port/path}. The caller has checked that {@code host} is a loopback address.
+     *
+     * @param hostHeader the {@code Host} header, {@code host:port} with an IPv6 literal in brackets
+     */
+    public LinkFactory(TransportKind transport, String host, int port, String path, String hostHeader,
+                       Class<? extends SocketChannel> channelClass) {
+        this.transport = transport;
+        this.host = host;
+        this.port = port;
+        this.path = path;
+        this.hostHeader = hostHeader;
         this.channelClass = channelClass;
         this.webSocketConfig = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(config.webSocketUri())
+                .webSocketUri(URI.create("ws://" + hostHeader + path))
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
@@ -55,7 +76,7 @@ final class LinkFactory implements LinkOpener {
      */
     @Override
     public Link open(EventLoop loop, LinkListener listener, CookieJar cookies) {
-        if (config.transport() == TransportKind.WEBSOCKET) {
+        if (transport == TransportKind.WEBSOCKET) {
             WebSocketLink link = new WebSocketLink(listener);
             connect(loop, new ChannelInitializer<Channel>() {
                 @Override
@@ -74,7 +95,7 @@ final class LinkFactory implements LinkOpener {
             });
             return link;
         }
-        LongPollLink link = new LongPollLink(listener, config.path(), config.hostHeader(), cookies);
+        LongPollLink link = new LongPollLink(listener, path, hostHeader, cookies);
         connect(loop, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -98,6 +119,6 @@ final class LinkFactory implements LinkOpener {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .handler(initializer)
-                .connect(config.host(), config.port());
+                .connect(host, port);
     }
 }

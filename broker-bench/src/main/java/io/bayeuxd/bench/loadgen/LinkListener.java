@@ -3,7 +3,7 @@ package io.bayeuxd.bench.loadgen;
 import io.netty.buffer.ByteBuf;
 
 /** Events of a {@link Link}, delivered on the link's event loop. */
-interface LinkListener {
+public interface LinkListener {
 
     /** The link can send: the TCP connection is open, and for a WebSocket the upgrade is done. */
     void onLinkUp(Link link);

@@ -12,7 +12,7 @@ package io.bayeuxd.bench.loadgen;
  *
  * <p>Not thread-safe: one pacer belongs to one thread.
  */
-final class RatePacer {
+public final class RatePacer {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -27,7 +27,7 @@ final class RatePacer {
      * @param ratePerSec events per second, in [1, {@link #MAX_RATE_PER_SEC}]
      * @param startNs    scheduled time of event 0, in the caller's clock
      */
-    RatePacer(long ratePerSec, long startNs) {
+    public RatePacer(long ratePerSec, long startNs) {
         if (ratePerSec < 1 || ratePerSec > MAX_RATE_PER_SEC) {
             throw new IllegalArgumentException("ratePerSec must be in [1, " + MAX_RATE_PER_SEC + "]: " + ratePerSec);
         }
@@ -43,7 +43,7 @@ final class RatePacer {
     }
 
     /** Number of events whose scheduled time is at or before {@code nowNs} and not yet issued. */
-    long dueCount(long nowNs) {
+    public long dueCount(long nowNs) {
         if (nowNs < startNs) {
             return 0;
         }
@@ -62,12 +62,12 @@ final class RatePacer {
     }
 
     /** Nanoseconds from {@code nowNs} until the next event is due; 0 when it is already due. */
-    long nanosUntilNext(long nowNs) {
+    public long nanosUntilNext(long nowNs) {
         return Math.max(0, nextScheduledTimeNs() - nowNs);
     }
 
     /** Marks the next event as issued and returns its scheduled time. */
-    long issueNext() {
+    public long issueNext() {
         return scheduledTimeNs(issued++);
     }
 

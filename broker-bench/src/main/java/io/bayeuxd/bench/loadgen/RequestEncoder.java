@@ -18,7 +18,7 @@ import java.util.Arrays;
  * {@code {"ts":T,"seq":S,"pad":"xx…"}}. The padding shrinks as the numbers grow so that every
  * message has that exact size, unless the numbers alone are longer.
  */
-final class RequestEncoder {
+public final class RequestEncoder {
 
     /** Bytes of {@code {"ts":,"seq":,"pad":""}} around the two numbers and the padding. */
     static final int DATA_OVERHEAD_BYTES = "{\"ts\":,\"seq\":,\"pad\":\"\"}".length();
@@ -45,7 +45,7 @@ final class RequestEncoder {
      * @param transport    the transport named in {@code /meta/connect}
      * @param payloadBytes target size of each publish's {@code data}
      */
-    RequestEncoder(TransportKind transport, int payloadBytes) {
+    public RequestEncoder(TransportKind transport, int payloadBytes) {
         this.connectionType = ascii(transport.bayeuxName());
         this.payloadBytes = payloadBytes;
         this.padding = new byte[Math.max(0, payloadBytes - DATA_OVERHEAD_BYTES)];
@@ -53,24 +53,24 @@ final class RequestEncoder {
     }
 
     /** Sets the id used by every later request, as the server sent it in the handshake reply. */
-    void clientId(String clientId) {
+    public void clientId(String clientId) {
         clientIdJson = jsonStringContent(clientId);
         publishPrefixes = new byte[publishPrefixes.length][];
     }
 
     /** Name of a benchmark channel. */
-    static String channelName(int channel) {
+    public static String channelName(int channel) {
         return "/bench/" + channel;
     }
 
-    void handshake(ByteBuf out, long id) {
+    public void handshake(ByteBuf out, long id) {
         out.writeBytes(ascii("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"minimumVersion\":\"1.0\","
                 + "\"supportedConnectionTypes\":[\"websocket\",\"long-polling\"],\"id\":\""));
         writeDecimal(out, id);
         out.writeBytes(MESSAGE_END);
     }
 
-    void connect(ByteBuf out, long id) {
+    public void connect(ByteBuf out, long id) {
         out.writeBytes(CONNECT_START);
         out.writeBytes(clientIdJson);
         out.writeBytes(CONNECTION_TYPE_FIELD);
@@ -80,7 +80,7 @@ final class RequestEncoder {
         out.writeBytes(MESSAGE_END);
     }
 
-    void subscribe(ByteBuf out, long id, int channel) {
+    public void subscribe(ByteBuf out, long id, int channel) {
         out.writeBytes(SUBSCRIBE_START);
         out.writeBytes(clientIdJson);
         out.writeBytes(SUBSCRIPTION_FIELD);
@@ -90,7 +90,7 @@ final class RequestEncoder {
         out.writeBytes(MESSAGE_END);
     }
 
-    void disconnect(ByteBuf out, long id) {
+    public void disconnect(ByteBuf out, long id) {
         out.writeBytes(DISCONNECT_START);
         out.writeBytes(clientIdJson);
         out.writeBytes(ID_AFTER_STRING);
@@ -103,7 +103,7 @@ final class RequestEncoder {
      *
      * @param timestamp non-negative; the subscriber's clock minus this is the latency
      */
-    void publish(ByteBuf out, long id, int channel, long timestamp, long sequence) {
+    public void publish(ByteBuf out, long id, int channel, long timestamp, long sequence) {
         out.writeBytes(publishPrefix(channel));
         writeDecimal(out, timestamp);
         out.writeBytes(SEQ_FIELD);
@@ -119,7 +119,7 @@ final class RequestEncoder {
     }
 
     /** Upper bound of a publish's encoded size, to size buffers. */
-    int publishSizeHint() {
+    public int publishSizeHint() {
         return 96 + clientIdJson.length + Math.max(payloadBytes, DATA_OVERHEAD_BYTES + 40);
     }
 

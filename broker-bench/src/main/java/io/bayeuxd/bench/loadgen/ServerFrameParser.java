@@ -20,10 +20,10 @@ import java.io.InputStream;
  *
  * <p>Not thread-safe: one parser per event loop.
  */
-final class ServerFrameParser {
+public final class ServerFrameParser {
 
     /** Returned by {@link #parse} when the frame is not a Bayeux message or array of messages. */
-    static final int MALFORMED = -1;
+    public static final int MALFORMED = -1;
 
     private static final char[] META = "/meta/".toCharArray();
     private static final char[] SERVICE = "/service/".toCharArray();
@@ -40,7 +40,7 @@ final class ServerFrameParser {
      * @return the number of messages handed to the sink, or {@link #MALFORMED}; messages read
      *         before the fault was found have already reached the sink
      */
-    int parse(ByteBuf frame, ServerMessageSink sink) {
+    public int parse(ByteBuf frame, ServerMessageSink sink) {
         try (JsonParser parser = open(frame)) {
             JsonToken token = parser.nextToken();
             if (token == JsonToken.START_OBJECT) {

@@ -5,30 +5,30 @@ package io.bayeuxd.bench.loadgen;
  * reuses one instance for every message it reads, so a sink MUST NOT keep a reference to it past
  * {@link ServerMessageSink#onMessage(ServerMessage)}.
  */
-final class ServerMessage {
+public final class ServerMessage {
 
     /** What {@code channel} names; meta channels are told apart without allocating a String. */
-    enum Kind { NONE, HANDSHAKE, CONNECT, SUBSCRIBE, UNSUBSCRIBE, DISCONNECT, OTHER_META, SERVICE, BROADCAST }
+    public enum Kind { NONE, HANDSHAKE, CONNECT, SUBSCRIBE, UNSUBSCRIBE, DISCONNECT, OTHER_META, SERVICE, BROADCAST }
 
     /** Value of {@code advice.reconnect}, or {@link #ABSENT}. */
-    enum Reconnect { ABSENT, RETRY, HANDSHAKE, NONE, UNKNOWN }
+    public enum Reconnect { ABSENT, RETRY, HANDSHAKE, NONE, UNKNOWN }
 
-    Kind kind;
+    public Kind kind;
     /** {@code successful} as sent; null when the message carries none (a delivery, for example). */
-    Boolean successful;
-    String clientId;
-    String error;
-    Reconnect reconnect;
+    public Boolean successful;
+    public String clientId;
+    public String error;
+    public Reconnect reconnect;
     /** {@code advice.interval} in milliseconds, or -1 when absent. */
-    long adviceIntervalMs;
+    public long adviceIntervalMs;
     /** {@code advice.timeout} in milliseconds, or -1 when absent. */
-    long adviceTimeoutMs;
+    public long adviceTimeoutMs;
     /** Whether the message has a {@code data} member of any type. */
-    boolean hasData;
+    public boolean hasData;
     /** Whether {@code data} is an object with an integral {@code ts}; only then are ts and seq meaningful. */
-    boolean hasTimestamp;
-    long timestamp;
-    long sequence;
+    public boolean hasTimestamp;
+    public long timestamp;
+    public long sequence;
 
     ServerMessage() {
         reset();
@@ -48,12 +48,12 @@ final class ServerMessage {
         sequence = -1;
     }
 
-    boolean isSuccessful() {
+    public boolean isSuccessful() {
         return Boolean.TRUE.equals(successful);
     }
 
     /** A reply to a publish: a non-meta message with {@code successful} and no data. */
-    boolean isPublishReply() {
+    public boolean isPublishReply() {
         return (kind == Kind.BROADCAST || kind == Kind.SERVICE) && !hasData && successful != null;
     }
 

@@ -3,7 +3,7 @@ package io.bayeuxd.bench.loadgen;
 import java.util.Locale;
 
 /** The Bayeux transports the generator speaks, named as in {@code supportedConnectionTypes}. */
-enum TransportKind {
+public enum TransportKind {
     WEBSOCKET("websocket"),
     LONG_POLLING("long-polling");
 
@@ -14,11 +14,11 @@ enum TransportKind {
     }
 
     /** The {@code connectionType} value sent in {@code /meta/connect}. */
-    String bayeuxName() {
+    public String bayeuxName() {
         return bayeuxName;
     }
 
-    static TransportKind fromName(String name) {
+    public static TransportKind fromName(String name) {
         String normalized = name.trim().toLowerCase(Locale.ROOT);
         for (TransportKind kind : values()) {
             if (kind.bayeuxName.equals(normalized) || kind.name().equalsIgnoreCase(normalized)) {

@@ -29,5 +29,12 @@
  *
  * <p>The entry point is {@link io.bayeuxd.bench.loadgen.LoadGenerator}; {@code broker-bench/README.md}
  * says how to run it.
+ *
+ * <p>The client pieces are public for the soak driver ({@code io.bayeuxd.bench.soak}), which builds
+ * its own clients on them: {@link io.bayeuxd.bench.loadgen.Link} and
+ * {@link io.bayeuxd.bench.loadgen.LinkFactory}, {@link io.bayeuxd.bench.loadgen.RequestEncoder},
+ * {@link io.bayeuxd.bench.loadgen.ServerFrameParser} with {@link io.bayeuxd.bench.loadgen.ServerMessage},
+ * {@link io.bayeuxd.bench.loadgen.RatePacer} and {@link io.bayeuxd.bench.loadgen.IoRuntime}. The sessions,
+ * the run and the report stay package-private.
  */
 package io.bayeuxd.bench.loadgen;

@@ -1,0 +1,84 @@
+package io.bayeuxd.bench.soak;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SoakConfigTest {
+
+    @Test
+    void defaultsAreTheTenMinuteTenThousandClientSoak() {
+        SoakConfig config = SoakConfig.builder().build();
+
+        assertThat(config.durationMs()).isEqualTo(600_000);
+        assertThat(config.clients()).isEqualTo(10_000);
+        assertThat(config.channels()).isEqualTo(100);
+        assertThat(config.ratePerSec()).isEqualTo(200);
+        assertThat(config.churnPerSec()).isEqualTo(20);
+        assertThat(config.warmupMs()).isEqualTo(60_000);
+        assertThat(config.brokerIdleTimeoutMs()).as("timeout plus 30 s, as the broker").isEqualTo(40_000);
+        assertThat(config.settleTimeoutMs()).isEqualTo(50_000);
+        assertThat(config.busyChannel()).isEqualTo(100);
+        assertThat(config.wellBehavedSessions()).as("subscribers, busy watchers, publishers, busy publisher")
+                .isEqualTo(10_000 + 10 + 4 + 1);
+        assertThat(config.slowKeepConnecting()).isTrue();
+    }
+
+    @Test
+    void aShortSoakWarmsUpForAFifthOfIt() {
+        assertThat(SoakConfig.builder().durationMs(60_000).build().warmupMs()).isEqualTo(12_000);
+    }
+
+    @Test
+    void theBrokerMustBeOnLoopback() {
+        assertThatThrownBy(() -> SoakConfig.builder().url("http://192.0.2.1:8000/").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> SoakConfig.builder().url("https://127.0.0.1:8000/").build())
+                .hasMessageContaining("http://");
+        assertThat(SoakConfig.builder().url("http://[::1]:8000/x").build().host()).isEqualTo("::1");
+    }
+
+    @Test
+    void theEndpointIsSplitForLinksAndTheOpsPaths() {
+        SoakConfig config = SoakConfig.builder().url("http://127.0.0.1:18765/bayeux").build();
+
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(18765);
+        assertThat(config.path()).isEqualTo("/bayeux");
+        assertThat(config.hostHeader()).isEqualTo("127.0.0.1:18765");
+        assertThat(config.opsUri("/metrics").toString()).isEqualTo("http://127.0.0.1:18765/metrics");
+    }
+
+    @Test
+    void invalidSettingsAreNamed() {
+        assertThatThrownBy(() -> SoakConfig.builder().publishers(200).build()).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> SoakConfig.builder().churnLongPollPercent(101).build()).hasMessageContaining("percentage");
+        assertThatThrownBy(() -> SoakConfig.builder().busyRatePerSec(0).build()).hasMessageContaining("busy rate");
+        assertThatThrownBy(() -> SoakConfig.builder().durationMs(10_000).warmupMs(10_000).build()).hasMessageContaining("warm-up");
+    }
+
+    @Test
+    void theCommandLineMapsOntoTheConfigAndRefusesBadOptions() {
+        SoakMain main = new SoakMain();
+        new picocli.CommandLine(main).parseArgs("--url", "http://127.0.0.1:9000/", "--duration", "180", "--clients", "3000",
+                "--churn-rate", "5.5", "--slow-silent", "--broker-timeout", "5", "--out", "x");
+        SoakConfig config = main.toConfig();
+        assertThat(config.durationMs()).isEqualTo(180_000);
+        assertThat(config.clients()).isEqualTo(3000);
+        assertThat(config.churnPerSec()).isEqualTo(5.5);
+        assertThat(config.slowKeepConnecting()).isFalse();
+        assertThat(config.brokerTimeoutMs()).isEqualTo(5_000);
+        assertThat(config.brokerIdleTimeoutMs()).isEqualTo(35_000);
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SoakMain.execute(new String[] {"--url", "http://10.1.2.3:8000/"}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("loopback");
+    }
+}
