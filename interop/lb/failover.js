@@ -55,11 +55,26 @@ function lineFromStdin(expected, ms) {
   });
 }
 
+// Without a shared engine a client's requests must reach the node that knows it. The balancer's cookie
+// keeps them there once set; a request that lands elsewhere before that is refused with 401, Faye
+// handshakes again, and a subscribe refused meanwhile is retried, as an application would.
+async function subscribeWithRetry(state) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await state.client.subscribe(CHANNEL, (m) => state.seqs.push(m.seq));
+      return;
+    } catch (e) {
+      if (attempt >= 10) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 async function main() {
   const subscribers = [];
   for (let i = 0; i < CLIENTS; i++) {
     const state = { client: client(), seqs: [] };
-    await state.client.subscribe(CHANNEL, (m) => state.seqs.push(m.seq));
+    await subscribeWithRetry(state);
     subscribers.push(state);
   }
   let seq = 0;

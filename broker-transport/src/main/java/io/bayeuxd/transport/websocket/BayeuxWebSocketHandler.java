@@ -50,6 +50,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter implements DeliveryTarget, Session.BackPressured {
     private static final Logger log = LoggerFactory.getLogger(BayeuxWebSocketHandler.class);
+    /** Unread bytes past the write buffer's low mark at which a client that keeps sending is cut off. */
+    static final long MAX_UNREAD_BYTES = 4L * 1024 * 1024;
 
     private final Broker broker;
     private final BayeuxDecoder decoder;
@@ -109,6 +111,13 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             log.debug("Ignoring a frame from {} after our close frame", ctx.channel().remoteAddress());
             return;
         }
+        if (!ctx.channel().isWritable() && ctx.channel().bytesBeforeWritable() > MAX_UNREAD_BYTES) {
+            // A client that sends requests but does not read the answers would grow the write buffer
+            // without bound: its replies are the one thing the bounded outbox does not hold back.
+            log.debug("Closing {}: {} bytes it does not read", ctx.channel().remoteAddress(), ctx.channel().bytesBeforeWritable());
+            close(WebSocketCloseStatus.POLICY_VIOLATION, "Not reading");
+            return;
+        }
         List<Message> messages;
         try {
             messages = decoder.decode(content);
@@ -133,7 +142,8 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             return;
         }
         // Piggy-back queued messages on the replies when this socket delivers for the session.
-        Session deliverFor = session != null && session.target() == this ? session : null;
+        // Only while the socket takes writes: otherwise queued messages stay in the bounded outbox.
+        Session deliverFor = session != null && session.target() == this && ctx.channel().isWritable() ? session : null;
         ByteBuf frame = frames.frame(ctx.alloc(), replies, deliverFor);
         ctx.writeAndFlush(new TextWebSocketFrame(frame));
     }

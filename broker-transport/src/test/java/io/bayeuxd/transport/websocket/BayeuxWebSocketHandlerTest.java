@@ -123,6 +123,29 @@ class BayeuxWebSocketHandlerTest {
         assertThat(read(sub)).extracting(m -> m.get("data").asText()).containsExactly("a");
     }
 
+    @Test
+    void repliesToAnUnwritableSocketCarryNoQueuedMessages() throws Exception {
+        EmbeddedChannel sub = socket();
+        String id = connectedClient(sub, "/held");
+        sub.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
+        sub.write(Unpooled.wrappedBuffer(new byte[16]));
+        assertThat(sub.isWritable()).isFalse();
+        send(socket(), "[{\"channel\":\"/held\",\"data\":\"queued\"}]");
+        sub.runPendingTasks();
+        assertThat(countQueued()).isEqualTo(1);
+
+        sub.writeInbound(new TextWebSocketFrame("[{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/other\"}]"));
+        ((io.netty.buffer.ByteBuf) sub.readOutbound()).release();
+        TextWebSocketFrame reply = sub.readOutbound();
+        try {
+            assertThat(reply.text()).contains("/meta/subscribe").doesNotContain("queued");
+        } finally {
+            reply.release();
+        }
+        sub.runPendingTasks();
+        assertThat(read(sub)).extracting(m -> m.get("data").asText()).containsExactly("queued");
+    }
+
     private int countQueued() {
         int n = 0;
         for (var s : engine.sessions()) {
