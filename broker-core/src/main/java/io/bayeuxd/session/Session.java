@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One client of the broker, from handshake to disconnect or expiry.
@@ -26,7 +27,12 @@ public final class Session implements ServerSession {
 
     private final String clientId;
     private final boolean local;
-    private final SessionOutbox outbox;
+    private static final AtomicReferenceFieldUpdater<Session, SessionOutbox> OUTBOX =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, SessionOutbox.class, "outbox");
+
+    /** Created by the first offer: most sessions are idle most of the time and need no queue at all. */
+    private volatile SessionOutbox outbox;
+    private final int outboxCapacity;
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Runnable drainTask = this::runDrain;
 
@@ -44,7 +50,7 @@ public final class Session implements ServerSession {
     public Session(String clientId, boolean local, int outboxCapacity, long nowNanos) {
         this.clientId = clientId;
         this.local = local;
-        this.outbox = new SessionOutbox(outboxCapacity);
+        this.outboxCapacity = outboxCapacity;
         this.lastActiveNanos = nowNanos;
     }
 
@@ -110,6 +116,22 @@ public final class Session implements ServerSession {
         this.connectionType = connectionType;
     }
 
+    private boolean isOutboxEmpty() {
+        SessionOutbox q = outbox;
+        return q == null || q.isEmpty();
+    }
+
+    private SessionOutbox outboxForOffer() {
+        SessionOutbox q = outbox;
+        if (q == null) {
+            q = new SessionOutbox(outboxCapacity);
+            if (!OUTBOX.compareAndSet(this, null, q)) {
+                q = outbox;
+            }
+        }
+        return q;
+    }
+
     /** Records client activity (a connect arriving or being answered) for expiry. */
     public void touch(long nowNanos) {
         lastActiveNanos = nowNanos;
@@ -135,11 +157,12 @@ public final class Session implements ServerSession {
     }
 
     public int queuedMessages() {
-        return outbox.size();
+        SessionOutbox q = outbox;
+        return q == null ? 0 : q.size();
     }
 
     public boolean hasQueuedMessages() {
-        return !outbox.isEmpty();
+        return !isOutboxEmpty();
     }
 
     /**
@@ -147,7 +170,7 @@ public final class Session implements ServerSession {
      * {@code false} (outbox full, or the session closed) the caller still does and must release it.
      */
     public boolean offer(ByteBuf message) {
-        if (closed || !outbox.offer(message)) {
+        if (closed || !outboxForOffer().offer(message)) {
             return false;
         }
         if (closed) {
@@ -167,7 +190,7 @@ public final class Session implements ServerSession {
     /** Makes {@code newTarget} the consumer of this session's messages and delivers what is waiting. */
     public void attach(DeliveryTarget newTarget) {
         target = newTarget;
-        if (!outbox.isEmpty()) {
+        if (!isOutboxEmpty()) {
             wake();
         }
     }
@@ -200,7 +223,7 @@ public final class Session implements ServerSession {
             scheduled = 0;
             // An attach may have happened between our read of target and the reset above; its own
             // wake() then saw scheduled == 1 and gave up, so the work is ours.
-            if (target == null || outbox.isEmpty()) {
+            if (target == null || isOutboxEmpty()) {
                 return;
             }
         }
@@ -213,7 +236,7 @@ public final class Session implements ServerSession {
         }
         scheduled = 0;
         DeliveryTarget now = target;
-        if (now != null && !closed && !outbox.isEmpty() && (now != t || canContinue(now))) {
+        if (now != null && !closed && !isOutboxEmpty() && (now != t || canContinue(now))) {
             wake();
         }
     }
@@ -234,7 +257,8 @@ public final class Session implements ServerSession {
             return 0;
         }
         try {
-            return outbox.drainInto(out, limit, commaFirst);
+            SessionOutbox q = outbox;
+            return q == null ? 0 : q.drainInto(out, limit, commaFirst);
         } finally {
             draining = 0;
         }
@@ -246,7 +270,8 @@ public final class Session implements ServerSession {
      * draining thread.
      */
     public long drainedPublishNanos() {
-        return outbox.drainedPublishNanos();
+        SessionOutbox q = outbox;
+        return q == null ? io.bayeuxd.protocol.BayeuxEncoder.NO_PUBLISH_TIME : q.drainedPublishNanos();
     }
 
     /**
@@ -277,10 +302,10 @@ public final class Session implements ServerSession {
     private int releaseQueued() {
         // Bounded: publishers stop offering once they see closed, so the queue only shrinks.
         int n = 0;
-        while (!outbox.isEmpty()) {
+        while (!isOutboxEmpty()) {
             if (DRAINING.compareAndSet(this, 0, 1)) {
                 try {
-                    n += outbox.releaseAll();
+                    n += outbox.releaseAll();   // not null: the loop saw it non-empty
                 } finally {
                     draining = 0;
                 }
