@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
@@ -110,7 +111,7 @@ public final class LocalClient implements DeliveryTarget, AutoCloseable {
 
     private void dispatch(Message message) {
         for (Map.Entry<String, Consumer<Message>> e : listeners.entrySet()) {
-            if (matches(e.getKey(), message.channel())) {
+            if (ChannelName.matches(e.getKey(), message.channel())) {
                 try {
                     e.getValue().accept(message);
                 } catch (RuntimeException ex) {
@@ -118,20 +119,6 @@ public final class LocalClient implements DeliveryTarget, AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Faye's matching rule for one pattern, for routing to this client's listeners. */
-    static boolean matches(String pattern, String channel) {
-        if (pattern.endsWith("/**")) {
-            String prefix = pattern.substring(0, pattern.length() - 2);
-            return channel.length() > prefix.length() && channel.startsWith(prefix);
-        }
-        if (pattern.endsWith("/*")) {
-            String prefix = pattern.substring(0, pattern.length() - 1);
-            return channel.length() > prefix.length() && channel.startsWith(prefix)
-                    && channel.indexOf('/', prefix.length()) < 0;
-        }
-        return pattern.equals(channel);
     }
 
     @Override

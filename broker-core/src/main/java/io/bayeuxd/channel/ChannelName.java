@@ -144,4 +144,22 @@ public final class ChannelName {
         int end = 1 + segment.length();
         return s.startsWith(segment, 1) && (s.length() == end || s.charAt(end) == '/');
     }
+
+    /**
+     * Faye's matching rule for one subscription: {@code /a/*} matches one segment below {@code /a},
+     * {@code /a/**} anything below it, a name only itself. Both arguments are assumed valid; for the
+     * few places that match one pattern at a time (the trie does the matching on the publish path).
+     */
+    public static boolean matches(String pattern, String channel) {
+        if (pattern.endsWith("/**")) {
+            int prefix = pattern.length() - 2;
+            return channel.length() > prefix && channel.startsWith(pattern.substring(0, prefix));
+        }
+        if (pattern.endsWith("/*")) {
+            int prefix = pattern.length() - 1;
+            return channel.length() > prefix && channel.startsWith(pattern.substring(0, prefix))
+                    && channel.indexOf('/', prefix) < 0;
+        }
+        return pattern.equals(channel);
+    }
 }

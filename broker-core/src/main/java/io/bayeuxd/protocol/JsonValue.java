@@ -19,7 +19,6 @@ public final class JsonValue {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static final JsonValue NULL = new JsonValue("null".getBytes(StandardCharsets.US_ASCII));
-    public static final JsonValue EMPTY_OBJECT = new JsonValue("{}".getBytes(StandardCharsets.US_ASCII));
 
     private final byte[] utf8;
     private volatile JsonNode tree;

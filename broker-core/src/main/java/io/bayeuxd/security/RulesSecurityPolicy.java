@@ -193,16 +193,8 @@ public final class RulesSecurityPolicy implements SecurityPolicy {
      * everything below {@code /a} (patterns included), {@code /a/*} covers one segment below it.
      */
     static boolean covers(String rule, String channel) {
-        if (rule.endsWith("/**")) {
-            String prefix = rule.substring(0, rule.length() - 2);
-            return channel.length() > prefix.length() && channel.startsWith(prefix);
-        }
-        if (rule.endsWith("/*")) {
-            String prefix = rule.substring(0, rule.length() - 1);
-            return channel.length() > prefix.length() && channel.startsWith(prefix)
-                    && channel.indexOf('/', prefix.length()) < 0 && !channel.endsWith("/**");
-        }
-        return rule.equals(channel);
+        // A one-segment rule does not cover a subscription to everything below it.
+        return ChannelName.matches(rule, channel) && !(rule.endsWith("/*") && channel.endsWith("/**"));
     }
 
     private record Rule(String channel, List<String> subscribe, List<String> publish) {
