@@ -382,6 +382,18 @@ class HostileInputAnswersTest {
     }
 
     @Test
+    void anExpectContinueBehindARequestThatClosesIsDroppedQuietly() {
+        // The codec goes on decoding the rest of a read after the first request closed the connection; the
+        // aggregator's "100 Continue" for the second then fails on the closed channel. Nobody is left to answer.
+        EmbeddedChannel ch = server.open();
+        send(ch, concat(bytes("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]"),
+                bytes("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")));
+        assertThat(RawHttpResponse.read(written(ch)).responses()).extracting(RawHttpResponse::status).containsExactly(200);
+        assertThat(ch.isActive()).isFalse();
+        assertThat(swallowed.unexpected()).isEmpty();
+    }
+
+    @Test
     @Disabled("bug: WebSocket bytes that arrive in the same read as the upgrade request skip the frame decoder and are "
             + "dropped at the end of the pipeline; expected: decoded, or a close with 1002")
     void framesInTheSameReadAsTheUpgradeAreNotLostSilently() {

@@ -22,6 +22,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -235,6 +236,11 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ClosedChannelException) {
+            // A write that failed because the connection had already closed, such as the aggregator's
+            // "100 Continue" for a request decoded from the same read after a closing one: nobody to answer.
+            return;
+        }
         log.debug("Closing {} after error: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

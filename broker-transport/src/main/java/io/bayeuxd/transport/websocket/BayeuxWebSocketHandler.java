@@ -32,6 +32,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -279,6 +280,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ClosedChannelException) {
+            // A write that failed because the connection had already closed: nobody left to answer.
+            return;
+        }
         if (cause instanceof TooLongFrameException) {
             log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             close(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big");
