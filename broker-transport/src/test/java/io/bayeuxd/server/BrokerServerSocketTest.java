@@ -3,7 +3,9 @@ package io.bayeuxd.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.transport.HostileInputs;
 import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.transport.WebSocketWire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,6 +196,30 @@ class BrokerServerSocketTest {
                 got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
             }
             assertThat(count(got.toString(), "HTTP/1.1 200")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void framesSentWithTheUpgradeRequestAreAnswered() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", server.port())) {
+            raw.setSoTimeout(10_000);
+            raw.setTcpNoDelay(true);
+            OutputStream out = raw.getOutputStream();
+            // One write: the upgrade request and a handshake, without waiting for the 101.
+            out.write(HostileInputs.concat(WebSocketWire.upgradeRequest("/"), WebSocketWire.text(
+                    "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"websocket\"]}]")));
+            out.flush();
+            InputStream in = raw.getInputStream();
+            StringBuilder got = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!got.toString().contains("\"successful\":true")) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            assertThat(got.toString()).startsWith("HTTP/1.1 101").contains("\"channel\":\"/meta/handshake\"", "\"successful\":true");
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -109,6 +110,10 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         String self = ctx.name();
         // Text must be UTF-8 (RFC 6455 8.1): the validator raises a 1007 that the Bayeux handler answers.
         p.addAfter(self, "ws-utf8", new Utf8FrameValidator(false));
+        ChannelHandlerContext codec = p.context(HttpServerCodec.class);
+        if (codec != null) {
+            p.addAfter(codec.name(), "ws-handover", new UpgradeLeftoverHandover());
+        }
         if (config.pingIntervalMs() > 0) {
             p.addAfter("ws-utf8", "ws-idle", new IdleStateHandler(0, config.pingIntervalMs(), 0, TimeUnit.MILLISECONDS));
             p.addAfter("ws-idle", "ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
@@ -128,6 +133,9 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 p.remove("ws-idle");
             }
             p.remove("ws-utf8");
+            if (p.get("ws-handover") != null) {
+                p.remove("ws-handover");
+            }
             HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", false);
             return;
         }
