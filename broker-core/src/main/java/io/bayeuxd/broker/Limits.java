@@ -39,7 +39,7 @@ final class Limits {
 
     /** The error for one more subscription, or {@code null} when the session has room. */
     String subscriptionError(Session session, String channel) {
-        if (session.subscriptions().size() < config.maxSubscriptionsPerSession() || session.subscriptions().contains(channel)) {
+        if (session.subscriptionCount() < config.maxSubscriptionsPerSession() || session.isSubscribed(channel)) {
             return null;
         }
         refused.increment();

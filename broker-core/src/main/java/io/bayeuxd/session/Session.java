@@ -5,9 +5,7 @@ import io.bayeuxd.protocol.JsonValue;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
-import java.util.Collections;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -33,7 +31,7 @@ public final class Session implements ServerSession {
     /** Created by the first offer: most sessions are idle most of the time and need no queue at all. */
     private volatile SessionOutbox outbox;
     private final int outboxCapacity;
-    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
     private final Runnable drainTask = this::runDrain;
 
     private volatile DeliveryTarget target;
@@ -141,9 +139,17 @@ public final class Session implements ServerSession {
         return lastActiveNanos;
     }
 
-    /** The subscriptions of this session (a live, read-only view). */
-    public Set<String> subscriptions() {
-        return Collections.unmodifiableSet(subscriptions);
+    /** The subscriptions of this session at this moment (a read-only snapshot). */
+    public List<String> subscriptions() {
+        return subscriptions.snapshot();
+    }
+
+    public int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    public boolean isSubscribed(String channel) {
+        return subscriptions.contains(channel);
     }
 
     /** Records a subscription; for the engine, which keeps the index in step. */
