@@ -26,7 +26,16 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final WebSocket socket;
 
     WsClient(HttpClient http, URI uri) {
-        this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, this).join();
+        this(http, uri, new String[0]);
+    }
+
+    /** @param headers extra upgrade-request headers: name, value, name, value... */
+    WsClient(HttpClient http, URI uri, String... headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.socket = builder.buildAsync(uri, this).join();
     }
 
     void send(String text) {

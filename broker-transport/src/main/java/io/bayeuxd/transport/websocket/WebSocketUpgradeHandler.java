@@ -2,6 +2,7 @@ package io.bayeuxd.transport.websocket;
 
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.http.ClientAddress;
+import io.bayeuxd.transport.http.HeaderCopy;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.bayeuxd.transport.http.HttpResponses;
 import io.netty.channel.Channel;
@@ -103,7 +104,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
         BayeuxWebSocketHandler handler = handlers.get();
         handler.upgraded(handshaker, new HttpRequestContext("websocket",
-                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), request.headers().copy()));
+                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), HeaderCopy.of(request.headers())));
         // Install the frame handlers before the handshake swaps the codec: no read can come in between,
         // since this runs on the channel's event loop.
         ChannelPipeline p = ctx.pipeline();
