@@ -1,6 +1,5 @@
 package io.bayeuxd.channel;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,16 +22,13 @@ import java.util.Objects;
  * on any number of threads while others subscribe or unsubscribe. A concurrent match sees each node
  * either before or after a given change, never a torn state; once {@code subscribe} or
  * {@code unsubscribe} has returned, every match that starts later sees the change. Writes are
- * serialised by one lock; they are rare next to publishes, and copy a node's subscriber array, so a
- * write costs time proportional to the number of subscribers of that one channel or pattern.
+ * serialised by one lock; they are rare next to publishes. A write copies the outer array and at most
+ * two chunks of one channel's subscriber list ({@link SubscriberChunks}), so it costs
+ * {@code O(n / 256 + 256)} for a channel or pattern with {@code n} subscribers.
  *
  * @param <S> the subscriber type; subscribers are compared by identity
  */
 public final class ChannelTrie<S> {
-    private static final int EXACT = 0;
-    private static final int ANY_CHILD = 1;
-    private static final int ANY_DESCENDANT = 2;
-
     /** The empty path: holds {@code /*} and {@code /**}; never has exact subscribers. */
     private final TrieNode root = new TrieNode(null, "", 0);
     /** Serialises writers. Readers never take it. Everything in {@link TrieNode} marked "caller holds the lock" needs it. */
@@ -58,18 +54,12 @@ public final class ChannelTrie<S> {
                 node = node.childForUpdate(channelOrPattern.substring(start, end));
                 start = end + 1;
             }
-            Object[] current = subscribers(node, kind);
-            int n = current.length;
-            for (int i = 0; i < n; i++) {
-                if (current[i] == subscriber) {
-                    return false;
-                }
+            int before = node.addSubscriber(kind, subscriber);
+            if (before < 0) {
+                return false;
             }
-            Object[] next = Arrays.copyOf(current, n + 1);
-            next[n] = subscriber;
-            setSubscribers(node, kind, next);
             subscriptionCount++;
-            if (n == 0) {
+            if (before == 0) {
                 channelCount++;
             }
             return true;
@@ -97,24 +87,12 @@ public final class ChannelTrie<S> {
                 }
                 start = end + 1;
             }
-            Object[] current = subscribers(node, kind);
-            int n = current.length;
-            int index = 0;
-            while (index < n && current[index] != subscriber) {
-                index++;
-            }
-            if (index == n) {
+            int before = node.removeSubscriber(kind, subscriber);
+            if (before < 0) {
                 return false;
             }
-            Object[] next = TrieNode.NO_SUBSCRIBERS;
-            if (n > 1) {
-                next = new Object[n - 1];
-                System.arraycopy(current, 0, next, 0, index);
-                System.arraycopy(current, index + 1, next, index, n - 1 - index);
-            }
-            setSubscribers(node, kind, next);
             subscriptionCount--;
-            if (n == 1) {
+            if (before == 1) {
                 channelCount--;
             }
             while (node != root && node.isUnused()) {
@@ -189,9 +167,11 @@ public final class ChannelTrie<S> {
     }
 
     @SuppressWarnings("unchecked")
-    private static <S> void addAll(Object[] subscribers, MatchSet<S> out) {
-        for (int i = 0; i < subscribers.length; i++) {
-            out.add((S) subscribers[i]);
+    private static <S> void addAll(Object[][] subscribers, MatchSet<S> out) {
+        for (Object[] chunk : subscribers) {
+            for (int i = 0; i < chunk.length; i++) {
+                out.add((S) chunk[i]);
+            }
         }
     }
 
@@ -200,18 +180,18 @@ public final class ChannelTrie<S> {
             throw new IllegalArgumentException("not a channel name or pattern: " + channelOrPattern);
         }
         if (channelOrPattern.endsWith("/**")) {
-            return ANY_DESCENDANT;
+            return TrieNode.ANY_DESCENDANT;
         }
-        return channelOrPattern.endsWith("/*") ? ANY_CHILD : EXACT;
+        return channelOrPattern.endsWith("/*") ? TrieNode.ANY_CHILD : TrieNode.EXACT;
     }
 
     /** The end of the path part, without the wildcard segment. {@code /**} has the empty path. */
     private static int pathEnd(String channelOrPattern, int kind) {
         int length = channelOrPattern.length();
-        if (kind == ANY_DESCENDANT) {
+        if (kind == TrieNode.ANY_DESCENDANT) {
             return length - 3;
         }
-        return kind == ANY_CHILD ? length - 2 : length;
+        return kind == TrieNode.ANY_CHILD ? length - 2 : length;
     }
 
     private static int segmentEnd(String s, int start, int pathEnd) {
@@ -226,30 +206,5 @@ public final class ChannelTrie<S> {
             hash = 31 * hash + s.charAt(i);
         }
         return hash;
-    }
-
-    private static Object[] subscribers(TrieNode node, int kind) {
-        switch (kind) {
-            case EXACT:
-                return node.exact;
-            case ANY_CHILD:
-                return node.anyChild;
-            default:
-                return node.anyDescendant;
-        }
-    }
-
-    private static void setSubscribers(TrieNode node, int kind, Object[] subscribers) {
-        switch (kind) {
-            case EXACT:
-                node.exact = subscribers;
-                break;
-            case ANY_CHILD:
-                node.anyChild = subscribers;
-                break;
-            default:
-                node.anyDescendant = subscribers;
-                break;
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.bayeuxd.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.IdentityHashMap;
 
 /**
  * One level of the {@link ChannelTrie}: the channel whose last segment is {@link #segment}, the
@@ -27,11 +28,16 @@ import java.lang.invoke.VarHandle;
  *   field. A reader still probing the old array sees the state before the resize, which stays
  *   consistent because the writer never touches an array after replacing it.</li>
  * </ul>
- * Subscriber arrays are copy-on-write: the writer publishes a new array, readers walk whichever array
- * they read by index.
+ * Subscriber lists are copy-on-write {@link SubscriberChunks}: the writer publishes a new version,
+ * readers walk whichever version they read. For a list longer than {@link #INDEXED_ABOVE} the writer
+ * also keeps each subscriber's position, so that (un)subscribing does not scan it.
  */
 final class TrieNode {
-    static final Object[] NO_SUBSCRIBERS = new Object[0];
+    static final int EXACT = 0;
+    static final int ANY_CHILD = 1;
+    static final int ANY_DESCENDANT = 2;
+    /** Lists longer than this get a position index; below half of it the index is dropped again. */
+    static final int INDEXED_ABOVE = 64;
 
     /** Marks a slot whose child was removed, so probes for keys placed after it keep going. */
     private static final TrieNode REMOVED = new TrieNode(null, "", 0);
@@ -44,17 +50,21 @@ final class TrieNode {
     final int hash;
 
     /** Subscribers of exactly this channel. */
-    volatile Object[] exact = NO_SUBSCRIBERS;
+    volatile Object[][] exact = SubscriberChunks.NONE;
     /** Subscribers of this channel followed by {@code /*}. */
-    volatile Object[] anyChild = NO_SUBSCRIBERS;
+    volatile Object[][] anyChild = SubscriberChunks.NONE;
     /** Subscribers of this channel followed by {@code /**}. */
-    volatile Object[] anyDescendant = NO_SUBSCRIBERS;
+    volatile Object[][] anyDescendant = SubscriberChunks.NONE;
     /** Child table, a power of two long with at least one empty slot; {@code null} before the first child. */
     private volatile TrieNode[] children;
 
     // Writer state, guarded by the trie's lock.
     private int childCount;
     private int removedSlots;
+    /** Positions in the list of each kind, or null while that list is short. */
+    private IdentityHashMap<Object, Integer> exactPositions;
+    private IdentityHashMap<Object, Integer> anyChildPositions;
+    private IdentityHashMap<Object, Integer> anyDescendantPositions;
 
     TrieNode(TrieNode parent, String segment, int hash) {
         this.parent = parent;
@@ -133,6 +143,118 @@ final class TrieNode {
         } else if (table.length > MIN_CAPACITY && 8 * childCount < table.length) {
             // Shrink, so that a channel that once had many children does not keep a large table.
             publishResized(null);
+        }
+    }
+
+    /**
+     * Adds {@code subscriber} to the list of {@code kind}. Caller holds the trie's lock.
+     *
+     * @return the list's size before, or -1 if {@code subscriber} was already in it
+     */
+    int addSubscriber(int kind, Object subscriber) {
+        Object[][] current = subscribers(kind);
+        IdentityHashMap<Object, Integer> positions = positions(kind);
+        if (positions != null ? positions.containsKey(subscriber) : SubscriberChunks.indexOf(current, subscriber) >= 0) {
+            return -1;
+        }
+        int size = SubscriberChunks.size(current);
+        Object[][] next = SubscriberChunks.append(current, subscriber);
+        if (positions != null) {
+            positions.put(subscriber, size);
+        } else if (size + 1 > INDEXED_ABOVE) {
+            setPositions(kind, index(next));
+        }
+        setSubscribers(kind, next);
+        return size;
+    }
+
+    /**
+     * Removes {@code subscriber} from the list of {@code kind}. Caller holds the trie's lock.
+     *
+     * @return the list's size before, or -1 if {@code subscriber} was not in it
+     */
+    int removeSubscriber(int kind, Object subscriber) {
+        Object[][] current = subscribers(kind);
+        IdentityHashMap<Object, Integer> positions = positions(kind);
+        int at;
+        if (positions != null) {
+            Integer p = positions.remove(subscriber);
+            at = p == null ? -1 : p;
+        } else {
+            at = SubscriberChunks.indexOf(current, subscriber);
+        }
+        if (at < 0) {
+            return -1;
+        }
+        int size = SubscriberChunks.size(current);
+        Object moved = SubscriberChunks.get(current, size - 1);
+        setSubscribers(kind, SubscriberChunks.removeAt(current, at));
+        if (positions != null) {
+            if (size - 1 < INDEXED_ABOVE / 2) {
+                setPositions(kind, null);
+            } else if (moved != subscriber) {
+                positions.put(moved, at);
+            }
+        }
+        return size;
+    }
+
+    private static IdentityHashMap<Object, Integer> index(Object[][] chunks) {
+        int size = SubscriberChunks.size(chunks);
+        IdentityHashMap<Object, Integer> positions = new IdentityHashMap<>(2 * size);
+        for (int i = 0; i < size; i++) {
+            positions.put(SubscriberChunks.get(chunks, i), i);
+        }
+        return positions;
+    }
+
+    private Object[][] subscribers(int kind) {
+        switch (kind) {
+            case EXACT:
+                return exact;
+            case ANY_CHILD:
+                return anyChild;
+            default:
+                return anyDescendant;
+        }
+    }
+
+    private void setSubscribers(int kind, Object[][] subscribers) {
+        switch (kind) {
+            case EXACT:
+                exact = subscribers;
+                break;
+            case ANY_CHILD:
+                anyChild = subscribers;
+                break;
+            default:
+                anyDescendant = subscribers;
+                break;
+        }
+    }
+
+    private IdentityHashMap<Object, Integer> positions(int kind) {
+        switch (kind) {
+            case EXACT:
+                return exactPositions;
+            case ANY_CHILD:
+                return anyChildPositions;
+            default:
+                return anyDescendantPositions;
+        }
+    }
+
+    private void setPositions(int kind, IdentityHashMap<Object, Integer> positions) {
+        switch (kind) {
+            case EXACT:
+                exactPositions = positions;
+                break;
+            case ANY_CHILD:
+                anyChildPositions = positions;
+                break;
+            default:
+                anyDescendantPositions = positions;
+                break;
         }
     }
 

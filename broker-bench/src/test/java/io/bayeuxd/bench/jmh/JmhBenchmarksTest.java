@@ -1,6 +1,7 @@
 package io.bayeuxd.bench.jmh;
 
 import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.channel.MatchSet;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.Message;
 import io.netty.buffer.ByteBuf;
@@ -73,6 +74,20 @@ class JmhBenchmarksTest {
             assertThat(bench.match(matches)).as(channel).isEqualTo(count);
         });
         assertThat(bench.trie.subscriptionCount()).isEqualTo(10_000);
+    }
+
+    @Test
+    void resubscribeKeepsTheChannelWhole() {
+        SubscribeChurnBenchmark bench = new SubscribeChurnBenchmark();
+        bench.subscribers = 1_000;
+        bench.setUp();
+        for (int i = 0; i < 2_500; i++) {
+            assertThat(bench.resubscribe()).isTrue();
+        }
+        assertThat(bench.trie.subscriptionCount()).isEqualTo(1_000);
+        MatchSet<Object> out = new MatchSet<>();
+        bench.trie.match("/broadcast", out);
+        assertThat(out.size()).isEqualTo(1_000);
     }
 
     @Test
