@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a load-balancer test ({@link LoadBalancerIT}) needs: broker processes from the runnable
+ * What {@link LoadBalancerIT} and {@link NginxLoadBalancerIT} share: broker processes from the runnable
  * jar, the balancer a test starts, and the Faye Node clients of {@code interop/lb/failover.js}.
  * {@link #close()} stops every process started through it, and nothing else.
  */
@@ -58,7 +58,7 @@ final class LoadBalancerHarness implements AutoCloseable {
      * balancer is found on the PATH, as {@link ProcessBuilder} will look for it there.
      */
     static void assumeAvailable(String balancer, String versionOption) {
-        Assumptions.assumeTrue(runs(balancer, versionOption), balancer + " is not installed: load-balancer test skipped");
+        Assumptions.assumeTrue(runs(balancer, versionOption), balancer + " is not installed (or not on the PATH): load-balancer test skipped");
         Assumptions.assumeTrue(runs("node", "--version"), "node is not installed: load-balancer test skipped");
         Assumptions.assumeTrue(Files.isDirectory(FAYE), "interop/faye/node_modules missing: load-balancer test skipped");
         Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/bayeuxd.jar missing: run after `mvn package`");
@@ -97,6 +97,10 @@ final class LoadBalancerHarness implements AutoCloseable {
 
     long sessions(Broker broker) throws Exception {
         return metric(broker, "bayeux_sessions", "");
+    }
+
+    long webSockets(Broker broker) throws Exception {
+        return metric(broker, "bayeux_connections", "{transport=\"websocket\"}");
     }
 
     /** One sample of a gauge in the broker's {@code /metrics}; {@code labels} as written there, or empty. */

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timeout (its readiness turning 503 is {@code BrokerServerDrainTest}'s); every client then receives
  * messages published after the drain. Messages do not cross nodes (there is no shared engine yet), so the
  * script publishes each message to both nodes directly; what the test shows is the clients' path back
- * through the balancer.
+ * through the balancer. {@link NginxLoadBalancerIT} runs the same scenario behind nginx.
  */
 class LoadBalancerIT {
     @TempDir
