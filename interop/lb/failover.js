@@ -1,5 +1,6 @@
 'use strict';
-// Faye clients behind a load balancer while one broker node drains (used by LoadBalancerIT).
+// Faye clients behind a load balancer while one broker node drains (used by LoadBalancerIT and
+// NginxLoadBalancerIT).
 //
 // Env: LB_URL (the balancer), NODE_URLS (comma-separated URLs of each broker, published to directly),
 // CLIENTS (subscribers, default 20), BAYEUX_TRANSPORT (websocket or long-polling). Protocol on stdio: prints READY once every subscriber has received a message; then
@@ -55,9 +56,10 @@ function lineFromStdin(expected, ms) {
   });
 }
 
-// Without a shared engine a client's requests must reach the node that knows it. The balancer's cookie
-// keeps them there once set; a request that lands elsewhere before that is refused with 401, Faye
-// handshakes again, and a subscribe refused meanwhile is retried, as an application would.
+// Without a shared engine a client's requests must reach the node that knows it. The balancer's
+// stickiness (HAProxy's cookie, nginx's ip_hash) keeps them there once set; a request that lands
+// elsewhere before that is refused with 401, Faye handshakes again, and a subscribe refused meanwhile is
+// retried, as an application would.
 async function subscribeWithRetry(state) {
   for (let attempt = 1; ; attempt++) {
     try {
