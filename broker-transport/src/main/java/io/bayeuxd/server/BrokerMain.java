@@ -4,6 +4,7 @@ import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.security.RulesSecurityPolicy;
 import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.transport.http.ClientScripts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -116,6 +118,9 @@ public final class BrokerMain implements Callable<Integer> {
 
     @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert.")
     File tlsKey;
+
+    @Option(names = "--client-dir", description = "The faye npm package's client directory: serve <mount>/client.js as Faye does.")
+    File clientDir;
 
     @Option(names = "--log-format", defaultValue = "text", description = "Log lines as text or json.")
     String logFormat;
@@ -253,6 +258,7 @@ public final class BrokerMain implements Callable<Integer> {
                         .jsonpEnabled(jsonp)
                         .trustedProxies(clean(trustedProxies))
                         .idleTimeoutMs(idleMs)
+                        .clientDir(clientDir())
                         .build())
                 .build();
     }
@@ -266,6 +272,14 @@ public final class BrokerMain implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("--security-file " + securityFile + " cannot be read: " + e.getMessage());
         }
+    }
+
+    private Path clientDir() {
+        if (clientDir != null && !Files.isRegularFile(clientDir.toPath().resolve(ClientScripts.BROWSER_CLIENT))) {
+            throw new IllegalArgumentException("--client-dir " + clientDir + " has no " + ClientScripts.BROWSER_CLIENT
+                    + " (give the faye npm package's client directory)");
+        }
+        return clientDir == null ? null : clientDir.toPath();
     }
 
     private static List<String> clean(List<String> values) {

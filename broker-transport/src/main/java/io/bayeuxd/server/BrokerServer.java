@@ -100,6 +100,10 @@ public final class BrokerServer implements AutoCloseable {
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         readiness.serving();
+        if (config.transport().clientScripts().directory() != null) {
+            log.info("Serving Faye's browser client at {} from {}", config.transport().mount().equals("/") ? "/client.js"
+                    : config.transport().mount() + "/client.js", config.transport().clientScripts().directory());
+        }
         log.info("bayeuxd listening on {}://{}:{}{} ({}{})", tls == null ? "http" : "https", config.host(), port(),
                 config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "" : ", TLS by " + TlsContexts.provider());
         return this;

@@ -1,5 +1,8 @@
 package io.bayeuxd.transport;
 
+import io.bayeuxd.transport.http.ClientScripts;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,11 +18,13 @@ public final class TransportConfig {
     private final boolean jsonpEnabled;
     private final List<String> trustedProxies;
     private final long idleTimeoutMs;
+    private final ClientScripts clientScripts;
 
     private TransportConfig(Builder b) {
         this.jsonpEnabled = b.jsonpEnabled;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.idleTimeoutMs = b.idleTimeoutMs;
+        this.clientScripts = b.clientScripts;
         this.mount = b.mount;
         this.maxMessageBytes = b.maxMessageBytes;
         this.pingIntervalMs = b.pingIntervalMs;
@@ -75,6 +80,11 @@ public final class TransportConfig {
         return idleTimeoutMs;
     }
 
+    /** Faye's browser client files ({@link Builder#clientDir}); {@link ClientScripts#NONE} without them. */
+    public ClientScripts clientScripts() {
+        return clientScripts;
+    }
+
     /** Whether a request with this {@code Origin} header value may be served. */
     public boolean isOriginAllowed(String origin) {
         if (origin == null || allowedOrigins.isEmpty()) {
@@ -107,6 +117,7 @@ public final class TransportConfig {
         private boolean jsonpEnabled = true;
         private List<String> trustedProxies = List.of();
         private long idleTimeoutMs = 0;
+        private ClientScripts clientScripts = ClientScripts.NONE;
 
         public Builder mount(String v) { mount = v; return this; }
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
@@ -116,6 +127,13 @@ public final class TransportConfig {
         public Builder jsonpEnabled(boolean v) { jsonpEnabled = v; return this; }
         public Builder trustedProxies(List<String> v) { trustedProxies = v; return this; }
         public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
+        /**
+         * Reads the faye npm package's {@code client} directory now, to serve {@code <mount>/client.js} as
+         * Faye does; null for none.
+         *
+         * @throws IllegalArgumentException if it is not such a directory
+         */
+        public Builder clientDir(Path v) { clientScripts = v == null ? ClientScripts.NONE : ClientScripts.load(v); return this; }
 
         public TransportConfig build() {
             if (mount == null || !mount.startsWith("/")) {

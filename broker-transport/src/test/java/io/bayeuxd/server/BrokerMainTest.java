@@ -66,6 +66,9 @@ class BrokerMainTest {
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--config", file.toString()}, Map.of()))
                 .hasMessageContaining("unknown key(s) [prot]");
 
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--client-dir", dir.toString()}, Map.of()))
+                .hasMessageContaining("--client-dir").hasMessageContaining("faye-browser-min.js");
+
         StringWriter err = new StringWriter();
         int code = BrokerMain.run(new String[] {"--mount", "no-slash"}, Map.of(), new PrintWriter(err, true));
         assertThat(code).isEqualTo(2);

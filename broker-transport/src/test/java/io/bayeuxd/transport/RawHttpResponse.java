@@ -85,6 +85,11 @@ record RawHttpResponse(int status, Map<String, String> headers, byte[] body) {
                 continue;
             }
             Boolean head = headRequests.poll();
+            if (code == 304 || code == 204) {
+                // Never a body (RFC 9110 6.4.1), whatever the headers say.
+                responses.add(new RawHttpResponse(code, headers, new byte[0]));
+                continue;
+            }
             String length = headers.get("content-length");
             if (length == null || !length.matches("\\d{1,9}")) {
                 throw new AssertionError("no valid content-length in " + printable(wire, end));

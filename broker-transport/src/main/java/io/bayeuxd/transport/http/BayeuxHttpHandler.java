@@ -106,6 +106,11 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
             return;
         }
+        if (ClientScripts.isScriptPath(path)) {
+            // Faye's browser client, before the Bayeux rules: a <script> tag sends no Origin to check.
+            config.clientScripts().respond(ctx, request, path, config.mount(), keepAlive);
+            return;
+        }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (!config.isOriginAllowed(origin)) {
             HttpResponses.sendText(ctx, HttpResponseStatus.FORBIDDEN, "Forbidden origin", keepAlive);

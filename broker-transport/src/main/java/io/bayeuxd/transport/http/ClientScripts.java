@@ -1,0 +1,179 @@
+package io.bayeuxd.transport.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Faye's browser client, served the way Faye's Node adapter serves it, so that pages which load
+ * {@code <script src="//host:8000/client.js">} from their Faye server work unchanged.
+ *
+ * <p>The files come from a directory of the npm package ({@code node_modules/faye/client}), read once at
+ * start-up: every {@code *.js} and {@code *.map} file in it, answered by name on any path under the
+ * mount that ends in {@code .js} or {@code .map}; and {@code faye-browser-min.js} also as
+ * {@code <mount>/client.js} and, for a mount other than {@code /}, {@code <mount>.js}. Each carries an
+ * {@code ETag} and {@code Last-Modified}, and a matching conditional request gets 304. Unknown names get
+ * 404, as they do from Faye.
+ */
+public final class ClientScripts {
+    /** The file {@code client.js} stands for. */
+    public static final String BROWSER_CLIENT = "faye-browser-min.js";
+    /** No directory configured: script paths get 404. */
+    public static final ClientScripts NONE = new ClientScripts(null, Map.of());
+    /** Refuses a directory whose files look like something other than a client build. */
+    private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+
+    private final Path directory;
+    private final Map<String, Script> byName;
+
+    private ClientScripts(Path directory, Map<String, Script> byName) {
+        this.directory = directory;
+        this.byName = byName;
+    }
+
+    /** The directory the files were read from; null for {@link #NONE}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Reads the client files of {@code directory}.
+     *
+     * @throws IllegalArgumentException naming the directory and what is wrong with it
+     */
+    public static ClientScripts load(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("client directory " + directory + " does not exist");
+        }
+        Map<String, Script> scripts = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.{js,map}")) {
+            for (Path file : files) {
+                if (!Files.isRegularFile(file)) {
+                    continue;
+                }
+                if (Files.size(file) > MAX_FILE_BYTES) {
+                    throw new IllegalArgumentException("client file " + file + " is over " + MAX_FILE_BYTES + " bytes");
+                }
+                String name = file.getFileName().toString();
+                scripts.put(name, new Script(Files.readAllBytes(file), Files.getLastModifiedTime(file).toMillis(),
+                        name.endsWith(".js") ? HttpResponses.JAVASCRIPT : HttpResponses.JSON));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("client directory " + directory + " cannot be read: " + e.getMessage());
+        }
+        if (!scripts.containsKey(BROWSER_CLIENT)) {
+            throw new IllegalArgumentException("client directory " + directory + " has no " + BROWSER_CLIENT
+                    + " (give the faye npm package's client directory)");
+        }
+        return new ClientScripts(directory, Map.copyOf(scripts));
+    }
+
+    /** Whether {@code path} (under the mount) asks for a client file, as Faye decides it: by its ending. */
+    public static boolean isScriptPath(String path) {
+        return path.endsWith(".js") || path.endsWith(".map");
+    }
+
+    /**
+     * Answers a request for {@code path}, which {@link #isScriptPath} accepted, under {@code mount}.
+     * GET and HEAD only; anything else gets 405.
+     */
+    public void respond(ChannelHandlerContext ctx, FullHttpRequest request, String path, String mount, boolean keepAlive) {
+        HttpMethod method = request.method();
+        boolean head = method.equals(HttpMethod.HEAD);
+        if (!head && !method.equals(HttpMethod.GET)) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
+            return;
+        }
+        Script script = byName.get(fileName(path, mount));
+        if (script == null) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
+            return;
+        }
+        boolean fresh = script.matches(request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
+                request.headers().get(HttpHeaderNames.IF_MODIFIED_SINCE));
+        FullHttpResponse res;
+        if (fresh) {
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+        } else {
+            // A wrapper of the shared array, no copy: nothing writes to it.
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(script.content));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, script.contentType)
+                    .set(HttpResponses.X_CONTENT_TYPE_OPTIONS, HttpResponses.NOSNIFF)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, script.content.length);
+        }
+        res.headers().set(HttpHeaderNames.ETAG, script.etag)
+                .set(HttpHeaderNames.LAST_MODIFIED, script.lastModifiedHeader);
+        HttpResponses.write(ctx, res, keepAlive, null);
+    }
+
+    /** The file a script path names: its last segment, with Faye's two aliases for the browser client. */
+    static String fileName(String path, String mount) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.equals("client.js") || (!mount.equals("/") && path.equals(mount + ".js"))) {
+            return BROWSER_CLIENT;
+        }
+        return name;
+    }
+
+    private static final class Script {
+        final byte[] content;
+        final String etag;
+        final long lastModifiedSeconds;
+        final String lastModifiedHeader;
+        final CharSequence contentType;
+
+        Script(byte[] content, long lastModifiedMillis, CharSequence contentType) {
+            this.content = content;
+            this.etag = '"' + sha1(content) + '"';
+            this.lastModifiedSeconds = lastModifiedMillis / 1000;
+            this.lastModifiedHeader = DateFormatter.format(new Date(lastModifiedSeconds * 1000));
+            this.contentType = contentType;
+        }
+
+        /** Whether the client's copy is current: by ETag when it sent one, else by date. */
+        boolean matches(String ifNoneMatch, String ifModifiedSince) {
+            if (ifNoneMatch != null) {
+                // Faye sends its digest unquoted; accept either form, and lists.
+                for (String tag : ifNoneMatch.split(",")) {
+                    String t = tag.trim();
+                    if (t.equals("*") || t.equals(etag) || t.equals(etag.substring(1, etag.length() - 1))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (ifModifiedSince != null) {
+                Date since = DateFormatter.parseHttpDate(ifModifiedSince);
+                return since != null && lastModifiedSeconds <= since.getTime() / 1000;
+            }
+            return false;
+        }
+
+        private static String sha1(byte[] content) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is required of every JVM", e);
+            }
+        }
+    }
+}
