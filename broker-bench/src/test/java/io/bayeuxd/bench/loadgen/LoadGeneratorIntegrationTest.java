@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transport, and checks that every message owed was delivered without error.
  *
  * <p>Skipped unless the server is named: {@code -Dloadgen.it.url=http://127.0.0.1:8000/}. Optionally
- * {@code -Dloadgen.it.transports=websocket} (or {@code long-polling}) limits the transports. Meant
- * for our broker once it runs; until then it was validated against a Faye 1.4 server.
+ * {@code -Dloadgen.it.transports=websocket} (or {@code long-polling}) limits the transports. For other
+ * Bayeux servers (it was validated against Faye 1.4 and CometD 9); {@code LoadGeneratorSmokeTest} runs
+ * the generator against this broker in every build.
  */
 class LoadGeneratorIntegrationTest {
 
