@@ -201,7 +201,7 @@ final class TrieNode {
 
     private static IdentityHashMap<Object, Integer> index(Object[][] chunks) {
         int size = SubscriberChunks.size(chunks);
-        IdentityHashMap<Object, Integer> positions = new IdentityHashMap<>(2 * size);
+        IdentityHashMap<Object, Integer> positions = new IdentityHashMap<>(size);
         for (int i = 0; i < size; i++) {
             positions.put(SubscriberChunks.get(chunks, i), i);
         }
