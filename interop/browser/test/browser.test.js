@@ -1,0 +1,302 @@
+'use strict';
+
+// Faye's browser client (served by the Bayeux server at <mount>/client.js) and
+// Webix's faye-> data proxy, running in headless Chromium on pages from
+// another origin than the server. Each test opens its own pages, each page in
+// its own browser context, and closes them when it ends.
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('../lib/harness');
+
+let session;
+before(async () => {
+  session = await h.start();
+});
+after(async () => {
+  if (session) await session.close();
+});
+
+// Opens pages, runs the test body, checks that no page threw or logged an
+// error, and closes the pages. When the test fails, each page's traffic with
+// the server is printed: it usually tells why.
+async function withPages(names, body) {
+  const pages = [];
+  try {
+    for (const name of names) pages.push(await session.open(name));
+    await body(...pages);
+    for (const p of pages) assert.deepEqual(p.problems, [], `${p.name}: no script errors in the page`);
+  } catch (error) {
+    for (const p of pages) console.log(h.describeTraffic(p));
+    throw error;
+  } finally {
+    for (const p of pages) await p.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// In-page helpers. page.evaluate sends a function's source to the page, so
+// these take everything they need as an argument.
+// ---------------------------------------------------------------------------
+
+// window.client: Faye's client for the server with the given transports
+// disabled; window.inbox: what its subscriptions receive. With `token`, an
+// extension adds the ext.token that the server's /secure/ rule asks for.
+// Resolves once the client is connected over the transport.
+async function createClient(p, transport, { token = false } = {}) {
+  await p.run(({ url, disable, token }) => {
+    window.client = new Faye.Client(url);
+    for (const feature of disable) window.client.disable(feature);
+    if (token) {
+      window.client.addExtension({
+        outgoing(message, callback) {
+          if (!message.channel.startsWith('/meta/')) message.ext = Object.assign({}, message.ext, { token: 'letmein' });
+          callback(message);
+        },
+      });
+    }
+    window.inbox = [];
+  }, { url: h.MOUNT_URL, disable: transport.disable, token }, 'creating the Faye client');
+  await connect(p, transport);
+}
+
+// Faye connects on its first subscribe or publish; this connects at once and
+// waits until a /meta/connect has gone over the transport. For WebSocket that
+// can take a while: Faye uses the handshake's JSONP until the socket is open,
+// and if a /meta/connect went by JSONP meanwhile, the server holds it for up
+// to its advised timeout, and only the next one goes by the socket.
+async function connect(p, transport) {
+  await p.run(() => window.client.connect(), undefined, 'connecting');
+  const handshake = await h.until(() => h.receivedMessages(p.traffic)
+    .find((r) => r.message.channel === '/meta/handshake'), `${p.name}: the handshake reply`);
+  const held = (handshake.message.advice && handshake.message.advice.timeout) || 0;
+  await h.until(() => h.sentMessages(p.traffic).some((s) => s.carrier === transport.carrier
+    && s.message.channel === '/meta/connect' && s.message.connectionType === transport.name),
+  `${p.name}: a /meta/connect over ${transport.name}`, held + h.WAIT_MS);
+}
+
+// Resolves once the server has acknowledged the subscription.
+function subscribe(p, channel) {
+  return p.run(async (channel) => {
+    await window.client.subscribe(channel, (data) => window.inbox.push({ channel, data }));
+  }, channel, `subscribing to ${channel}`);
+}
+
+// Resolves with what reached the publication's callback or errback.
+function publish(p, channel, data) {
+  return p.run(({ channel, data }) => new Promise((resolve) => {
+    const publication = window.client.publish(channel, data);
+    publication.callback(() => resolve({ ok: true }));
+    publication.errback((error) => resolve({ ok: false, code: error.code, message: error.message }));
+  }), { channel, data }, `publishing to ${channel}`);
+}
+
+async function inbox(p, count) {
+  await p.page.waitForFunction((n) => window.inbox.length >= n, count);
+  return p.run(() => window.inbox);
+}
+
+// ---------------------------------------------------------------------------
+// Transports. From a page of another origin, Faye 1.4.3 can use WebSocket,
+// cross-origin-long-polling (XHR with CORS) or callback-polling (JSONP); its
+// same-origin `long-polling` is not usable there. The handshake always goes
+// by JSONP: Faye picks the handshake's transport from the mandatory types
+// (long-polling, callback-polling, in-process) and only then, from the
+// handshake reply, the transport for everything else.
+// ---------------------------------------------------------------------------
+const WEBSOCKET = { name: 'websocket', disable: [], carrier: 'websocket' };
+const TRANSPORTS = [
+  WEBSOCKET,
+  // eventsource is disabled too in case a server ever offers it.
+  { name: 'cross-origin-long-polling', disable: ['websocket', 'eventsource'], carrier: 'form-post' },
+  { name: 'callback-polling', disable: ['websocket', 'eventsource', 'cross-origin-long-polling'], carrier: 'jsonp' },
+];
+
+// Proves from the browser's own record of its traffic, not from the client's
+// settings, that the page talked to the server over `transport`.
+function assertTransport(p, transport) {
+  const sent = h.sentMessages(p.traffic);
+  const handshakes = sent.filter((s) => s.message.channel === '/meta/handshake');
+  assert.ok(handshakes.length > 0 && handshakes.every((s) => s.carrier === 'jsonp'),
+    `${p.name}: the handshake went by JSONP (${JSON.stringify(handshakes)})`);
+
+  // Faye opens its WebSocket while the handshake is on the way, and uses the
+  // handshake's JSONP until the socket is open: then it switches for good.
+  const rest = sent.filter((s) => s.message.channel !== '/meta/handshake');
+  const first = rest.findIndex((s) => s.carrier === transport.carrier);
+  assert.ok(first >= 0, `${p.name}: something went by ${transport.carrier}`);
+  const earlier = rest.slice(0, first);
+  if (transport.name === 'websocket') {
+    assert.deepEqual(earlier.filter((s) => s.carrier !== 'jsonp'), [], `${p.name}: before the WebSocket, only JSONP`);
+  } else {
+    assert.deepEqual(earlier, [], `${p.name}: after the handshake, every message went by ${transport.carrier}`);
+  }
+  const elsewhere = rest.slice(first).filter((s) => s.carrier !== transport.carrier);
+  assert.deepEqual(elsewhere, [], `${p.name}: from its first use on, every message went by ${transport.carrier}`);
+  assert.ok(rest.some((s) => s.carrier === transport.carrier && s.message.channel === '/meta/connect'
+    && s.message.connectionType === transport.name),
+  `${p.name}: a /meta/connect with connectionType ${transport.name} went by ${transport.carrier}`);
+
+  const sockets = p.traffic.sockets.map((s) => s.url);
+  if (transport.name === 'websocket') {
+    assert.ok(sockets.includes(h.WS_URL), `${p.name}: a WebSocket to ${h.WS_URL} was opened (${sockets})`);
+  } else {
+    assert.deepEqual(sockets, [], `${p.name}: no WebSocket was opened`);
+  }
+  if (transport.name === 'callback-polling') {
+    const posts = p.traffic.requests.filter((r) => r.method === 'POST');
+    assert.deepEqual(posts, [], `${p.name}: nothing was POSTed`);
+  }
+}
+
+for (const transport of TRANSPORTS) {
+  describe(`Faye browser client over ${transport.name}`, () => {
+    it(`a message published on one page reaches a subscriber on another, over ${transport.name}`,
+      { timeout: h.TEST_TIMEOUT_MS }, () => withPages(['subscriber', 'publisher'], async (subscriber, publisher) => {
+        const channel = h.channel(`pubsub-${transport.name}`);
+        const data = { text: 'héllo from a browser', n: 1, nested: { list: [1, 2, 3] } };
+        await createClient(subscriber, transport);
+        await createClient(publisher, transport);
+        const onWire = (p) => h.sentMessages(p.traffic).filter((s) => s.message.channel === channel
+          || s.message.subscription === channel);
+
+        await subscribe(subscriber, channel);
+        assert.deepEqual(await publish(publisher, channel, data), { ok: true });
+        // A second message, sent once the first was acknowledged, comes after
+        // it: when it is in, a duplicate of the first would be too.
+        assert.deepEqual(await publish(publisher, channel, { marker: true }), { ok: true });
+        assert.deepEqual(await inbox(subscriber, 2), [{ channel, data }, { channel, data: { marker: true } }]);
+
+        assertTransport(subscriber, transport);
+        assertTransport(publisher, transport);
+        assert.deepEqual(onWire(subscriber).map((s) => [s.carrier, s.message.channel]),
+          [[transport.carrier, '/meta/subscribe']], 'the subscribe on the wire');
+        assert.deepEqual(onWire(publisher).map((s) => [s.carrier, s.message.channel]),
+          [[transport.carrier, channel], [transport.carrier, channel]], 'the two publishes on the wire');
+        // The delivery itself came back over the transport: in a WebSocket
+        // frame, or in the response to a held /meta/connect.
+        await h.until(() => h.receivedMessages(subscriber.traffic).some((r) => r.message.channel === channel
+          && r.carrier === transport.carrier && JSON.stringify(r.message.data) === JSON.stringify(data)),
+        `${transport.name}: the delivery in the subscriber's traffic`);
+      }));
+
+    it(`a publish the server rejects reaches the browser client's errback, over ${transport.name}`,
+      { timeout: h.TEST_TIMEOUT_MS }, () => withPages(['authorised', 'intruder'], async (authorised, intruder) => {
+        // The server under test refuses publishes to /secure/** without ext.token 'letmein'.
+        const channel = h.channel(`rejected-${transport.name}`, 'secure');
+        await createClient(authorised, transport, { token: true });
+        await createClient(intruder, transport);
+        await subscribe(authorised, channel);
+
+        assert.deepEqual(await publish(intruder, channel, { text: 'let me in' }),
+          { ok: false, code: 403, message: 'Forbidden channel' });
+        // The browser hands Playwright a response body after the page had it.
+        const reply = await h.until(() => h.receivedMessages(intruder.traffic)
+          .find((r) => r.message.channel === channel && r.message.successful !== undefined),
+        'the refusal in the intruder\'s traffic');
+        assert.equal(reply.carrier, transport.carrier);
+        assert.equal(reply.message.successful, false);
+        assert.equal(reply.message.error, '403::Forbidden channel');
+
+        // Nothing was delivered: a later, allowed message arrives alone.
+        assert.deepEqual(await publish(authorised, channel, { marker: true }), { ok: true });
+        assert.deepEqual(await inbox(authorised, 1), [{ channel, data: { marker: true } }]);
+        assertTransport(authorised, transport);
+        assertTransport(intruder, transport);
+      }));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Webix's faye-> proxy (webix 6.4.0, the last release that bundles it). Its
+// `save` publishes {id, operation, data, clientId, ...} to the channel after
+// `faye->`; its `url` subscribes to it and applies each message whose
+// clientId is not its own (inside dp.ignore, so that nothing is sent back).
+// It relies on the server sending a publisher its own message back, and on
+// the clientId filter to skip it.
+// ---------------------------------------------------------------------------
+
+// A list as Webix's documentation sets it up, with one difference: Webix
+// deep-copies webix.proxy.faye, `client` included, each time it parses
+// 'faye->...', and a Faye.Client refers to itself (client._dispatcher._client),
+// so handing Webix the client itself overflows the stack in webix.copy before
+// anything is sent. A plain object with the two methods the proxy calls copies
+// safely and passes the calls to the real client.
+async function createWebixList(p, clientId) {
+  // Connected over WebSocket first, so that all the list sends goes by it.
+  await createClient(p, WEBSOCKET);
+  await p.run((clientId) => {
+    window.delivered = [];
+    window.subscribed = [];
+    const client = window.client;
+    // Records each message after Faye has handed it to its subscribers (the
+    // proxy among them): `next` delivers synchronously.
+    client.addExtension({
+      incoming(message, next) {
+        next(message);
+        if (message.channel === '/meta/subscribe' && message.successful) window.subscribed.push(message.subscription);
+        if (message.channel === '/data' && message.data !== undefined) window.delivered.push(message.data);
+      },
+    });
+    webix.proxy.faye.client = {
+      subscribe: (channel, callback) => client.subscribe(channel, callback),
+      publish: (channel, data) => client.publish(channel, data),
+    };
+    webix.proxy.faye.clientId = clientId;
+    window.list = webix.ui({
+      container: 'app', view: 'list', template: '#value#', url: 'faye->/data', save: 'faye->/data',
+    });
+  }, clientId, 'creating the Webix list');
+}
+
+// A list's items as [id, value] pairs, in the order shown.
+const items = (p) => p.run(() => window.list.serialize().map((item) => [item.id, item.value]));
+const waitForItems = (p, expected) => p.page.waitForFunction((json) => JSON.stringify(
+  window.list.serialize().map((item) => [item.id, item.value])) === json, JSON.stringify(expected));
+// Waits until `count` messages on /data have been delivered in the page.
+const delivered = (p, count) => p.page.waitForFunction((n) => window.delivered.length >= n, count);
+
+describe('Webix faye-> data proxy', () => {
+  it('adds, updates and removes made through a list on one page show in the list on another; no page applies its own echo',
+    { timeout: h.TEST_TIMEOUT_MS }, () => withPages(['page A', 'page B'], async (a, b) => {
+      await createWebixList(a, 'page-a');
+      await createWebixList(b, 'page-b');
+      await a.page.waitForFunction(() => window.subscribed.includes('/data'));
+      await b.page.waitForFunction(() => window.subscribed.includes('/data'));
+
+      // Each step: A changes its list, B's list follows; A gets its own
+      // message back from the server and, having skipped it, still shows the
+      // change once.
+      const id = await a.run(() => window.list.add({ value: 'first' }));
+      await waitForItems(b, [[id, 'first']]);
+      await delivered(a, 1);
+      assert.deepEqual(await items(a), [[id, 'first']]);
+
+      await a.run((id) => window.list.updateItem(id, { value: 'second' }), id);
+      await waitForItems(b, [[id, 'second']]);
+      await delivered(a, 2);
+      assert.deepEqual(await items(a), [[id, 'second']]);
+
+      await a.run((id) => window.list.remove(id), id);
+      await waitForItems(b, []);
+      await delivered(a, 3);
+      assert.deepEqual(await items(a), []);
+
+      // And the other way round.
+      const other = await b.run(() => window.list.add({ value: 'from B' }));
+      await waitForItems(a, [[other, 'from B']]);
+      await delivered(b, 4);
+      assert.deepEqual(await items(b), [[other, 'from B']]);
+
+      // On the wire: each page published its own changes, once each, over
+      // the WebSocket, and nothing it merely applied.
+      const published = (p) => h.sentMessages(p.traffic).filter((s) => s.message.channel === '/data');
+      assert.deepEqual(published(a).map((s) => [s.carrier, s.message.data.operation, s.message.data.clientId]),
+        [['websocket', 'insert', 'page-a'], ['websocket', 'update', 'page-a'], ['websocket', 'delete', 'page-a']]);
+      assert.deepEqual(published(b).map((s) => [s.carrier, s.message.data.operation, s.message.data.clientId]),
+        [['websocket', 'insert', 'page-b']]);
+      assert.deepEqual(published(a)[1].message.data.data, { id, value: 'second' });
+      assertTransport(a, WEBSOCKET);
+      assertTransport(b, WEBSOCKET);
+    }));
+});
