@@ -1,0 +1,90 @@
+package io.bayeuxd.interop;
+
+import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.server.BrokerServer;
+import io.bayeuxd.server.ServerConfig;
+import io.bayeuxd.transport.TransportConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs Faye's browser client and Webix's {@code faye->} data proxy in headless Chromium against this broker
+ * ({@code interop/browser}): pages from another origin load the client from the broker's {@code /client.js}
+ * and talk to it over WebSocket, cross-origin long-polling and callback-polling. Skipped with a message where
+ * Node, the suite's {@code node_modules} or Debian's Chromium are missing ({@code .ci/run} installs all three).
+ */
+class BrowserClientTest {
+    private static final Path SUITE = Path.of("..", "interop", "browser").toAbsolutePath().normalize();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static BrokerServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(nodeAvailable(), "node is not installed: browser interop test skipped");
+        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core")),
+                "interop/browser/node_modules missing (run `npm ci` in interop/browser): browser interop test skipped");
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
+                CHROMIUM + " missing (apt-get install chromium): browser interop test skipped");
+        server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
+                .broker(BrokerConfig.builder().timeoutMs(10_000).build())
+                .transport(TransportConfig.builder()
+                        .clientDir(SUITE.resolve("node_modules").resolve("faye").resolve("client"))
+                        .build())
+                .build()).start();
+        server.addExtension(new TokenExtension());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void fayeBrowserClientAndWebixProxyWorkInChromium() throws Exception {
+        Path log = Files.createTempFile("browser-interop", ".log");
+        ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/")
+                .directory(SUITE.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/");
+        pb.environment().put("CHROMIUM_PATH", CHROMIUM.toString());
+        Process p = pb.start();
+        boolean finished = p.waitFor(2, TimeUnit.MINUTES);
+        if (!finished) {
+            // Chromium and its helpers first: they would outlive a killed Node.
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        System.out.println(output);
+        assertThat(finished).as("browser test run finished in time:%n%s", output).isTrue();
+        assertThat(p.exitValue()).as("browser test run:%n%s", output).isZero();
+        assertThat(output).containsPattern("(?m)^\\S* ?fail 0$").containsPattern("(?m)^\\S* ?pass [1-9][0-9]*$");
+    }
+
+    private static boolean nodeAvailable() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
