@@ -27,14 +27,15 @@ class BrowserClientTest {
     private static final Path SUITE = Path.of("..", "interop", "browser").toAbsolutePath().normalize();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static BrokerServer server;
+    /** Why the test cannot run here, or null. */
+    private static String missing;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(nodeAvailable(), "node is not installed: browser interop test skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core")),
-                "interop/browser/node_modules missing (run `npm ci` in interop/browser): browser interop test skipped");
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                CHROMIUM + " missing (apt-get install chromium): browser interop test skipped");
+        missing = missingPrerequisite();
+        if (missing != null) {
+            return; // the test itself skips, so that the reason shows in Surefire's report
+        }
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
                 .broker(BrokerConfig.builder().timeoutMs(10_000).build())
                 .transport(TransportConfig.builder()
@@ -42,6 +43,19 @@ class BrowserClientTest {
                         .build())
                 .build()).start();
         server.addExtension(new TokenExtension());
+    }
+
+    private static String missingPrerequisite() {
+        if (!nodeAvailable()) {
+            return "node is not installed: browser interop test skipped";
+        }
+        if (!Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core"))) {
+            return "interop/browser/node_modules missing (run `npm ci` in interop/browser): browser interop test skipped";
+        }
+        if (!Files.isExecutable(CHROMIUM)) {
+            return CHROMIUM + " missing (apt-get install chromium): browser interop test skipped";
+        }
+        return null;
     }
 
     @AfterAll
@@ -53,6 +67,7 @@ class BrowserClientTest {
 
     @Test
     void fayeBrowserClientAndWebixProxyWorkInChromium() throws Exception {
+        Assumptions.assumeTrue(missing == null, missing);
         Path log = Files.createTempFile("browser-interop", ".log");
         ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/")
                 .directory(SUITE.toFile())
