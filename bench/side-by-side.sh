@@ -155,7 +155,8 @@ heap_kb() {
         *)
             if timeout 30 jcmd "$pid" GC.run >/dev/null 2>&1; then
                 timeout 30 jcmd "$pid" GC.heap_info 2>/dev/null \
-                    | awk 'match($0, /total [0-9]+K, used [0-9]+K/) { s = substr($0, RSTART, RLENGTH); sub(/.*used /, "", s); sub(/K/, "", s); print s; exit }'
+                    | awk 'match($0, /total [0-9]+K, used [0-9]+K/) { s = substr($0, RSTART, RLENGTH); sub(/.*used /, "", s); sub(/K/, "", s); used += s }
+                           END { print used + 0 }'
             else
                 echo -1
             fi ;;
