@@ -339,17 +339,21 @@ doc.push(`Server and load generator share these cores. The generator runs at nic
   '"other processes" columns show how much of it that work took during each measured window.');
 doc.push('');
 const relayArgs = ((settings.match(/SBS_RELAY_ARGS="([^"]*)"/) || [])[1] || '').trim();
+const jvmOpts = ((settings.match(/SBS_JVM_OPTS="([^"]*)"/) || [])[1] || '').trim();
+const java = jvmOpts ? 'java ' + jvmOpts : 'java';
 doc.push('## Servers');
 doc.push('');
 doc.push(table(['server', 'version', 'how it runs'], [
-  ['bayeuxd', `${field('version')} (commit ${field('commit')})`, '`java -jar broker-transport/target/bayeuxd.jar --host 127.0.0.1 --port P --timeout 30`: documented flags only, everything else at its default (event loops: 2 x cores)'],
-  ['CometD', '9.0.0 on Jetty 12.1.2', '`java -jar bench-cometd-server/target/cometd-server.jar --port P --timeout 30`: `CometDServlet` at `/cometd` with default settings and CometD\'s default transports (WebSocket through `JettyWebSocketTransport`, long-polling, callback-polling); see `bench-cometd-server`'],
+  ['bayeuxd', `${field('version')} (commit ${field('commit')})`, '`' + java + ' -jar broker-transport/target/bayeuxd.jar --host 127.0.0.1 --port P --timeout 30`: documented flags only, everything else at its default (event loops: 2 x cores)'],
+  ['CometD', '9.0.0 on Jetty 12.1.2', '`' + java + ' -jar bench-cometd-server/target/cometd-server.jar --port P --timeout 30`: `CometDServlet` at `/cometd` with default settings and CometD\'s default transports (WebSocket through `JettyWebSocketTransport`, long-polling, callback-polling); see `bench-cometd-server`'],
   ['Faye', `1.4.3 on Node ${field('node --version')}`, '`node bench/servers/faye/faye-server.js --port P --timeout 30`: `new faye.NodeAdapter({mount: \'/\', timeout: 30})`, in-memory engine'],
-  ['relay', 'this commit', '`java -cp broker-bench/target/loadgen.jar io.bayeuxd.bench.relay.RelayServer --port P --timeout 30 ' + relayArgs + '`: canned meta replies, each publish forwarded verbatim to the subscribers of its channel, flushed once per read batch; no parsing, no sessions, no queues. ' +
+  ['relay', 'this commit', '`' + java + ' -cp broker-bench/target/loadgen.jar io.bayeuxd.bench.relay.RelayServer --port P --timeout 30 ' + relayArgs + '`: canned meta replies, each publish forwarded verbatim to the subscribers of its channel, flushed once per read batch; no parsing, no sessions, no queues. ' +
     'The ceiling for the work a broker adds per message, not for throughput at high fan-out: it writes one WebSocket frame per message per subscriber, where bayeuxd packs a subscriber\'s queued messages into one frame, so bayeuxd can exceed it there (S1, S2)'],
 ]));
 doc.push('');
-doc.push('The JVMs run with no flags: default heap (a quarter of the memory) and G1. Every server holds a `/meta/connect` for 30 s.');
+doc.push(jvmOpts
+  ? 'The JVMs run with the same flags, `' + jvmOpts + '`, and otherwise their defaults. Every server holds a `/meta/connect` for 30 s.'
+  : 'The JVMs run with no flags: default heap (a quarter of the memory) and G1. Every server holds a `/meta/connect` for 30 s.');
 doc.push('');
 doc.push('## Method');
 doc.push('');

@@ -25,6 +25,8 @@
 #   SBS_RELAY_ARGS extra options of the relay (default "--io-threads 1": with every socket on one
 #                  event loop a forwarded frame is a direct write, not a task handed to another
 #                  thread, which made it 2-3x faster at S1/S2 fan-out on a 2-core machine)
+#   SBS_JVM_OPTS   JVM options given alike to every JVM server: bayeuxd, CometD and the relay
+#                  (default none: each JVM at its defaults)
 #   SBS_BUILD      1 to build first, 0 to use what is built (default 1)
 #   SBS_OUT        raw results directory          (default target/side-by-side)
 #   SBS_DOC        the report                     (default docs/benchmarks.md)
@@ -45,6 +47,7 @@ cd "$ROOT"
 : "${SBS_LOADGEN_NICE:=-5}"
 : "${SBS_SERVER_NICE:=0}"
 : "${SBS_RELAY_ARGS:=--io-threads 1}"
+: "${SBS_JVM_OPTS:=}"
 : "${SBS_BUILD:=1}"
 : "${SBS_OUT:=$ROOT/target/side-by-side}"
 : "${SBS_DOC:=$ROOT/docs/benchmarks.md}"
@@ -82,14 +85,16 @@ free_port() {
 server_command() {
     local name=$1 port=$2
     case $name in
-        bayeuxd) SERVER_CMD=(java -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+        # shellcheck disable=SC2206
+        bayeuxd) SERVER_CMD=(java $SBS_JVM_OPTS -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
                  SERVER_URL="http://127.0.0.1:$port/" ;;
-        cometd)  SERVER_CMD=(java -jar bench-cometd-server/target/cometd-server.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+        # shellcheck disable=SC2206
+        cometd)  SERVER_CMD=(java $SBS_JVM_OPTS -jar bench-cometd-server/target/cometd-server.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
                  SERVER_URL="http://127.0.0.1:$port/cometd" ;;
         faye)    SERVER_CMD=(node bench/servers/faye/faye-server.js --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
                  SERVER_URL="http://127.0.0.1:$port/" ;;
         # shellcheck disable=SC2206
-        relay)   SERVER_CMD=(java -cp "$LOADGEN_JAR" io.bayeuxd.bench.relay.RelayServer --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_RELAY_ARGS)
+        relay)   SERVER_CMD=(java $SBS_JVM_OPTS -cp "$LOADGEN_JAR" io.bayeuxd.bench.relay.RelayServer --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_RELAY_ARGS)
                  SERVER_URL="http://127.0.0.1:$port/" ;;
         *) log "unknown server $name"; return 1 ;;
     esac
@@ -150,7 +155,8 @@ heap_kb() {
         *)
             if timeout 30 jcmd "$pid" GC.run >/dev/null 2>&1; then
                 timeout 30 jcmd "$pid" GC.heap_info 2>/dev/null \
-                    | awk 'match($0, /total [0-9]+K, used [0-9]+K/) { s = substr($0, RSTART, RLENGTH); sub(/.*used /, "", s); sub(/K/, "", s); print s; exit }'
+                    | awk 'match($0, /total [0-9]+K, used [0-9]+K/) { s = substr($0, RSTART, RLENGTH); sub(/.*used /, "", s); sub(/K/, "", s); used += s }
+                           END { print used + 0 }'
             else
                 echo -1
             fi ;;
@@ -294,7 +300,7 @@ main() {
     log "open-file limit $(ulimit -n); CLK_TCK $CLK_TCK"
     machine_info
     cat >"$SBS_OUT/settings.txt" <<EOF
-SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS"
+SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS" SBS_JVM_OPTS="$SBS_JVM_OPTS"
 EOF
     for server in $SBS_SERVERS; do
         for scn in $SBS_SCENARIOS; do

@@ -57,6 +57,7 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
     private final Readiness readiness;
     private final BrokerMetrics metrics;
     private final int maxWaiting;
+    private final boolean serveMetrics;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
     private final Runnable resume = this::resume;
     private ChannelHandlerContext ctx;
@@ -66,9 +67,19 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
 
     /** @param maxWaiting requests that may wait here before the connection is closed as abusive */
     public OpsHttpHandler(Readiness readiness, BrokerMetrics metrics, int maxWaiting) {
+        this(readiness, metrics, maxWaiting, true);
+    }
+
+    /**
+     * @param maxWaiting   requests that may wait here before the connection is closed as abusive
+     * @param serveMetrics false on the traffic port when a management port serves {@code /metrics}: it
+     *                     answers 404 here
+     */
+    public OpsHttpHandler(Readiness readiness, BrokerMetrics metrics, int maxWaiting, boolean serveMetrics) {
         this.readiness = readiness;
         this.metrics = metrics;
         this.maxWaiting = maxWaiting;
+        this.serveMetrics = serveMetrics;
     }
 
     /** True for the paths this handler answers: exact, with any query, whatever the mount. */
@@ -174,8 +185,10 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
             Readiness.State state = readiness.state();
             res = state == Readiness.State.SERVING ? text(HttpResponseStatus.OK, "ready")
                     : text(HttpResponseStatus.SERVICE_UNAVAILABLE, state.name().toLowerCase(Locale.ROOT));
-        } else {
+        } else if (serveMetrics) {
             res = scrape(request.headers().get(HttpHeaderNames.ACCEPT));
+        } else {
+            res = text(HttpResponseStatus.NOT_FOUND, "Not found");
         }
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());

@@ -38,9 +38,13 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final PollingResponder responder;
     private final ConnectionLimiter limiter;
     private final SslContext tls;
+    private final boolean serveMetrics;
 
+    /** @param serveMetrics false when a management port serves {@code /metrics} instead */
     BrokerChannelInitializer(TransportConfig config, Broker broker, BayeuxDecoder decoder, BrokerMetrics metrics,
-                             Readiness readiness, ChannelGroup channels, ConnectionLimiter limiter, SslContext tls) {
+                             Readiness readiness, ChannelGroup channels, ConnectionLimiter limiter, SslContext tls,
+                             boolean serveMetrics) {
+        this.serveMetrics = serveMetrics;
         this.limiter = limiter;
         this.tls = tls;
         this.config = config;
@@ -73,7 +77,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("meter", metrics.connections().newMeter());
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
-        p.addLast("ops", new OpsHttpHandler(readiness, metrics, config.maxPipelinedRequests()));
+        p.addLast("ops", new OpsHttpHandler(readiness, metrics, config.maxPipelinedRequests(), serveMetrics));
         p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames)));
         p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
     }

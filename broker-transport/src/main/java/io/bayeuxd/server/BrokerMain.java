@@ -119,6 +119,13 @@ public final class BrokerMain implements Callable<Integer> {
     @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert.")
     File tlsKey;
 
+    @Option(names = "--management-port", defaultValue = "-1",
+            description = "Serve /metrics, /healthz and /readyz on this port too, and /metrics only there; -1 for none.")
+    int managementPort;
+
+    @Option(names = "--management-host", description = "Bind address of the management port (default: --host).")
+    String managementHost;
+
     @Option(names = "--client-dir", description = "The faye npm package's client directory: serve <mount>/client.js as Faye does.")
     File clientDir;
 
@@ -236,6 +243,8 @@ public final class BrokerMain implements Callable<Integer> {
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .tls(tlsCert, tlsKey)
+                .managementPort(managementPort)
+                .managementHost(managementHost)
                 .securityPolicy(securityPolicy())
                 .stripExtFields(new LinkedHashSet<>(clean(stripExtFields)))
                 .broker(BrokerConfig.builder()

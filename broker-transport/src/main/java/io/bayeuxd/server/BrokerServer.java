@@ -57,12 +57,15 @@ public final class BrokerServer implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private final BrokerMetrics metrics;
     private final ChannelGroup channels = new DefaultChannelGroup("bayeuxd", GlobalEventExecutor.INSTANCE);
+    /** Connections to the management port: outside the drain, closed by {@link #close()}. */
+    private final ChannelGroup managementChannels = new DefaultChannelGroup("bayeuxd-management", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SslContext tls;
     private final ConnectionLimiter limiter;
     private Channel serverChannel;
+    private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
 
     public BrokerServer(ServerConfig config) {
@@ -96,7 +99,17 @@ public final class BrokerServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels, limiter, tls));
+                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels, limiter, tls,
+                        config.managementPort() < 0));
+        if (config.managementPort() >= 0) {
+            managementChannel = new ServerBootstrap()
+                    .group(group)
+                    .channel(channelClass)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ManagementChannelInitializer(readiness, metrics, managementChannels, config.transport().idleTimeoutMs()))
+                    .bind(config.managementHost(), config.managementPort()).sync().channel();
+            log.info("Management endpoints (/metrics, /healthz, /readyz) on http://{}:{}", config.managementHost(), managementPort());
+        }
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         readiness.serving();
@@ -120,6 +133,11 @@ public final class BrokerServer implements AutoCloseable {
     /** The bound port (useful when configured with 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The bound management port, or -1 without one. */
+    public int managementPort() {
+        return managementChannel == null ? -1 : ((InetSocketAddress) managementChannel.localAddress()).getPort();
     }
 
     public Broker broker() {
@@ -216,6 +234,10 @@ public final class BrokerServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (managementChannel != null) {
+            managementChannel.close().syncUninterruptibly();
+            managementChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         long discardedBefore = engine.discardedMessages();
         engine.close();
         long discarded = engine.discardedMessages() - discardedBefore;

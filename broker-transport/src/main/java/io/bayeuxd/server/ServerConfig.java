@@ -24,8 +24,12 @@ public final class ServerConfig {
     private final File tlsKey;
     private final SecurityPolicy securityPolicy;
     private final Set<String> stripExtFields;
+    private final int managementPort;
+    private final String managementHost;
 
     private ServerConfig(Builder b) {
+        this.managementPort = b.managementPort;
+        this.managementHost = b.managementHost == null ? b.host : b.managementHost;
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.tlsCertificate = b.tlsCertificate;
@@ -78,6 +82,15 @@ public final class ServerConfig {
     /** Fields removed from the {@code ext} of published messages before subscribers see them. */
     public Set<String> stripExtFields() { return stripExtFields; }
 
+    /**
+     * Port of the management listener, which serves {@code /metrics}, {@code /healthz} and {@code /readyz};
+     * -1 for none (the default), 0 for a free one. With one, the traffic port answers {@code /metrics} 404.
+     */
+    public int managementPort() { return managementPort; }
+
+    /** Bind address of the management listener; the traffic port's unless set. */
+    public String managementHost() { return managementHost; }
+
     /** Builder with the classic Faye setup: port 8000, mount {@code /}; a 10 s drain. */
     public static final class Builder {
         private String host = "0.0.0.0";
@@ -92,6 +105,8 @@ public final class ServerConfig {
         private File tlsKey;
         private SecurityPolicy securityPolicy = SecurityPolicy.ALLOW_ALL;
         private Set<String> stripExtFields = StripExtFields.DEFAULT_FIELDS;
+        private int managementPort = -1;
+        private String managementHost;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -104,6 +119,8 @@ public final class ServerConfig {
         public Builder tls(File certificate, File key) { tlsCertificate = certificate; tlsKey = key; return this; }
         public Builder securityPolicy(SecurityPolicy v) { securityPolicy = v; return this; }
         public Builder stripExtFields(Set<String> v) { stripExtFields = v; return this; }
+        public Builder managementPort(int v) { managementPort = v; return this; }
+        public Builder managementHost(String v) { managementHost = v; return this; }
 
         public ServerConfig build() {
             if (maxConnections < 0 || maxConnectionsPerAddress < 0) {
@@ -117,6 +134,12 @@ public final class ServerConfig {
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535");
+            }
+            if (managementPort < -1 || managementPort > 65535) {
+                throw new IllegalArgumentException("management port must be between 0 and 65535, or -1 for none");
+            }
+            if (managementPort > 0 && managementPort == port && (managementHost == null || managementHost.equals(host))) {
+                throw new IllegalArgumentException("management port must differ from the port");
             }
             if (ioThreads < 0) {
                 throw new IllegalArgumentException("io threads must not be negative");

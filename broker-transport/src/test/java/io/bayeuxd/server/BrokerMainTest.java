@@ -28,6 +28,19 @@ class BrokerMainTest {
         assertThat(c.transport().idleTimeoutMs()).isEqualTo(90_000);
         assertThat(c.broker().connectionTypes()).contains("callback-polling", "websocket");
         assertThat(c.stripExtFields()).contains("token", "authToken");
+        assertThat(c.managementPort()).as("no management port").isEqualTo(-1);
+        assertThat(c.transport().clientScripts().directory()).as("no client directory").isNull();
+    }
+
+    @Test
+    void aManagementPortListensOnTheHostUnlessGivenItsOwn() {
+        ServerConfig c = BrokerMain.parse(new String[] {"--host", "10.1.2.3", "--management-port", "9090"}, Map.of());
+        assertThat(c.managementPort()).isEqualTo(9090);
+        assertThat(c.managementHost()).isEqualTo("10.1.2.3");
+        c = BrokerMain.parse(new String[] {"--management-port", "9090"}, Map.of("BAYEUXD_MANAGEMENT_HOST", "127.0.0.1"));
+        assertThat(c.managementHost()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--port", "9090", "--management-port", "9090"}, Map.of()))
+                .hasMessageContaining("management port");
     }
 
     @Test
