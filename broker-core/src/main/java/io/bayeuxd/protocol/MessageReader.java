@@ -54,10 +54,15 @@ final class MessageReader {
      * because it also applies to the raw {@code data} and {@code id} values this reader never decodes.
      */
     private static String text(JsonParser p, int maxChars) throws IOException {
-        if (p.getTextLength() > maxChars) {
+        int length = p.getTextLength();
+        if (length > maxChars) {
             throw new BayeuxDecodeException("string, name or number over the size limit (a string field over " + maxChars + " characters)");
         }
-        return p.getText();
+        // Read in place: a known string costs no allocation, any other one a String of exactly its chars.
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        String known = KnownStrings.lookup(chars, offset, length);
+        return known != null ? known : new String(chars, offset, length);
     }
 
     /** Skips the current value, including its children, and returns null for "absent". */
