@@ -9,13 +9,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * Runs Faye's browser client and Webix's {@code faye->} data proxy in headless Chromium against this broker
@@ -48,7 +45,7 @@ class BrowserClientTest {
     }
 
     private static String missingPrerequisite() {
-        if (!nodeAvailable()) {
+        if (!NodeTestRun.toolRuns("node", "--version")) {
             return "node is not installed: browser interop test skipped";
         }
         if (!Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core"))) {
@@ -70,38 +67,7 @@ class BrowserClientTest {
     @Test
     void fayeBrowserClientAndWebixProxyWorkInChromium() throws Exception {
         Assumptions.assumeTrue(missing == null, missing);
-        Path log = Files.createTempFile("browser-interop", ".log");
-        ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/")
-                .directory(SUITE.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/");
-        pb.environment().put("CHROMIUM_PATH", CHROMIUM.toString());
-        Process p = pb.start();
-        boolean finished = p.waitFor(2, TimeUnit.MINUTES);
-        if (!finished) {
-            // Chromium and its helpers first: they would outlive a killed Node.
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        System.out.println(output);
-        assertThat(finished).as("browser test run finished in time:%n%s", output).isTrue();
-        assertThat(p.exitValue()).as("browser test run:%n%s", output).isZero();
-        assertThat(output).containsPattern("(?m)^\\S* ?fail 0$").containsPattern("(?m)^\\S* ?pass [1-9][0-9]*$");
-    }
-
-    private static boolean nodeAvailable() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/",
+                "CHROMIUM_PATH", CHROMIUM.toString()), Duration.ofMinutes(2), "browser test run");
     }
 }

@@ -9,13 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * Runs the real, unmodified Faye Node client ({@code interop/faye}, npm faye@1.4.3) against this broker
@@ -28,7 +25,7 @@ class FayeNodeClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(nodeAvailable(), "node is not installed: Faye client interop tests skipped");
+        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: Faye client interop tests skipped");
         Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
                 "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye client interop tests skipped");
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
@@ -46,35 +43,7 @@ class FayeNodeClientTest {
     @ParameterizedTest
     @ValueSource(strings = {"websocket", "long-polling"})
     void fayeClientSuitePasses(String transport) throws Exception {
-        Path log = Files.createTempFile("faye-interop-" + transport, ".log");
-        ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/")
-                .directory(SUITE.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/");
-        pb.environment().put("BAYEUX_TRANSPORT", transport);
-        Process p = pb.start();
-        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        System.out.println(output);
-        assertThat(finished).as("node test run finished in time").isTrue();
-        assertThat(p.exitValue()).as("Faye client suite over %s:%n%s", transport, output).isZero();
-        assertThat(output).containsPattern("(?m)^\\S* ?fail 0$").containsPattern("(?m)^\\S* ?pass [1-9][0-9]*$");
-    }
-
-    private static boolean nodeAvailable() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/", "BAYEUX_TRANSPORT", transport),
+                Duration.ofMinutes(5), "Faye client suite over " + transport);
     }
 }

@@ -1,5 +1,6 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.interop.NodeTestRun;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.BufferedReader;
@@ -58,8 +59,8 @@ final class LoadBalancerHarness implements AutoCloseable {
      * balancer is found on the PATH, as {@link ProcessBuilder} will look for it there.
      */
     static void assumeAvailable(String balancer, String versionOption) {
-        Assumptions.assumeTrue(runs(balancer, versionOption), balancer + " is not installed (or not on the PATH): load-balancer test skipped");
-        Assumptions.assumeTrue(runs("node", "--version"), "node is not installed: load-balancer test skipped");
+        Assumptions.assumeTrue(NodeTestRun.toolRuns(balancer, versionOption), balancer + " is not installed (or not on the PATH): load-balancer test skipped");
+        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: load-balancer test skipped");
         Assumptions.assumeTrue(Files.isDirectory(FAYE), "interop/faye/node_modules missing: load-balancer test skipped");
         Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/bayeuxd.jar missing: run after `mvn package`");
     }
@@ -203,19 +204,6 @@ final class LoadBalancerHarness implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static boolean runs(String tool, String versionOption) {
-        try {
-            Process p = new ProcessBuilder(tool, versionOption).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
