@@ -1,6 +1,7 @@
 package io.bayeuxd.ops;
 
 import io.bayeuxd.transport.DrainEvent;
+import io.bayeuxd.transport.http.WaitingRequests;
 import io.bayeuxd.transport.websocket.WebSocketUpgraded;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -21,12 +22,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
@@ -56,9 +55,8 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
 
     private final Readiness readiness;
     private final BrokerMetrics metrics;
-    private final int maxWaiting;
     private final boolean serveMetrics;
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
+    private final WaitingRequests waiting;
     private final Runnable resume = this::resume;
     private ChannelHandlerContext ctx;
     /** Requests passed on whose response has not been written yet. */
@@ -78,7 +76,7 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
     public OpsHttpHandler(Readiness readiness, BrokerMetrics metrics, int maxWaiting, boolean serveMetrics) {
         this.readiness = readiness;
         this.metrics = metrics;
-        this.maxWaiting = maxWaiting;
+        this.waiting = new WaitingRequests(maxWaiting);
         this.serveMetrics = serveMetrics;
     }
 
@@ -106,12 +104,8 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
         }
         if (waiting.isEmpty() && (unanswered == 0 || !isReserved(request.uri()))) {
             serve(request);
-        } else if (waiting.size() < maxWaiting) {
-            waiting.add(request);
         } else {
-            log.debug("Closing {}: too many pipelined requests", ctx.channel().remoteAddress());
-            request.release();
-            ctx.close();
+            waiting.add(ctx, request);
         }
     }
 
@@ -228,19 +222,12 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        releaseWaiting();
+        waiting.releaseAll();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseWaiting();
-    }
-
-    private void releaseWaiting() {
-        FullHttpRequest r;
-        while ((r = waiting.poll()) != null) {
-            ReferenceCountUtil.release(r);
-        }
+        waiting.releaseAll();
     }
 }

@@ -391,6 +391,19 @@ class HostileInputAnswersTest {
     }
 
     @Test
+    void anUpgradeBehindAHeldConnectReleasesWhatWaitedBehindIt() {
+        // A held long-poll, a publish pipelined behind it, then an upgrade on the same connection: the
+        // upgrade removes the HTTP handler, which must hand back the waiting request and the held connect.
+        String id = server.sessions(1).get(0);
+        EmbeddedChannel ch = server.open();
+        send(ch, concat(postJson("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}"),
+                postJson("{\"channel\":\"/fuzz/x\",\"data\":1}"), WebSocketWire.upgradeRequest("/")));
+        written(ch);
+        ch.finishAndReleaseAll();
+        assertThat(server.engine.session(id)).as("the session outlives the connection").isNotNull();
+    }
+
+    @Test
     void framesInTheSameReadAsTheUpgradeAreDecoded() {
         // A client may send its first frames without waiting for the 101; they arrive in the read that
         // carries the upgrade request.

@@ -18,13 +18,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -47,7 +45,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private final TransportConfig config;
     private final BayeuxDecoder decoder;
     private final PollingResponder responder;
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>(2);
+    private final WaitingRequests waiting;
     private boolean busy;
     private boolean draining;
     private HeldConnect held;
@@ -57,6 +55,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         this.config = config;
         this.decoder = decoder;
         this.responder = responder;
+        this.waiting = new WaitingRequests(config.maxPipelinedRequests());
     }
 
     @Override
@@ -71,13 +70,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (busy) {
-            if (waiting.size() >= config.maxPipelinedRequests()) {
-                log.debug("Closing {}: too many pipelined requests", ctx.channel().remoteAddress());
-                request.release();
-                ctx.close();
-                return;
-            }
-            waiting.add(request);
+            waiting.add(ctx, request);
             return;
         }
         try {
@@ -229,14 +222,24 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (held != null) {
-            held.abandon();
-        }
-        FullHttpRequest r;
-        while ((r = waiting.poll()) != null) {
-            ReferenceCountUtil.release(r);
-        }
+        releaseAll();
         ctx.fireChannelInactive();
+    }
+
+    /** A WebSocket upgrade removes this handler from a live connection: what it holds goes back too. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseAll();
+    }
+
+    /** Releases what waited first: abandoning the held connect runs {@link #responseDone}, which would serve it. */
+    private void releaseAll() {
+        waiting.releaseAll();
+        if (held != null) {
+            HeldConnect h = held;
+            held = null;
+            h.abandon();
+        }
     }
 
     @Override
