@@ -23,7 +23,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -60,36 +59,28 @@ class HttpPipelinePropertiesTest {
 
     private final EmbeddedBroker server = new EmbeddedBroker();
     private final List<String> clientIds = server.sessions(3);
-    private final SwallowedErrors swallowed = new SwallowedErrors();
-    private final LeakWatch leaks = new LeakWatch();
+    private final HostileTries tries = new HostileTries();
     private final BayeuxDecoder oracle = new BayeuxDecoder();
-    private final List<EmbeddedChannel> tryChannels = new ArrayList<>();
     private int round;
 
     @BeforeTry
     void forgetEarlierTries() {
-        swallowed.drain();
+        tries.startTry();
     }
 
     @AfterTry
     void releaseChannels() {
-        tryChannels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        tryChannels.clear();
+        tries.endTry();
     }
 
     @AfterProperty
     void close() {
-        swallowed.close();
         server.close();
-        try (leaks) {
-            leaks.assertNoLeaks();
-        }
+        tries.close();
     }
 
     private EmbeddedChannel open() {
-        EmbeddedChannel ch = server.open();
-        tryChannels.add(ch);
-        return ch;
+        return tries.track(server.open());
     }
 
     // ---- properties ----
@@ -216,9 +207,7 @@ class HttpPipelinePropertiesTest {
     // ---- shared checks ----
 
     private void assertCleanAfter(EmbeddedChannel ch) {
-        ch.checkException();
-        assertThat(ch.inboundMessages()).as("messages that reached the end of the pipeline").isEmpty();
-        assertThat(swallowed.unexpected()).as("swallowed exceptions").isEmpty();
+        tries.assertClean(ch);
         assertBrokerStillServes();
     }
 

@@ -1,12 +1,10 @@
 package io.bayeuxd.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.protocol.BayeuxDecodeException;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.transport.WebSocketWire.ServerFrame;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -22,12 +20,10 @@ import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -63,42 +59,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  */
 class WebSocketPipelinePropertiesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The codes the broker sends: echoes of the client's close, 1002 protocol error, 1003 binary, 1009 too big. */
     private static final Set<Integer> CLOSE_CODES = Set.of(1002, 1003, 1007, 1009);
 
     private final EmbeddedBroker server = new EmbeddedBroker();
     private final List<String> clientIds = server.sessions(3);
-    private final SwallowedErrors swallowed = new SwallowedErrors();
-    private final LeakWatch leaks = new LeakWatch();
+    private final HostileTries tries = new HostileTries();
     private final BayeuxDecoder oracle = new BayeuxDecoder();
-    private final List<EmbeddedChannel> tryChannels = new ArrayList<>();
     private int round;
 
     @BeforeTry
     void forgetEarlierTries() {
-        swallowed.drain();
+        tries.startTry();
     }
 
     @AfterTry
     void releaseChannels() {
-        tryChannels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        tryChannels.clear();
+        tries.endTry();
     }
 
     @AfterProperty
     void close() {
-        swallowed.close();
         server.close();
-        try (leaks) {
-            leaks.assertNoLeaks();
-        }
+        tries.close();
     }
 
     /** A connection upgraded to WebSocket, its {@code 101} read and checked. */
     private EmbeddedChannel upgraded() {
-        EmbeddedChannel ch = server.open();
-        tryChannels.add(ch);
+        EmbeddedChannel ch = tries.track(server.open());
         send(ch, WebSocketWire.upgradeRequest("/bayeux"));
         RawHttpResponse.Wire wire = RawHttpResponse.read(written(ch));
         assertThat(wire.responses()).extracting(RawHttpResponse::status).containsExactly(101);
@@ -137,7 +125,7 @@ class WebSocketPipelinePropertiesTest {
                 assertThat(f.opcode()).as("only a text or pong after the close frame").isIn(TEXT, PONG);
             }
             if (f.opcode() == TEXT) {
-                assertJsonArrayOfObjects(f.text());
+                HostileTries.jsonArrayOfObjects(f.text());
             } else if (f.opcode() == CLOSE) {
                 closeAt = i;
                 Statistics.label("close").collect(f.closeCode());
@@ -178,7 +166,7 @@ class WebSocketPipelinePropertiesTest {
                 int replies = 0;
                 for (ServerFrame f : frames) {
                     assertThat(f.opcode()).isEqualTo(TEXT);
-                    for (JsonNode m : assertJsonArrayOfObjects(f.text())) {
+                    for (JsonNode m : HostileTries.jsonArrayOfObjects(f.text())) {
                         replies += m.has("successful") ? 1 : 0;
                     }
                 }
@@ -212,29 +200,9 @@ class WebSocketPipelinePropertiesTest {
 
     // ---- shared checks ----
 
-    private static List<JsonNode> assertJsonArrayOfObjects(String text) {
-        JsonNode array;
-        try {
-            array = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("text frame is not JSON: " + text, e);
-        }
-        assertThat(array.isArray()).as(text).isTrue();
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode m : array) {
-            assertThat(m.isObject()).as(text).isTrue();
-            out.add(m);
-        }
-        return out;
-    }
 
     private void assertCleanAfter(EmbeddedChannel ch) {
-        ch.checkException();
-        List<Object> leftovers = new ArrayList<>(ch.inboundMessages());
-        leftovers.forEach(ReferenceCountUtil::release);
-        ch.inboundMessages().clear();
-        assertThat(leftovers).as("messages that reached the end of the pipeline").isEmpty();
-        assertThat(swallowed.unexpected()).as("swallowed exceptions").isEmpty();
+        tries.assertClean(ch);
         assertWebSocketStillServes();
     }
 
@@ -252,7 +220,7 @@ class WebSocketPipelinePropertiesTest {
         sub.runPendingTasks();
         List<ServerFrame> pushed = WebSocketWire.read(written(sub));
         assertThat(pushed).hasSize(1);
-        assertThat(assertJsonArrayOfObjects(pushed.get(0).text()).get(0).get("data").asText()).isEqualTo(n);
+        assertThat(HostileTries.jsonArrayOfObjects(pushed.get(0).text()).get(0).get("data").asText()).isEqualTo(n);
         send(sub, WebSocketWire.text("[{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + id + "\"}]"));
         written(sub);
     }
@@ -261,7 +229,7 @@ class WebSocketPipelinePropertiesTest {
         send(ch, WebSocketWire.text("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"websocket\"]}]"));
         List<ServerFrame> frames = WebSocketWire.read(written(ch));
         assertThat(frames).hasSize(1);
-        return assertJsonArrayOfObjects(frames.get(0).text()).get(0).get("clientId").asText();
+        return HostileTries.jsonArrayOfObjects(frames.get(0).text()).get(0).get("clientId").asText();
     }
 
     // ---- generators ----

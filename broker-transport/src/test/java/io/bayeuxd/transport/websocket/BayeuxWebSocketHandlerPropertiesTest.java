@@ -1,7 +1,6 @@
 package io.bayeuxd.transport.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.BatchResult;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.BrokerConfig;
@@ -12,8 +11,7 @@ import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.transport.HostileInputs;
-import io.bayeuxd.transport.LeakWatch;
-import io.bayeuxd.transport.SwallowedErrors;
+import io.bayeuxd.transport.HostileTries;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -44,7 +42,6 @@ import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +67,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  */
 class BayeuxWebSocketHandlerPropertiesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MS = 1_000;
     private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -79,29 +75,23 @@ class BayeuxWebSocketHandlerPropertiesTest {
             ByteBufAllocator.DEFAULT, System::nanoTime);
     private final BayeuxDecoder decoder = new BayeuxDecoder();
     private final List<String> clientIds = sessions(3);
-    private final SwallowedErrors swallowed = new SwallowedErrors();
-    private final LeakWatch leaks = new LeakWatch();
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final HostileTries tries = new HostileTries();
     private int round;
 
     @BeforeTry
     void forgetEarlierTries() {
-        swallowed.drain();
+        tries.startTry();
     }
 
     @AfterTry
     void releaseChannels() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        channels.clear();
+        tries.endTry();
     }
 
     @AfterProperty
     void close() {
-        swallowed.close();
         engine.close();
-        try (leaks) {
-            leaks.assertNoLeaks();
-        }
+        tries.close();
     }
 
     private EmbeddedChannel socket() {
@@ -112,8 +102,7 @@ class BayeuxWebSocketHandlerPropertiesTest {
         ch.freezeTime();
         ch.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         ch.pipeline().addLast("ws-bayeux", handler);
-        channels.add(ch);
-        return ch;
+        return tries.track(ch);
     }
 
     private List<String> sessions(int n) {
@@ -143,7 +132,7 @@ class BayeuxWebSocketHandlerPropertiesTest {
                 try {
                     if (o instanceof TextWebSocketFrame text) {
                         assertThat(closeWritten).as("text after close").isFalse();
-                        jsonArrayOfObjects(text.text());
+                        HostileTries.jsonArrayOfObjects(text.text());
                     } else if (o instanceof PongWebSocketFrame pong) {
                         assertThat(m.kind()).isIn(Kind.PING, Kind.TEXT);
                         assertThat(ByteBufUtil.getBytes(pong.content())).isEqualTo(m.pingPayload());
@@ -190,7 +179,7 @@ class BayeuxWebSocketHandlerPropertiesTest {
                 try {
                     assertThat(o).isInstanceOf(TextWebSocketFrame.class);
                     frames++;
-                    for (JsonNode m : jsonArrayOfObjects(((TextWebSocketFrame) o).text())) {
+                    for (JsonNode m : HostileTries.jsonArrayOfObjects(((TextWebSocketFrame) o).text())) {
                         replies += m.has("successful") ? 1 : 0;
                     }
                 } finally {
@@ -226,29 +215,9 @@ class BayeuxWebSocketHandlerPropertiesTest {
         ch.checkException();
     }
 
-    private static List<JsonNode> jsonArrayOfObjects(String text) {
-        JsonNode array;
-        try {
-            array = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("text frame is not JSON: " + text, e);
-        }
-        assertThat(array.isArray()).as(text).isTrue();
-        List<JsonNode> out = new ArrayList<>();
-        array.forEach(m -> {
-            assertThat(m.isObject()).as(text).isTrue();
-            out.add(m);
-        });
-        return out;
-    }
 
     private void assertCleanAfter(EmbeddedChannel ch) {
-        ch.checkException();
-        List<Object> leftovers = new ArrayList<>(ch.inboundMessages());
-        leftovers.forEach(ReferenceCountUtil::release);
-        ch.inboundMessages().clear();
-        assertThat(leftovers).as("messages that reached the end of the pipeline").isEmpty();
-        assertThat(swallowed.unexpected()).as("swallowed exceptions").isEmpty();
+        tries.assertClean(ch);
         assertStillServes();
     }
 
@@ -281,7 +250,7 @@ class BayeuxWebSocketHandlerPropertiesTest {
         Object o;
         while ((o = ch.readOutbound()) != null) {
             try {
-                out.addAll(jsonArrayOfObjects(((TextWebSocketFrame) o).text()));
+                out.addAll(HostileTries.jsonArrayOfObjects(((TextWebSocketFrame) o).text()));
             } finally {
                 ReferenceCountUtil.release(o);
             }
