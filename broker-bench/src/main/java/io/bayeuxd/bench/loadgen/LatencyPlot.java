@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static io.bayeuxd.bench.loadgen.SvgMarkup.line;
+import static io.bayeuxd.bench.loadgen.SvgMarkup.text;
+
 /**
  * Draws a latency distribution as a standalone SVG: latency (ms, linear) against percentile on
  * the usual "number of nines" axis, where x = log10(1 / (1 - p)) puts 90 %, 99 %, 99.9 % at equal
@@ -52,16 +55,16 @@ final class LatencyPlot {
         // Grid, ticks and labels.
         for (int d = 0; d <= nines; d++) {
             double x = xOf(d, nines);
-            line(svg, x, TOP, x, HEIGHT - BOTTOM, "#e0e0e0");
+            line(svg, x, TOP, x, HEIGHT - BOTTOM, "#e0e0e0", false);
             text(svg, x, HEIGHT - BOTTOM + 16, "middle", 12, percentileLabel(d));
         }
         for (double v = 0; v <= yMax + yStep / 2; v += yStep) {
             double y = yOf(v, yMax);
-            line(svg, LEFT, y, WIDTH - RIGHT, y, "#e0e0e0");
+            line(svg, LEFT, y, WIDTH - RIGHT, y, "#e0e0e0", false);
             text(svg, LEFT - 6, y + 4, "end", 12, formatMs(v));
         }
-        line(svg, LEFT, TOP, LEFT, HEIGHT - BOTTOM, "black");
-        line(svg, LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM, "black");
+        line(svg, LEFT, TOP, LEFT, HEIGHT - BOTTOM, "black", false);
+        line(svg, LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM, "black", false);
         text(svg, (LEFT + WIDTH - RIGHT) / 2.0, HEIGHT - 14, "middle", 12, "percentile");
         svg.append(String.format(Locale.ROOT,
                 "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">latency (ms)</text>%n",
@@ -143,31 +146,5 @@ final class LatencyPlot {
         return ms >= 100 ? String.format(Locale.ROOT, "%.0f", ms)
                 : ms >= 10 ? String.format(Locale.ROOT, "%.1f", ms)
                 : String.format(Locale.ROOT, "%.2f", ms);
-    }
-
-    private static void line(StringBuilder svg, double x1, double y1, double x2, double y2, String color) {
-        svg.append(String.format(Locale.ROOT,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n", x1, y1, x2, y2, color));
-    }
-
-    private static void text(StringBuilder svg, double x, double y, String anchor, int size, String content) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>%n",
-                x, y, anchor, size, escapeXml(content)));
-    }
-
-    static String escapeXml(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                case '\'': out.append("&apos;"); break;
-                default: out.append(c < 0x20 && c != '\t' && c != '\n' ? ' ' : c);
-            }
-        }
-        return out.toString();
     }
 }

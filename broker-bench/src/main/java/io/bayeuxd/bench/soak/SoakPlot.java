@@ -4,6 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
+import static io.bayeuxd.bench.loadgen.SvgMarkup.escapeXml;
+import static io.bayeuxd.bench.loadgen.SvgMarkup.line;
+import static io.bayeuxd.bench.loadgen.SvgMarkup.text;
+
 /**
  * Draws the samples of a soak as a standalone SVG with two panels over the same time axis: memory
  * (RSS, heap committed and used, Netty direct memory, in MiB) on top, open file descriptors and sessions below.
@@ -194,30 +198,5 @@ final class SoakPlot {
 
     private static String format(double v) {
         return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static void line(StringBuilder svg, double x1, double y1, double x2, double y2, String color, boolean dashed) {
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>%n",
-                x1, y1, x2, y2, color, dashed ? " stroke-dasharray=\"4 3\"" : ""));
-    }
-
-    private static void text(StringBuilder svg, double x, double y, String anchor, int size, String content) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>%n",
-                x, y, anchor, size, escapeXml(content)));
-    }
-
-    static String escapeXml(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<': out.append("&lt;"); break;
-                case '>': out.append("&gt;"); break;
-                case '&': out.append("&amp;"); break;
-                case '"': out.append("&quot;"); break;
-                default: out.append(c < 0x20 ? ' ' : c);
-            }
-        }
-        return out.toString();
     }
 }
