@@ -4,6 +4,7 @@ import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.Engine;
+import io.bayeuxd.fanout.Fanout;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
@@ -43,6 +44,8 @@ public final class Broker {
     private final AccessGate gate = new AccessGate();
     private final Limits limits;
     private final ErrorCounts errors = new ErrorCounts();
+    /** The {@code disconnect} slow-consumer policy, or {@code null} with {@code drop-newest}. */
+    private final SlowConsumerEviction slowConsumers;
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
@@ -54,6 +57,9 @@ public final class Broker {
         this.subscribe = new SubscriptionHandler(engine, gate, limits, true);
         this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false);
         this.disconnect = new DisconnectHandler(engine);
+        this.slowConsumers = config.slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT
+                ? new SlowConsumerEviction() : null;
+        engine.onSlowConsumer(slowConsumers == null ? Fanout.SlowConsumers.IGNORE : slowConsumers);
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, config.requireHandshakeToPublish());
     }
 
@@ -141,10 +147,14 @@ public final class Broker {
     }
 
     /**
-     * Expires every remote session that sent no connect for twice the timeout. Call periodically; returns
-     * how many were expired.
+     * Ends the sessions the slow-consumer policy marked since the last sweep, then expires every remote
+     * session that sent no connect for twice the timeout. Call periodically; returns how many were
+     * expired.
      */
     public int sweep() {
+        if (slowConsumers != null) {
+            slowConsumers.evict(engine);
+        }
         long now = nanoClock.getAsLong();
         long limit = TimeUnit.MILLISECONDS.toNanos(2 * config.timeoutMs());
         int n = 0;
@@ -208,6 +218,11 @@ public final class Broker {
     /** Replies sent with an error whose code is not one of {@link BayeuxError#CODES}. */
     public long otherErrors() {
         return errors.other();
+    }
+
+    /** Sessions ended because their outbox was full (with the {@code disconnect} slow-consumer policy). */
+    public long disconnectedSlowConsumers() {
+        return slowConsumers == null ? 0 : slowConsumers.evicted();
     }
 
     public long expiredSessions() {

@@ -71,7 +71,9 @@ final class PublishHandler {
     private void fanOut(Message message, long nowNanos) {
         ByteBuf payload = encoder.encodeDelivery(message, alloc, nowNanos);
         try {
-            delivered.add(engine.publish(message.channel(), payload));
+            // Policy: /service/** reaches only the server's own in-process clients, on this node.
+            Engine.Audience audience = ChannelName.isService(message.channel()) ? Engine.Audience.SERVER_SIDE : Engine.Audience.EVERYONE;
+            delivered.add(engine.publish(message.channel(), payload, audience));
             published.increment();
         } finally {
             payload.release();

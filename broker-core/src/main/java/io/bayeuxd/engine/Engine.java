@@ -1,5 +1,6 @@
 package io.bayeuxd.engine;
 
+import io.bayeuxd.fanout.Fanout;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 
@@ -27,12 +28,27 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Queues an encoded publication for every session subscribed to a pattern matching {@code channel},
-     * once per session. BORROWS {@code payload}: the engine takes its own references for the outboxes and
-     * the caller still releases its own.
+     * once per session, on this node and (through the cluster bus) on every other. BORROWS
+     * {@code payload}: the engine takes its own references for the outboxes and the caller still
+     * releases its own.
      *
-     * @return the number of sessions it was queued for
+     * @param audience who may receive it: the broker decides ({@code /service/**} reaches only
+     *                 server-side sessions, and never leaves the node)
+     * @return the number of sessions on this node it was queued for
      */
-    int publish(String channel, ByteBuf payload);
+    int publish(String channel, ByteBuf payload, Audience audience);
+
+    /** {@link #publish(String, ByteBuf, Audience)} to {@link Audience#EVERYONE}. */
+    default int publish(String channel, ByteBuf payload) {
+        return publish(channel, payload, Audience.EVERYONE);
+    }
+
+    /**
+     * Tells the engine what to do with a session whose outbox was full when a publication arrived; the
+     * broker installs its slow-consumer policy here once, before any traffic. It is called on the
+     * publisher's thread, inside the fan-out loop: it must not block or take a lock.
+     */
+    void onSlowConsumer(Fanout.SlowConsumers policy);
 
     Collection<Session> sessions();
 
@@ -48,6 +64,17 @@ public interface Engine extends AutoCloseable {
     /** Messages that were queued for a session but released undelivered when it was destroyed. */
     long discardedMessages();
 
+    /** Whether every node's publications can reach this node now (always, for a single node). */
+    boolean isClusterHealthy();
+
     @Override
     void close();
+
+    /** Who may receive a publication. */
+    enum Audience {
+        /** Every subscriber, on every node. */
+        EVERYONE,
+        /** In-process clients of the server on this node only ({@code /service/**}). */
+        SERVER_SIDE
+    }
 }

@@ -1,6 +1,5 @@
 package io.bayeuxd.engine;
 
-import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.channel.ChannelTrie;
 import io.bayeuxd.channel.MatchSet;
 import io.bayeuxd.fanout.Fanout;
@@ -14,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The single-node engine: sessions in a concurrent map, subscriptions in a {@link ChannelTrie}, queued
- * messages in each session's outbox.
+ * The engine of one node: sessions in a concurrent map, subscriptions in a {@link ChannelTrie}, queued
+ * messages in each session's outbox, and a {@link ClusterBus} to the other nodes ({@link ClusterBus#NONE}
+ * when there are none).
  *
  * <p>{@link #publish} is the fan-out: match the channel once, take all the references at once with
- * {@code retain(n)}, offer to each outbox. It takes no lock and allocates nothing per subscriber.
+ * {@code retain(n)}, offer to each outbox, then hand the same bytes to the bus. It takes no lock and
+ * allocates nothing per subscriber. Policy (who may receive what, what a slow consumer costs its
+ * session) is the broker's: it arrives here as an {@link Engine.Audience} and a
+ * {@link Fanout.SlowConsumers}.
  */
-public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
+public final class MemoryEngine implements Engine, Fanout.SlowConsumers, ClusterBus.RemotePublications {
     private static final FastThreadLocal<MatchSet<Session>> MATCHES = new FastThreadLocal<>() {
         @Override
         protected MatchSet<Session> initialValue() {
@@ -32,22 +35,27 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     private final ChannelTrie<Session> trie = new ChannelTrie<>();
     private final ClientIdGenerator ids = new ClientIdGenerator();
     private final int outboxCapacity;
+    private final ClusterBus bus;
     private final LongAdder dropped = new LongAdder();
-    private final LongAdder disconnected = new LongAdder();
-    private final boolean disconnectSlowConsumers;
     private final LongAdder discarded = new LongAdder();
+    /** Written once by the broker before traffic starts; read on every full outbox. */
+    private volatile Fanout.SlowConsumers slowConsumers = Fanout.SlowConsumers.IGNORE;
 
+    /** A single node's engine. */
     public MemoryEngine(int outboxCapacity) {
-        this(outboxCapacity, false);
+        this(outboxCapacity, ClusterBus.NONE);
     }
 
-    /**
-     * @param disconnectSlowConsumers end the session of a client whose outbox is full, instead of only
-     *                                dropping the message that did not fit
-     */
-    public MemoryEngine(int outboxCapacity, boolean disconnectSlowConsumers) {
+    /** An engine that shares publications with other nodes over {@code bus}, which it starts and closes. */
+    public MemoryEngine(int outboxCapacity, ClusterBus bus) {
         this.outboxCapacity = outboxCapacity;
-        this.disconnectSlowConsumers = disconnectSlowConsumers;
+        this.bus = bus;
+        bus.start(this);
+    }
+
+    @Override
+    public void onSlowConsumer(Fanout.SlowConsumers policy) {
+        this.slowConsumers = policy;
     }
 
     @Override
@@ -71,7 +79,9 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
             return false;
         }
         for (String channel : session.subscriptions()) {
-            trie.unsubscribe(channel, session);
+            if (trie.unsubscribe(channel, session)) {
+                bus.unsubscribed(channel);
+            }
         }
         discarded.add(session.close());
         return true;
@@ -84,10 +94,12 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
         }
         boolean added = session.addSubscription(channel);
         if (added) {
-            trie.subscribe(channel, session);
-            if (session.isClosed()) {
+            if (trie.subscribe(channel, session)) {
+                bus.subscribed(channel);
+            }
+            if (session.isClosed() && trie.unsubscribe(channel, session)) {
                 // Lost a race with destroySession, which may have walked the subscriptions already.
-                trie.unsubscribe(channel, session);
+                bus.unsubscribed(channel);
             }
         }
         return added;
@@ -96,22 +108,36 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     @Override
     public boolean unsubscribe(Session session, String channel) {
         boolean removed = session.removeSubscription(channel);
-        if (removed) {
-            trie.unsubscribe(channel, session);
+        if (removed && trie.unsubscribe(channel, session)) {
+            bus.unsubscribed(channel);
         }
         return removed;
     }
 
     @Override
-    public int publish(String channel, ByteBuf payload) {
+    public int publish(String channel, ByteBuf payload, Audience audience) {
+        boolean serverSideOnly = audience == Audience.SERVER_SIDE;
+        int queued = fanOut(channel, payload, serverSideOnly);
+        if (!serverSideOnly) {
+            bus.publish(channel, payload);
+        }
+        return queued;
+    }
+
+    /** A publication of another node, from the bus: local fan-out only. */
+    @Override
+    public int deliver(String channel, ByteBuf payload) {
+        return fanOut(channel, payload, false);
+    }
+
+    private int fanOut(String channel, ByteBuf payload, boolean serverSideOnly) {
         MatchSet<Session> matches = MATCHES.get();
         matches.clear();
         trie.match(channel, matches);
-        int n = matches.size();
-        if (n == 0) {
+        if (matches.size() == 0) {
             return 0;
         }
-        int queued = Fanout.offerAll(matches, payload, ChannelName.isService(channel), this);
+        int queued = Fanout.offerAll(matches, payload, serverSideOnly, this);
         matches.clear();
         return queued;
     }
@@ -119,14 +145,12 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
     @Override
     public void onOutboxFull(Session session) {
         dropped.increment();
-        if (disconnectSlowConsumers && destroySession(session)) {
-            disconnected.increment();
-        }
+        slowConsumers.onOutboxFull(session);
     }
 
-    /** Sessions ended because they did not keep up (with the disconnect policy). */
-    public long disconnectedSlowConsumers() {
-        return disconnected.sum();
+    @Override
+    public boolean isClusterHealthy() {
+        return bus.isHealthy();
     }
 
     @Override
@@ -161,6 +185,8 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers {
 
     @Override
     public void close() {
+        // Other nodes stop sending first, so nothing arrives for sessions being closed.
+        bus.close();
         // The index goes away with the engine: unsubscribing each session would copy a channel's
         // subscriber array once per member, which is quadratic for a large channel.
         for (Session session : sessions.values()) {

@@ -11,8 +11,14 @@ public final class Fanout {
     private Fanout() {
     }
 
-    /** Decides what happens to a session that could not take a message; called on the publisher's thread. */
+    /**
+     * Decides what happens to a session that could not take a message; called on the publisher's thread,
+     * inside the fan-out loop, so it must neither block nor take a lock.
+     */
     public interface SlowConsumers {
+        /** Only counts what the engine counts already: the message that did not fit is dropped. */
+        SlowConsumers IGNORE = session -> { };
+
         void onOutboxFull(Session session);
     }
 
@@ -21,7 +27,7 @@ public final class Fanout {
      * {@code retain(n)}; each outbox that refuses gives its reference back at once. BORROWS
      * {@code payload}: the caller's own reference is untouched.
      *
-     * @param localOnly deliver only to in-process sessions ({@code /service/**} channels)
+     * @param localOnly deliver only to in-process sessions (the broker asks for it on {@code /service/**})
      * @param onFull    told about each live session whose outbox was full (a slow consumer)
      * @return how many sessions queued the message
      */

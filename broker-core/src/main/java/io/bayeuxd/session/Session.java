@@ -22,6 +22,8 @@ public final class Session implements ServerSession {
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "scheduled");
     private static final AtomicIntegerFieldUpdater<Session> DRAINING =
             AtomicIntegerFieldUpdater.newUpdater(Session.class, "draining");
+    private static final AtomicIntegerFieldUpdater<Session> SLOW =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "slow");
 
     private final String clientId;
     private final boolean local;
@@ -37,6 +39,8 @@ public final class Session implements ServerSession {
     private volatile DeliveryTarget target;
     private volatile int scheduled;
     private volatile int draining;
+    /** 1 once a slow-consumer policy has decided to end this session; set once, by any publisher. */
+    private volatile int slow;
     private volatile boolean closed;
     private volatile boolean disconnectedByClient;
     private volatile long lastActiveNanos;
@@ -90,6 +94,14 @@ public final class Session implements ServerSession {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Marks this session as one a slow-consumer policy will end; true for the first caller only, so a
+     * session that keeps refusing messages is queued for eviction once.
+     */
+    public boolean markSlow() {
+        return slow == 0 && SLOW.compareAndSet(this, 0, 1);
     }
 
     /** Marks that the client asked to end the session ({@code /meta/disconnect}), before it is closed. */

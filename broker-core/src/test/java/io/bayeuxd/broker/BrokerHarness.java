@@ -56,7 +56,7 @@ final class BrokerHarness implements AutoCloseable {
     Map<String, String> headers = Map.of();
 
     BrokerHarness(BrokerConfig config) {
-        engine = new MemoryEngine(config.outboxCapacity(), config.slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT);
+        engine = new MemoryEngine(config.outboxCapacity());
         broker = new Broker(config, engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, clock::get);
     }
 

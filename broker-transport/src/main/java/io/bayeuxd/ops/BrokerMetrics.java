@@ -93,6 +93,8 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("bayeux.subscribes", "Successful /meta/subscribe requests", broker, Broker::subscribes);
         counter("bayeux.unsubscribes", "Successful /meta/unsubscribe requests", broker, Broker::unsubscribes);
         counter("bayeux.disconnects", "Successful /meta/disconnect requests", broker, Broker::disconnects);
+        counter("bayeux.slow.consumers.disconnected", "Sessions ended because their outbox was full (slow-consumer policy disconnect)",
+                broker, Broker::disconnectedSlowConsumers);
         counter("bayeux.sessions.expired", "Sessions expired after two timeouts without a connect", broker, Broker::expiredSessions);
         counter("bayeux.messages.published", "Messages accepted for publishing (after the extensions)", broker, Broker::publishedMessages);
         counter("bayeux.deliveries.queued", "Copies of published messages queued in subscribers' outboxes", broker, Broker::queuedDeliveries);

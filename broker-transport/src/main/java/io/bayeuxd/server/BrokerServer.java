@@ -2,7 +2,6 @@ package io.bayeuxd.server;
 
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.broker.Broker;
-import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.security.StripExtFields;
 import io.netty.handler.ssl.SslContext;
 import io.bayeuxd.broker.LocalClient;
@@ -70,8 +69,7 @@ public final class BrokerServer implements AutoCloseable {
 
     public BrokerServer(ServerConfig config) {
         this.config = config;
-        this.engine = new MemoryEngine(config.broker().outboxCapacity(),
-                config.broker().slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT);
+        this.engine = new MemoryEngine(config.broker().outboxCapacity());
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
         broker.securityPolicy(config.securityPolicy());
         if (!config.stripExtFields().isEmpty()) {

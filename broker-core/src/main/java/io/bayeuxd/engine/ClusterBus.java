@@ -1,0 +1,79 @@
+package io.bayeuxd.engine;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Carries publications between the broker nodes of a cluster. The engine hands it every publication a
+ * local client makes (after the local fan-out) and tells it which channels and patterns its local
+ * sessions subscribe to; the bus delivers the publications of other nodes that match those back to the
+ * engine's local fan-out, which encodes nothing again.
+ *
+ * <p>A single node uses {@link #NONE}. The Redis bus lives in a module of its own, so the core keeps no
+ * dependency on a Redis client.
+ */
+public interface ClusterBus extends AutoCloseable {
+    /** The bus of a node that is alone: carries nothing and is always healthy. */
+    ClusterBus NONE = new ClusterBus() {
+        @Override
+        public void start(RemotePublications sink) {
+        }
+
+        @Override
+        public void subscribed(String channelOrPattern) {
+        }
+
+        @Override
+        public void unsubscribed(String channelOrPattern) {
+        }
+
+        @Override
+        public void publish(String channel, ByteBuf payload) {
+        }
+
+        @Override
+        public boolean isHealthy() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /** Called once, by the engine, before any other method: where publications of other nodes go. */
+    void start(RemotePublications sink);
+
+    /**
+     * A local session subscribed to {@code channelOrPattern}. Called once per new subscription of a
+     * session, from any thread; the bus counts them and listens for the first.
+     */
+    void subscribed(String channelOrPattern);
+
+    /** A local session's subscription ended (unsubscribe, disconnect or expiry); the bus stops at the last. */
+    void unsubscribed(String channelOrPattern);
+
+    /**
+     * Sends a publication made on this node to the other nodes. BORROWS {@code payload}: the bus copies
+     * or retains what it needs before returning; the caller releases its own reference. Never blocks:
+     * when the bus cannot take it (its link is down, or too much is in flight) it counts the publication
+     * as undelivered to other nodes and drops it.
+     */
+    void publish(String channel, ByteBuf payload);
+
+    /** Whether the bus can carry publications now; {@code /readyz} reports the node unready while it cannot. */
+    boolean isHealthy();
+
+    @Override
+    void close();
+
+    /** Where a bus hands the publications of other nodes. */
+    interface RemotePublications {
+        /**
+         * Queues {@code payload} (an encoded delivery, as {@link Engine#publish} takes it) for every local
+         * session subscribed to a pattern matching {@code channel}. BORROWS {@code payload}.
+         *
+         * @return how many sessions it was queued for
+         */
+        int deliver(String channel, ByteBuf payload);
+    }
+}
