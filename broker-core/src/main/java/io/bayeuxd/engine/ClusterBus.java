@@ -63,6 +63,11 @@ public interface ClusterBus extends AutoCloseable {
     /** Whether the bus can carry publications now; {@code /readyz} reports the node unready while it cannot. */
     boolean isHealthy();
 
+    /** The counters of a bus that links nodes; {@code null} for {@link #NONE}. */
+    default ClusterBusStats stats() {
+        return null;
+    }
+
     @Override
     void close();
 
