@@ -18,13 +18,15 @@ const TRANSPORT = process.env.BAYEUX_TRANSPORT || 'websocket';
 if (!BAYEUX_URL) {
   throw new Error('BAYEUX_URL is not set (e.g. BAYEUX_URL=http://127.0.0.1:8000/)');
 }
+// Every node of a cluster, for the cluster test; a single server is a cluster of one.
+const URLS = (process.env.BAYEUX_URLS || BAYEUX_URL).split(',').map((u) => u.trim()).filter((u) => u.length > 0);
 if (TRANSPORT !== 'websocket' && TRANSPORT !== 'long-polling') {
   throw new Error(`BAYEUX_TRANSPORT must be 'websocket' or 'long-polling', got '${TRANSPORT}'`);
 }
-{
-  const host = new URL(BAYEUX_URL).hostname;
+for (const url of [BAYEUX_URL, ...URLS]) {
+  const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) {
-    throw new Error(`BAYEUX_URL must point at this machine (loopback), got ${host}`);
+    throw new Error(`BAYEUX_URL and BAYEUX_URLS must point at this machine (loopback), got ${host}`);
   }
 }
 
@@ -232,14 +234,14 @@ function attachProbe(client) {
 const CONNECTED = 3;
 
 /**
- * Create a Faye client for BAYEUX_URL, configured for BAYEUX_TRANSPORT, with
+ * Create a Faye client for BAYEUX_URL (or `url`, a node of BAYEUX_URLS), configured for BAYEUX_TRANSPORT, with
  * the given client extensions and a probe.  The client is torn down when the
  * test `t` ends, passed or failed.
  */
 const clientsByTest = new WeakMap();
 
-function createClient(t, { extensions = [] } = {}) {
-  const client = new faye.Client(BAYEUX_URL);
+function createClient(t, { extensions = [], url = BAYEUX_URL } = {}) {
+  const client = new faye.Client(url);
   if (!clientsByTest.has(t)) clientsByTest.set(t, []);
   clientsByTest.get(t).push(client);
   if (TRANSPORT === 'long-polling') client.disable('websocket');
@@ -403,6 +405,7 @@ async function assertTestTransports(t, assert) {
 
 module.exports = {
   BAYEUX_URL,
+  URLS,
   TRANSPORT,
   WAIT_MS,
   TEST_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 package io.bayeuxd.ops;
 
 import io.bayeuxd.broker.Broker;
+import io.bayeuxd.engine.ClusterBusStats;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.DeliveryRecorder;
 import io.bayeuxd.protocol.BayeuxError;
@@ -30,6 +31,7 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -68,6 +70,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final DeliveryMeter webSocketDelivery;
     private final ByteBufAllocatorMetric allocator;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private ClusterBusStats clusterBus;
 
     public BrokerMetrics(Broker broker, Readiness readiness) {
         this.broker = broker;
@@ -106,13 +109,34 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("bayeux.errors", "Replies sent with a Bayeux error, by code", broker, Broker::otherErrors, "code", "other");
     }
 
+    /** The counters of the link to other nodes, and each publish's round trip to it. */
+    public void bindClusterBus(ClusterBusStats bus) {
+        counter("bayeux.cluster.publications.sent", "Publications of this node sent to the other nodes", bus, ClusterBusStats::publicationsSent);
+        counter("bayeux.cluster.publications.received", "Publications of other nodes received", bus, ClusterBusStats::publicationsReceived);
+        counter("bayeux.cluster.deliveries", "Copies of other nodes' publications queued for local sessions", bus, ClusterBusStats::deliveries);
+        counter("bayeux.cluster.publications.undelivered",
+                "Publications of this node that did not reach the other nodes (link down, too many in flight, an error)",
+                bus, ClusterBusStats::undelivered);
+        counter("bayeux.cluster.commands", "Commands sent on the link to other nodes", bus, ClusterBusStats::commands);
+        counter("bayeux.cluster.reconnects", "Times the link to other nodes came back after being lost", bus, ClusterBusStats::reconnects);
+        FunctionCounter.builder("bayeux.cluster.sent", bus, ClusterBusStats::bytesSent)
+                .description("Bytes of publications sent to the other nodes").baseUnit(BaseUnits.BYTES).register(registry);
+        FunctionCounter.builder("bayeux.cluster.received", bus, ClusterBusStats::bytesReceived)
+                .description("Bytes of publications received from other nodes").baseUnit(BaseUnits.BYTES).register(registry);
+        Timer roundTrip = Timer.builder("bayeux.cluster.round.trip")
+                .description("From sending a publication to the other nodes' link to its acknowledgement")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        bus.onRoundTrip(nanos -> roundTrip.record(nanos, TimeUnit.NANOSECONDS));
+        clusterBus = bus;
+    }
+
     private void bindState() {
         gauge("bayeux.sessions", "Live client sessions", engine, Engine::sessionCount);
         gauge("bayeux.channels", "Channels and patterns with at least one subscriber", engine, Engine::channelCount);
         gauge("bayeux.subscriptions", "Subscriptions of all sessions", engine, Engine::subscriptionCount);
         gauge("bayeux.outbox.messages", "Messages waiting in all session outboxes", this, BrokerMetrics::queuedMessages);
         gauge("bayeux.outbox.messages.largest", "Messages waiting in the fullest session outbox", this, BrokerMetrics::largestOutbox);
-        gauge("bayeux.ready", "1 while serving, 0 while starting or draining", readiness, r -> r.isServing() ? 1 : 0);
+        gauge("bayeux.ready", "1 while serving, 0 while starting, draining or cut off from the other nodes", readiness, r -> r.isServing() ? 1 : 0);
     }
 
     private DeliveryMeter bindDelivery(String transport) {

@@ -5,6 +5,7 @@ import io.bayeuxd.broker.Broker;
 import io.bayeuxd.security.StripExtFields;
 import io.netty.handler.ssl.SslContext;
 import io.bayeuxd.broker.LocalClient;
+import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.ops.BrokerMetrics;
@@ -67,9 +68,20 @@ public final class BrokerServer implements AutoCloseable {
     private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
 
+    /** A server alone: no other node sees its publications. */
     public BrokerServer(ServerConfig config) {
+        this(config, ClusterBus.NONE);
+    }
+
+    /**
+     * A server that is one node of several: publications cross to the other nodes over {@code bus}
+     * (for example {@code io.bayeuxd.engine.redis.RedisBus}), which the server starts and closes.
+     * {@code /readyz} answers 503 while the bus is down.
+     */
+    public BrokerServer(ServerConfig config, ClusterBus bus) {
         this.config = config;
-        this.engine = new MemoryEngine(config.broker().outboxCapacity());
+        this.engine = new MemoryEngine(config.broker().outboxCapacity(), bus);
+        readiness.requires(engine::isClusterHealthy);
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
         broker.securityPolicy(config.securityPolicy());
         if (!config.stripExtFields().isEmpty()) {
@@ -78,6 +90,9 @@ public final class BrokerServer implements AutoCloseable {
         this.tls = config.tlsCertificate() == null ? null : TlsContexts.fromPem(config.tlsCertificate(), config.tlsKey());
         this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
         this.metrics = new BrokerMetrics(broker, readiness);
+        if (bus.stats() != null) {
+            metrics.bindClusterBus(bus.stats());
+        }
         IoHandlerFactory io;
         if (Epoll.isAvailable()) {
             io = EpollIoHandler.newFactory();
