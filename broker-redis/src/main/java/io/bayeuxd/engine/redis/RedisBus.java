@@ -107,6 +107,18 @@ public final class RedisBus implements ClusterBus {
     @Override
     public void start(RemotePublications sink) {
         this.sink = sink;
+        try {
+            connect();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("Redis at " + uri.getHost() + ":" + uri.getPort() + " cannot be reached: " + e.getMessage(), e);
+        }
+        healthy = true;
+        monitor.scheduleWithFixedDelay(this::checkLinks, 200, 200, TimeUnit.MILLISECONDS);
+        log.info("Cluster bus on Redis at {}:{} (node {})", uri.getHost(), uri.getPort(), Long.toHexString(origin));
+    }
+
+    private void connect() {
         listenLink = listenClient.connectPubSub(CODEC);
         listenLink.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -115,9 +127,6 @@ public final class RedisBus implements ClusterBus {
             }
         });
         publishLink = publishClient.connect(CODEC);
-        healthy = true;
-        monitor.scheduleWithFixedDelay(this::checkLinks, 200, 200, TimeUnit.MILLISECONDS);
-        log.info("Cluster bus on Redis at {}:{} (node {})", uri.getHost(), uri.getPort(), Long.toHexString(origin));
     }
 
     @Override

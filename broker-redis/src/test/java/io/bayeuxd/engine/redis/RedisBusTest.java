@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Two engines, each with its own {@link RedisBus}, on one real {@code redis-server}: two nodes. */
 class RedisBusTest {
@@ -146,6 +147,17 @@ class RedisBusTest {
         assertThat(drainNumbers(remote)).containsOnly(99);
         assertThat(busA.stats().reconnects()).isEqualTo(1);
         assertThat(busB.stats().reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeDoesNotStartWithoutItsRedis() throws Exception {
+        int port = redis.port();
+        redis.kill();
+        RedisBus bus = new RedisBus("redis://127.0.0.1:" + port, "test:", 10);
+        assertThatThrownBy(() -> new MemoryEngine(16, bus))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Redis at 127.0.0.1:" + port + " cannot be reached");
+        assertThat(bus.isHealthy()).isFalse();
     }
 
     /** Waits until Redis counts the node's listening link on as many channels. */
