@@ -12,7 +12,6 @@ import io.bayeuxd.protocol.Message;
 import io.bayeuxd.server.ConnectionLimiter;
 import io.bayeuxd.server.ProductionPipeline;
 import io.bayeuxd.transport.http.HttpRequestContext;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -20,10 +19,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,28 +118,6 @@ final class EmbeddedBroker implements AutoCloseable {
         ch.runScheduledPendingTasks();
         ch.runPendingTasks();
         ch.checkException();
-    }
-
-    /**
-     * Everything the server wrote so far, as bytes. Fails on an outbound object that is not a buffer:
-     * after the pipeline's encoders only bytes may reach the wire.
-     */
-    static byte[] written(EmbeddedChannel ch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            try {
-                if (!(o instanceof ByteBuf b)) {
-                    throw new AssertionError("not bytes on the wire: " + o);
-                }
-                byte[] bytes = new byte[b.readableBytes()];
-                b.readBytes(bytes);
-                out.writeBytes(bytes);
-            } finally {
-                ReferenceCountUtil.release(o);
-            }
-        }
-        return out.toByteArray();
     }
 
     /** A raw HTTP/1.1 request with a correct {@code Content-Length}. */
