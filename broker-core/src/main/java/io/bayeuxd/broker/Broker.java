@@ -9,6 +9,7 @@ import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
@@ -127,19 +128,19 @@ public final class Broker {
             return Replies.to(message);
         }
         String channel = message.channel();
-        if (!ChannelName.isValid(channel) || !ChannelName.isMeta(channel)) {
+        if (!ChannelName.isMeta(channel)) {
             return publish.handle(message, context, now);
         }
         switch (channel) {
-            case Replies.HANDSHAKE:
+            case MetaChannels.HANDSHAKE:
                 return handshake.handle(message, context, now);
-            case Replies.CONNECT:
+            case MetaChannels.CONNECT:
                 return connect.handle(message, result, batched, now);
-            case Replies.SUBSCRIBE:
+            case MetaChannels.SUBSCRIBE:
                 return subscribe.handle(message, context);
-            case Replies.UNSUBSCRIBE:
+            case MetaChannels.UNSUBSCRIBE:
                 return unsubscribe.handle(message, context);
-            case Replies.DISCONNECT:
+            case MetaChannels.DISCONNECT:
                 return disconnect.handle(message);
             default:
                 return Replies.fail(Replies.to(message), BayeuxError.channelForbidden(channel));

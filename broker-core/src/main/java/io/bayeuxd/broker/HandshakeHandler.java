@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class HandshakeHandler {
     static final String BAYEUX_VERSION = "1.0";
 
-    static final String DENIED = "403::Handshake denied";
+    static final String DENIED = BayeuxError.format(403, "Handshake denied");
 
     private final LongAdder succeeded = new LongAdder();
     private final Engine engine;
@@ -46,7 +46,7 @@ final class HandshakeHandler {
             return reply;
         }
         if (!limits.allowHandshake(context.remoteAddress(), nowNanos)) {
-            return Replies.fail(reply, Limits.TOO_MANY_HANDSHAKES).advice(new Advice("handshake", 1000L, null));
+            return Replies.fail(reply, BayeuxError.format(429, Limits.TOO_MANY_HANDSHAKES)).advice(new Advice("handshake", 1000L, null));
         }
         SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
         if (!decision.allowed()) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Limits {
     static final String TOO_MANY_SUBSCRIPTIONS = "Too many subscriptions";
     static final String TOO_MANY_PUBLISHES = "Too many publishes";
-    static final String TOO_MANY_HANDSHAKES = "429::Too many handshakes";
+    static final String TOO_MANY_HANDSHAKES = "Too many handshakes";
 
     private final BrokerConfig config;
     private final ConcurrentHashMap<InetAddress, RateLimiter> handshakes = new ConcurrentHashMap<>();

@@ -4,6 +4,7 @@ import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.DeliveryTarget;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +64,7 @@ public final class LocalClient implements DeliveryTarget, AutoCloseable {
     /** Subscribes to a channel or pattern; returns the broker's reply. */
     public Message subscribe(String channel, Consumer<Message> listener) {
         listeners.put(channel, listener);
-        Message reply = send(new Message().channel("/meta/subscribe").subscription(List.of(channel), false));
+        Message reply = send(new Message().channel(MetaChannels.SUBSCRIBE).subscription(List.of(channel), false));
         if (!Boolean.TRUE.equals(reply.successful())) {
             listeners.remove(channel);
         }
@@ -72,7 +73,7 @@ public final class LocalClient implements DeliveryTarget, AutoCloseable {
 
     public Message unsubscribe(String channel) {
         listeners.remove(channel);
-        return send(new Message().channel("/meta/unsubscribe").subscription(List.of(channel), false));
+        return send(new Message().channel(MetaChannels.UNSUBSCRIBE).subscription(List.of(channel), false));
     }
 
     /** Publishes {@code data} to {@code channel}; returns the broker's reply. */

@@ -2,15 +2,10 @@ package io.bayeuxd.broker;
 
 import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.MetaChannels;
 
 /** The reply skeleton every handler starts from, as Faye builds it. */
 final class Replies {
-    static final String HANDSHAKE = "/meta/handshake";
-    static final String CONNECT = "/meta/connect";
-    static final String SUBSCRIBE = "/meta/subscribe";
-    static final String UNSUBSCRIBE = "/meta/unsubscribe";
-    static final String DISCONNECT = "/meta/disconnect";
-
     private Replies() {
     }
 
@@ -27,7 +22,7 @@ final class Replies {
     /** Handshake and connect replies carry advice: retry on success, handshake on failure. */
     static Message advise(Message reply, BrokerConfig config) {
         String channel = reply.channel();
-        if (reply.advice() == null && (HANDSHAKE.equals(channel) || CONNECT.equals(channel))) {
+        if (reply.advice() == null && (MetaChannels.HANDSHAKE.equals(channel) || MetaChannels.CONNECT.equals(channel))) {
             reply.advice(reply.error() == null ? config.retryAdvice() : Advice.HANDSHAKE);
         }
         return reply;

@@ -52,12 +52,11 @@ public final class ChannelName {
         return classify(s) != INVALID;
     }
 
-    /** Same as {@link #isValidPattern}: a wildcard is only meaningful in a valid pattern. */
-    public static boolean isWildcard(String s) {
-        return classify(s) == PATTERN;
-    }
-
-    /** Whether {@code s} is a valid name or pattern whose first segment is {@code meta} ({@code /meta} counts). */
+    /**
+     * Whether {@code s} is a valid name or pattern whose first segment is {@code meta}: {@code /meta}
+     * itself counts, {@code /metadata} does not. Faye's {@code Channel.isMeta} rule, and the broker's only
+     * one.
+     */
     public static boolean isMeta(String s) {
         return firstSegmentIs(s, "meta");
     }

@@ -10,7 +10,8 @@
  *   subscribers of the published channel, and of every pattern that covers it, into the publishing
  *   thread's {@link io.bayeuxd.channel.MatchSet}, each once;</li>
  *   <li>the message is encoded once;</li>
- *   <li>a retained duplicate goes into each subscriber's bounded outbox;</li>
+ *   <li>each subscriber's bounded outbox gets one reference to that one buffer (a single
+ *   {@code retain(n)} for all of them);</li>
  *   <li>the subscriber's event loop drains a bounded batch and writes one frame or completes the held
  *   long-poll.</li>
  * </ol>

@@ -105,8 +105,10 @@ public final class BayeuxEncoder {
      * {@code {"channel":..,"data":..,"id":..,"ext":..}}, with id and ext only when present and never
      * the publisher's clientId (Faye strips it on delivery).
      *
-     * <p>Call once per publish and share the result: each subscriber's outbox gets a
-     * {@code retainedDuplicate()}. The buffer is allocated at its exact final size, so it never grows.
+     * <p>Call once per publish and share the result: the fan-out takes one reference per subscriber with
+     * a single {@code retain(n)}, so every outbox holds this same buffer, and each drain copies its
+     * readable bytes without moving its indices, then releases its reference. The buffer is allocated at
+     * its exact final size, so it never grows.
      *
      * @return a new buffer with reference count 1, owned by the caller, who must release it
      * @throws IllegalArgumentException if {@code published} has no channel or no data, which the publish

@@ -7,7 +7,7 @@ package io.bayeuxd.protocol;
  */
 final class KnownStrings {
     private static final String[] KNOWN = {
-        "/meta/handshake", "/meta/connect", "/meta/subscribe", "/meta/unsubscribe", "/meta/disconnect",
+        MetaChannels.HANDSHAKE, MetaChannels.CONNECT, MetaChannels.SUBSCRIBE, MetaChannels.UNSUBSCRIBE, MetaChannels.DISCONNECT,
         "websocket", "long-polling", "cross-origin-long-polling", "callback-polling", "eventsource", "1.0",
     };
 

@@ -72,11 +72,6 @@ public final class Message {
     public Advice advice() { return advice; }
     public Message advice(Advice advice) { this.advice = advice; return this; }
 
-    /** True for channels under {@code /meta/}. */
-    public boolean isMeta() {
-        return channel != null && channel.startsWith("/meta/");
-    }
-
     @Override
     public String toString() {
         return "Message{channel=" + channel + ", clientId=" + clientId + ", id=" + id + ", successful=" + successful

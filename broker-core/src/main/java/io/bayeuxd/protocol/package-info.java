@@ -6,7 +6,8 @@
  * on the event loop, streaming through the JSON without building a tree and keeping {@code data},
  * {@code ext} and {@code id} as raw bytes ({@link io.bayeuxd.protocol.JsonValue}). Step 4:
  * {@link io.bayeuxd.protocol.BayeuxEncoder#encodeDelivery} writes a published message once, into a
- * buffer that every subscriber's outbox then shares as a retained duplicate. Replies to the sender are
+ * buffer that every subscriber's outbox then shares: one reference each, the same buffer, read without
+ * moving its indices. Replies to the sender are
  * written with {@link io.bayeuxd.protocol.BayeuxEncoder#writeArray}.
  *
  * <p>Buffer ownership: the decoder borrows its input and keeps no reference to it; the encoder's

@@ -3,6 +3,7 @@ package io.bayeuxd.security;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
+import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 
@@ -25,7 +26,7 @@ public final class StripExtFields implements Extension {
     @Override
     public Message outgoing(Message message, ExtensionContext context) {
         JsonValue ext = message.ext();
-        if (ext == null || !ext.isObject() || message.isMeta() || message.data() == null) {
+        if (ext == null || !ext.isObject() || ChannelName.isMeta(message.channel()) || message.data() == null) {
             return message;
         }
         ObjectNode tree = (ObjectNode) ext.tree();

@@ -223,6 +223,8 @@ class BrokerTest {
     @Test
     void unknownMetaChannelIsForbidden() {
         assertThat(h.sendOne("{\"channel\":\"/meta/nope\"}").get("error").asText()).isEqualTo("403:/meta/nope:Forbidden channel");
+        // /meta itself is a meta channel (Faye's Channel.isMeta), not a channel to publish to.
+        assertThat(h.sendOne("{\"channel\":\"/meta\",\"data\":1}").get("error").asText()).isEqualTo("403:/meta:Forbidden channel");
     }
 
     @Test

@@ -50,7 +50,6 @@ class ChannelNamePropertyTest {
         boolean pattern = FAYE_CHANNEL_PATTERN.matcher(s).matches();
         assertThat(ChannelName.isValidName(s)).as("isValidName(%s)", s).isEqualTo(name);
         assertThat(ChannelName.isValidPattern(s)).as("isValidPattern(%s)", s).isEqualTo(pattern);
-        assertThat(ChannelName.isWildcard(s)).as("isWildcard(%s)", s).isEqualTo(pattern);
         assertThat(ChannelName.isValid(s)).as("isValid(%s)", s).isEqualTo(name || pattern);
 
         // Faye's Channel.parse splits a valid name or pattern into segments; meta and service use the first.

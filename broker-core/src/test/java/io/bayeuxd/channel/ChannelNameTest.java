@@ -15,14 +15,12 @@ class ChannelNameTest {
         assertThat(ChannelName.isValidName(s)).isTrue();
         assertThat(ChannelName.isValidPattern(s)).isFalse();
         assertThat(ChannelName.isValid(s)).isTrue();
-        assertThat(ChannelName.isWildcard(s)).isFalse();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"/*", "/**", "/a/*", "/a/**", "/a/b/*", "/a/b/**", "/meta/*", "/service/**"})
     void validPatterns(String s) {
         assertThat(ChannelName.isValidPattern(s)).isTrue();
-        assertThat(ChannelName.isWildcard(s)).isTrue();
         assertThat(ChannelName.isValidName(s)).isFalse();
         assertThat(ChannelName.isValid(s)).isTrue();
     }
@@ -37,7 +35,6 @@ class ChannelNameTest {
         assertThat(ChannelName.isValidName(s)).isFalse();
         assertThat(ChannelName.isValidPattern(s)).isFalse();
         assertThat(ChannelName.isValid(s)).isFalse();
-        assertThat(ChannelName.isWildcard(s)).isFalse();
         assertThat(ChannelName.isMeta(s)).isFalse();
         assertThat(ChannelName.isService(s)).isFalse();
         assertThat(ChannelName.isSubscribable(s)).isFalse();
@@ -49,7 +46,6 @@ class ChannelNameTest {
         assertThat(ChannelName.isValidName(null)).isFalse();
         assertThat(ChannelName.isValidPattern(null)).isFalse();
         assertThat(ChannelName.isValid(null)).isFalse();
-        assertThat(ChannelName.isWildcard(null)).isFalse();
         assertThat(ChannelName.isMeta(null)).isFalse();
         assertThat(ChannelName.isService(null)).isFalse();
         assertThat(ChannelName.isSubscribable(null)).isFalse();

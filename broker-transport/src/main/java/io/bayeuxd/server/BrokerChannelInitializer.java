@@ -12,10 +12,10 @@ import io.bayeuxd.transport.http.BayeuxHttpHandler;
 import io.bayeuxd.transport.longpoll.PollingResponder;
 import io.bayeuxd.transport.websocket.BayeuxWebSocketHandler;
 import io.bayeuxd.transport.websocket.WebSocketUpgradeHandler;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -26,8 +26,11 @@ import io.netty.handler.ssl.SslContext;
  * up to the size limit (larger bodies get 413 before they are buffered), the operations endpoints
  * ({@code /metrics}, {@code /healthz}, {@code /readyz}), the WebSocket upgrade, and the polling endpoint.
  * Every connection joins the server's channel group, which the drain walks.
+ *
+ * <p>Typed for any {@link Channel}, not only sockets, so that tests install this very pipeline on an
+ * {@code EmbeddedChannel} instead of a copy of it; nothing here needs more than a {@code Channel}.
  */
-final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
     private final TransportConfig config;
     private final Broker broker;
     private final BayeuxDecoder decoder;
@@ -59,7 +62,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         channels.add(ch);
         if (readiness.isDraining()) {
             // Accepted just before the listener closed; it has sent nothing we could lose.

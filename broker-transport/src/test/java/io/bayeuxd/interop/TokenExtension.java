@@ -15,7 +15,7 @@ final class TokenExtension implements Extension {
     @Override
     public Message incoming(Message message, ExtensionContext context) {
         String channel = message.channel();
-        if (channel == null || !channel.startsWith("/secure/") || message.isMeta()) {
+        if (channel == null || !channel.startsWith("/secure/")) {
             return message;
         }
         JsonValue ext = message.ext();

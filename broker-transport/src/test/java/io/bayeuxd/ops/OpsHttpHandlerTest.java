@@ -5,8 +5,8 @@ import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
+import io.bayeuxd.transport.Outbound;
 import io.bayeuxd.transport.websocket.WebSocketUpgraded;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -102,7 +102,7 @@ class OpsHttpHandlerTest {
         assertThat(post.headers()).containsEntry("allow", "GET, HEAD");
 
         send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-        String head = readRaw();
+        String head = Outbound.writtenText(ch);
         assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: 3\r\n").endsWith("\r\n\r\n");
     }
 
@@ -191,20 +191,10 @@ class OpsHttpHandlerTest {
         return all.get(0);
     }
 
-    private String readRaw() {
-        StringBuilder raw = new StringBuilder();
-        ByteBuf b;
-        while ((b = ch.readOutbound()) != null) {
-            raw.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return raw.toString();
-    }
-
     /** Every response written so far, split by their Content-Length. */
     private List<Response> readAll() {
         List<Response> responses = new ArrayList<>();
-        String rest = readRaw();
+        String rest = Outbound.writtenText(ch);
         while (!rest.isEmpty()) {
             int split = rest.indexOf("\r\n\r\n");
             String[] lines = rest.substring(0, split).split("\r\n");

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What {@link LoadBalancerIT} and {@link NginxLoadBalancerIT} share: broker processes from the runnable
- * jar, the balancer a test starts, and the Faye Node clients of {@code interop/lb/failover.js}.
+ * jar, the balancer a test starts, and the Faye Node clients of {@code interop/lb/failover.js}, started in
+ * that order by {@link #startCluster}.
  * {@link #close()} stops every process started through it, and nothing else.
  */
 final class LoadBalancerHarness implements AutoCloseable {
@@ -43,6 +44,16 @@ final class LoadBalancerHarness implements AutoCloseable {
 
     /** A broker process and the port it listens on. */
     record Broker(int port, Process process) {
+    }
+
+    /** How a test starts its balancer: the command line for a listening port and the two brokers' ports. */
+    @FunctionalInterface
+    interface BalancerCommand {
+        ProcessBuilder forPorts(int listen, int brokerA, int brokerB) throws IOException;
+    }
+
+    /** Two brokers, a balancer in front of them, and the Faye clients connected through it. */
+    record Cluster(Broker a, Broker b, FayeClients clients) {
     }
 
     private final Path dir;
@@ -65,12 +76,25 @@ final class LoadBalancerHarness implements AutoCloseable {
         Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/bayeuxd.jar missing: run after `mvn package`");
     }
 
-    Path dir() {
-        return dir;
+    /**
+     * Starts two brokers, then the balancer in front of them, then the Faye clients through it, each
+     * once the one before is ready; returns when every client has subscribed and received a message.
+     */
+    Cluster startCluster(BalancerCommand balancer) throws IOException, InterruptedException {
+        Broker a = broker();
+        Broker b = broker();
+        awaitReady(a.port());
+        awaitReady(b.port());
+        int port = freePort();
+        start(balancer.forPorts(port, a.port(), b.port()));
+        awaitReady(port);
+        FayeClients clients = fayeClients(port, a, b);
+        clients.awaitReady();
+        return new Cluster(a, b, clients);
     }
 
     /** Starts a broker on a free port with a short Bayeux timeout and drain timeout; see {@link #awaitReady}. */
-    Broker broker() throws IOException {
+    private Broker broker() throws IOException {
         int port = freePort();
         Process p = start(new ProcessBuilder("java", "-jar", JAR.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
                 "--timeout", "10", "--drain-timeout", "5").redirectErrorStream(true)
@@ -79,14 +103,14 @@ final class LoadBalancerHarness implements AutoCloseable {
     }
 
     /** Starts a process that {@link #close()} will stop. */
-    Process start(ProcessBuilder pb) throws IOException {
+    private Process start(ProcessBuilder pb) throws IOException {
         Process p = pb.start();
         processes.add(p);
         return p;
     }
 
     /** Waits until {@code /readyz} on the port (a broker's, or a balancer's in front of brokers) answers 200. */
-    void awaitReady(int port) {
+    private void awaitReady(int port) {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
     }
 
@@ -121,7 +145,7 @@ final class LoadBalancerHarness implements AutoCloseable {
      * Starts {@link #CLIENTS} Faye clients connecting over WebSocket through the balancer; the script
      * publishes each message to both brokers directly, as messages do not cross nodes.
      */
-    FayeClients fayeClients(int balancerPort, Broker a, Broker b) throws IOException {
+    private FayeClients fayeClients(int balancerPort, Broker a, Broker b) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).redirectErrorStream(true);
         pb.environment().put("LB_URL", "http://127.0.0.1:" + balancerPort + "/");
         pb.environment().put("NODE_URLS", "http://127.0.0.1:" + a.port() + "/,http://127.0.0.1:" + b.port() + "/");
@@ -201,7 +225,7 @@ final class LoadBalancerHarness implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

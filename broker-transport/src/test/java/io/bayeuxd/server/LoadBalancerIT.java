@@ -1,11 +1,8 @@
 package io.bayeuxd.server;
 
 import io.bayeuxd.server.LoadBalancerHarness.Broker;
-import io.bayeuxd.server.LoadBalancerHarness.FayeClients;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.bayeuxd.server.LoadBalancerHarness.Cluster;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,44 +21,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * script publishes each message to both nodes directly; what the test shows is the clients' path back
  * through the balancer. {@link NginxLoadBalancerIT} runs the same scenario behind nginx.
  */
-class LoadBalancerIT {
-    @TempDir
-    Path logs;
-    private LoadBalancerHarness lb;
-
-    @BeforeEach
-    void harness() {
-        lb = new LoadBalancerHarness(logs);
-    }
-
-    @AfterEach
-    void stopAll() {
-        lb.close();
-    }
-
+class LoadBalancerIT extends AbstractLoadBalancerIT {
     @Test
     void clientsFollowTheBalancerWhenABrokerDrains() throws Exception {
         LoadBalancerHarness.assumeAvailable("haproxy", "-v");
 
-        Broker a = lb.broker();
-        Broker b = lb.broker();
-        lb.awaitReady(a.port());
-        lb.awaitReady(b.port());
-
-        int port = LoadBalancerHarness.freePort();
-        Path cfg = logs.resolve("haproxy.cfg");
-        Files.writeString(cfg, haproxyConfig(port, a.port(), b.port()));
-        lb.start(new ProcessBuilder("haproxy", "-f", cfg.toString(), "-db").redirectErrorStream(true)
-                .redirectOutput(logs.resolve("haproxy.log").toFile()));
-        lb.awaitReady(port);
-
-        FayeClients clients = lb.fayeClients(port, a, b);
-        clients.awaitReady();
+        Cluster cluster = lb.startCluster((port, brokerA, brokerB) -> {
+            Path cfg = Files.writeString(logs.resolve("haproxy.cfg"), haproxyConfig(port, brokerA, brokerB));
+            return new ProcessBuilder("haproxy", "-f", cfg.toString(), "-db").redirectErrorStream(true)
+                    .redirectOutput(logs.resolve("haproxy.log").toFile());
+        });
+        Broker a = cluster.a();
+        Broker b = cluster.b();
         assertThat(lb.sessions(a)).as("sessions on node A").isPositive();
         assertThat(lb.sessions(b)).as("sessions on node B").isPositive();
 
         lb.drain(a);   // its listener closes at once, so HAProxy's next check marks it down
-        clients.awaitRecoveryAfterDrain();
+        cluster.clients().awaitRecoveryAfterDrain();
         assertThat(b.process().isAlive()).isTrue();
     }
 

@@ -1,11 +1,8 @@
 package io.bayeuxd.server;
 
 import io.bayeuxd.server.LoadBalancerHarness.Broker;
-import io.bayeuxd.server.LoadBalancerHarness.FayeClients;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.bayeuxd.server.LoadBalancerHarness.Cluster;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,40 +26,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shows the documented settings work, not that each is needed. The long read timeout is not exercised
  * either (the brokers' Bayeux timeout here is 10 s).
  */
-class NginxLoadBalancerIT {
-    @TempDir
-    Path logs;
-    private LoadBalancerHarness lb;
-
-    @BeforeEach
-    void harness() {
-        lb = new LoadBalancerHarness(logs);
-    }
-
-    @AfterEach
-    void stopAll() {
-        lb.close();
-    }
-
+class NginxLoadBalancerIT extends AbstractLoadBalancerIT {
     @Test
     void clientsFollowNginxWhenTheirBrokerDrains() throws Exception {
         LoadBalancerHarness.assumeAvailable("nginx", "-v");
 
-        Broker a = lb.broker();
-        Broker b = lb.broker();
-        lb.awaitReady(a.port());
-        lb.awaitReady(b.port());
-
-        int port = LoadBalancerHarness.freePort();
-        Path prefix = Files.createDirectories(logs.resolve("nginx"));
-        Path conf = prefix.resolve("nginx.conf");
-        Files.writeString(conf, nginxConfig(port, a.port(), b.port()));
-        lb.start(new ProcessBuilder("nginx", "-p", prefix + "/", "-c", conf.toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("stderr.log").toFile()));
-        lb.awaitReady(port);
-
-        FayeClients clients = lb.fayeClients(port, a, b);
-        clients.awaitReady();
+        Cluster cluster = lb.startCluster((port, brokerA, brokerB) -> {
+            Path prefix = Files.createDirectories(logs.resolve("nginx"));
+            Path conf = Files.writeString(prefix.resolve("nginx.conf"), nginxConfig(port, brokerA, brokerB));
+            return new ProcessBuilder("nginx", "-p", prefix + "/", "-c", conf.toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(prefix.resolve("stderr.log").toFile());
+        });
+        Broker a = cluster.a();
+        Broker b = cluster.b();
         Broker held = lb.sessions(a) > 0 ? a : b;
         Broker other = held == a ? b : a;
         assertThat(lb.sessions(held)).as("sessions on the node 127.0.0.1 hashes to").isEqualTo(LoadBalancerHarness.CLIENTS);
@@ -70,7 +46,7 @@ class NginxLoadBalancerIT {
         assertThat(lb.webSockets(held)).as("WebSocket connections through nginx").isGreaterThanOrEqualTo(LoadBalancerHarness.CLIENTS);
 
         lb.drain(held);   // its listener closes at once: nginx's next connection to it is refused and passed on
-        clients.awaitRecoveryAfterDrain();
+        cluster.clients().awaitRecoveryAfterDrain();
         assertThat(other.process().isAlive()).isTrue();
     }
 

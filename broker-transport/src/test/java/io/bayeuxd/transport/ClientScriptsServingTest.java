@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 import static io.bayeuxd.transport.EmbeddedBroker.send;
-import static io.bayeuxd.transport.EmbeddedBroker.written;
+import static io.bayeuxd.transport.Outbound.written;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,41 +4,41 @@ import io.bayeuxd.broker.BatchResult;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
-import io.bayeuxd.fanout.FrameWriter;
+import io.bayeuxd.ops.BrokerMetrics;
+import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
-import io.bayeuxd.transport.http.BayeuxHttpHandler;
+import io.bayeuxd.server.ConnectionLimiter;
+import io.bayeuxd.server.ProductionPipeline;
 import io.bayeuxd.transport.http.HttpRequestContext;
-import io.bayeuxd.transport.longpoll.PollingResponder;
-import io.bayeuxd.transport.websocket.BayeuxWebSocketHandler;
-import io.bayeuxd.transport.websocket.WebSocketUpgradeHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A broker behind the production pipeline on {@link EmbeddedChannel}s: the same handlers, under the same
- * names and in the same order, as {@code server.BrokerChannelInitializer} installs on every accepted
- * connection (HTTP codec, body aggregation, WebSocket upgrade, polling endpoint). Keep the two in step.
+ * A broker behind the production pipeline on {@link EmbeddedChannel}s: each connection is set up by the
+ * very initializer {@code BrokerServer} gives its socket ({@link ProductionPipeline}), with the connection
+ * limiter (no caps, as by default), the idle closer, the meter, the HTTP codec, body aggregation, the
+ * operations endpoints, the WebSocket upgrade and the polling endpoint. Plain text, no TLS.
  *
  * <p>Time is frozen on every channel; {@link #settle} moves it past the connect timeout so that a held
  * {@code /meta/connect} is answered. {@link #close} releases every channel and every queued message.
  */
 final class EmbeddedBroker implements AutoCloseable {
     static final long TIMEOUT_MS = 1_000;
+    /** As {@code BrokerMain}'s default: the connect timeout plus 30 seconds. */
+    static final long IDLE_TIMEOUT_MS = TIMEOUT_MS + 30_000;
 
     /** The defaults, but a connect is held for one second, not sixty. */
     private static final BrokerConfig BROKER = BrokerConfig.builder().timeoutMs(TIMEOUT_MS).build();
@@ -46,28 +46,31 @@ final class EmbeddedBroker implements AutoCloseable {
     final TransportConfig config;
     final MemoryEngine engine = new MemoryEngine(BROKER.outboxCapacity());
     final Broker broker = new Broker(BROKER, engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
-    private final BayeuxDecoder decoder = new BayeuxDecoder();
-    private final FrameWriter frames = new FrameWriter(new BayeuxEncoder(), BROKER.maxMessagesPerFrame());
-    private final PollingResponder responder = new PollingResponder(broker, frames);
+    private final Readiness readiness = new Readiness();
+    private final BrokerMetrics metrics = new BrokerMetrics(broker, readiness);
+    private final ChannelGroup group = new DefaultChannelGroup("embedded", ImmediateEventExecutor.INSTANCE);
+    private final ChannelHandler initializer;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
+    /** The transport's defaults, with the idle timeout {@code BrokerMain} sets by default. */
     EmbeddedBroker() {
-        this(TransportConfig.defaults());
+        this(TransportConfig.builder().idleTimeoutMs(IDLE_TIMEOUT_MS).build());
     }
 
     EmbeddedBroker(TransportConfig config) {
         this.config = config;
+        this.initializer = ProductionPipeline.initializer(config, broker, new BayeuxDecoder(), metrics, readiness, group,
+                new ConnectionLimiter(0, 0));
+        readiness.serving();
     }
 
-    /** A new connection with the production pipeline. */
+    /** A new connection with the production pipeline and a frozen clock. */
     EmbeddedChannel open() {
-        EmbeddedChannel ch = new EmbeddedChannel();
+        // Registration runs the initializer and then channelActive, as for an accepted socket.
+        EmbeddedChannel ch = new EmbeddedChannel(initializer);
+        // Only a registered channel's clock can be frozen. The idle closer has read it already but keeps
+        // the same clock, so from here on it sees only the time a test moves it by.
         ch.freezeTime();
-        ChannelPipeline p = ch.pipeline();
-        p.addLast("http-codec", new HttpServerCodec());
-        p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
-        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, frames)));
-        p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
         channels.add(ch);
         return ch;
     }
@@ -117,28 +120,6 @@ final class EmbeddedBroker implements AutoCloseable {
         ch.checkException();
     }
 
-    /**
-     * Everything the server wrote so far, as bytes. Fails on an outbound object that is not a buffer:
-     * after the pipeline's encoders only bytes may reach the wire.
-     */
-    static byte[] written(EmbeddedChannel ch) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            try {
-                if (!(o instanceof ByteBuf b)) {
-                    throw new AssertionError("not bytes on the wire: " + o);
-                }
-                byte[] bytes = new byte[b.readableBytes()];
-                b.readBytes(bytes);
-                out.writeBytes(bytes);
-            } finally {
-                ReferenceCountUtil.release(o);
-            }
-        }
-        return out.toByteArray();
-    }
-
     /** A raw HTTP/1.1 request with a correct {@code Content-Length}. */
     static byte[] post(String path, String contentType, byte[] body, String... headers) {
         StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n");
@@ -167,5 +148,6 @@ final class EmbeddedBroker implements AutoCloseable {
         }
         channels.clear();
         engine.close();
+        metrics.close();
     }
 }

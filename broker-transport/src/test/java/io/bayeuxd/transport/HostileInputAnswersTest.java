@@ -15,11 +15,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static io.bayeuxd.transport.EmbeddedBroker.postJson;
 import static io.bayeuxd.transport.EmbeddedBroker.send;
 import static io.bayeuxd.transport.EmbeddedBroker.settle;
-import static io.bayeuxd.transport.EmbeddedBroker.written;
+import static io.bayeuxd.transport.Outbound.written;
 import static io.bayeuxd.transport.HostileInputs.batchOf;
 import static io.bayeuxd.transport.HostileInputs.bytes;
 import static io.bayeuxd.transport.HostileInputs.concat;
@@ -28,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The answer to each kind of hostile input, over long-polling (a JSON {@code POST}) and over WebSocket (a
  * text frame on an upgraded connection), both on the production pipeline ({@link EmbeddedBroker}, default
- * transport settings: 1 MiB messages). One test per input; the table in {@code docs/security.md} is
- * these tests, row by row.
+ * transport settings: 1 MiB messages, connections silent for the connect timeout plus 30 s closed). One
+ * test per input; the table in {@code docs/security.md} is these tests, row by row.
  *
  * <p>In short: transport garbage is {@code 400 Bad request} over HTTP and ignored over WebSocket (as Faye
  * does), with the connection kept; what parses is answered message by message with Bayeux errors; a
@@ -306,6 +307,20 @@ class HostileInputAnswersTest {
         ch = upgradedSocket();
         send(ch, WebSocketWire.frame(true, 0, WebSocketWire.CONTINUATION, bytes("[]"), true));
         assertThat(frames(ch)).as("continuation without a start").extracting(ServerFrame::closeCode).containsExactly(1002);
+    }
+
+    @Test
+    void aRequestThatStopsHalfwayIsClosedAfterTheIdleTimeout() {
+        // Nothing in HTTP parsing ends a stalled request; the idle closer at the head of the pipeline does.
+        EmbeddedChannel ch = server.open();
+        send(ch, bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n[]"));
+        ch.advanceTimeBy(EmbeddedBroker.IDLE_TIMEOUT_MS - 1_000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).as("a second before the idle timeout").isTrue();
+        ch.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).as("at the idle timeout").isFalse();
+        assertThat(written(ch)).as("closed without an answer").isEmpty();
     }
 
     // ---- known bugs ----

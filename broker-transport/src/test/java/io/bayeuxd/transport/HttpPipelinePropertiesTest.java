@@ -30,7 +30,7 @@ import java.util.Set;
 import static io.bayeuxd.transport.EmbeddedBroker.postJson;
 import static io.bayeuxd.transport.EmbeddedBroker.send;
 import static io.bayeuxd.transport.EmbeddedBroker.settle;
-import static io.bayeuxd.transport.EmbeddedBroker.written;
+import static io.bayeuxd.transport.Outbound.written;
 import static io.bayeuxd.transport.HostileInputs.bytes;
 import static io.bayeuxd.transport.HostileInputs.concat;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -31,7 +31,7 @@ import java.util.Set;
 
 import static io.bayeuxd.transport.EmbeddedBroker.send;
 import static io.bayeuxd.transport.EmbeddedBroker.settle;
-import static io.bayeuxd.transport.EmbeddedBroker.written;
+import static io.bayeuxd.transport.Outbound.written;
 import static io.bayeuxd.transport.WebSocketWire.BINARY;
 import static io.bayeuxd.transport.WebSocketWire.CLOSE;
 import static io.bayeuxd.transport.WebSocketWire.CONTINUATION;

@@ -11,9 +11,9 @@ import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
+import io.bayeuxd.transport.Outbound;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.longpoll.PollingResponder;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,7 +109,7 @@ class HttpDrainTest {
         ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
         ch.runPendingTasks();
 
-        String raw = readRaw(ch);
+        String raw = Outbound.writtenText(ch);
         int first = raw.indexOf("\"id\":\"first\"");
         int second = raw.indexOf("\"id\":\"second\"");
         assertThat(first).isPositive();
@@ -127,15 +126,5 @@ class HttpDrainTest {
         ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
         assertThat(read(ch)).isNull();
         assertThat(ch.isOpen()).isFalse();
-    }
-
-    private static String readRaw(EmbeddedChannel ch) {
-        StringBuilder raw = new StringBuilder();
-        ByteBuf b;
-        while ((b = ch.readOutbound()) != null) {
-            raw.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return raw.toString();
     }
 }

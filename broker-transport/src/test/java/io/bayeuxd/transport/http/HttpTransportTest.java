@@ -8,9 +8,9 @@ import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.transport.Outbound;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.longpoll.PollingResponder;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -93,13 +93,8 @@ class HttpTransportTest {
 
     /** Reads one whole HTTP response from the channel's outbound buffers, or null if none. */
     static Response read(EmbeddedChannel ch) {
-        StringBuilder all = new StringBuilder();
-        ByteBuf b;
-        while ((b = ch.readOutbound()) != null) {
-            all.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return all.length() == 0 ? null : Response.parse(all.toString());
+        String all = Outbound.writtenText(ch);
+        return all.isEmpty() ? null : Response.parse(all);
     }
 
     record Response(int status, Map<String, String> headers, String body) {
@@ -257,13 +252,7 @@ class HttpTransportTest {
         ch.advanceTimeBy(5, TimeUnit.SECONDS);
         ch.runPendingTasks();
         ch.runScheduledPendingTasks();
-        StringBuilder raw = new StringBuilder();
-        ByteBuf b;
-        while ((b = ch.readOutbound()) != null) {
-            raw.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        String all = raw.toString();
+        String all = Outbound.writtenText(ch);
         int first = all.indexOf("\"id\":\"c\"");
         int second = all.indexOf("\"id\":\"p\"");
         assertThat(first).isPositive();
