@@ -24,27 +24,31 @@ public final class ValueType<T> {
         LIST
     }
 
-    public static final ValueType<Integer> INTEGER = new ValueType<>("integer", Shape.SINGLE, Integer.class,
+    public static final ValueType<Integer> INTEGER = new ValueType<>("integer", "<integer>", Shape.SINGLE, Integer.class,
             text -> number(text, Integer::valueOf), String::valueOf);
-    public static final ValueType<Long> LONG = new ValueType<>("integer", Shape.SINGLE, Long.class,
+    public static final ValueType<Long> LONG = new ValueType<>("integer", "<integer>", Shape.SINGLE, Long.class,
             text -> number(text, Long::valueOf), String::valueOf);
-    public static final ValueType<String> TEXT = new ValueType<>("text", Shape.SINGLE, String.class,
+    public static final ValueType<String> TEXT = new ValueType<>("text", "<text>", Shape.SINGLE, String.class,
             Function.identity(), Function.identity());
-    public static final ValueType<Boolean> BOOLEAN = new ValueType<>("`true` or `false`", Shape.SWITCH, Boolean.class,
-            ValueType::bool, String::valueOf);
-    public static final ValueType<Path> PATH = new ValueType<>("path", Shape.SINGLE, Path.class, Path::of, Path::toString);
+    public static final ValueType<Boolean> BOOLEAN = new ValueType<>("`true` or `false`", "<true|false>", Shape.SWITCH,
+            Boolean.class, ValueType::bool, String::valueOf);
+    public static final ValueType<Path> PATH = new ValueType<>("path", "<path>", Shape.SINGLE, Path.class, Path::of,
+            Path::toString);
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static final ValueType<List<String>> LIST = new ValueType<List<String>>("comma-separated list", Shape.LIST,
-            (Class) List.class, ValueType::split, values -> String.join(",", values));
+    public static final ValueType<List<String>> LIST = new ValueType<List<String>>("comma-separated list", "<item>",
+            Shape.LIST, (Class) List.class, ValueType::split, values -> String.join(",", values));
 
     private final String label;
+    private final String paramLabel;
     private final Shape shape;
     private final Class<T> javaType;
     private final Function<String, T> parse;
     private final Function<T, String> format;
 
-    private ValueType(String label, Shape shape, Class<T> javaType, Function<String, T> parse, Function<T, String> format) {
+    private ValueType(String label, String paramLabel, Shape shape, Class<T> javaType, Function<String, T> parse,
+            Function<T, String> format) {
         this.label = label;
+        this.paramLabel = paramLabel;
         this.shape = shape;
         this.javaType = javaType;
         this.parse = parse;
@@ -63,7 +67,7 @@ public final class ValueType<T> {
         }
         List<String> names = List.copyOf(byWord.keySet());
         String label = names.stream().map(n -> "`" + n + "`").reduce((a, b) -> a + " or " + b).orElse("");
-        return new ValueType<>(label, Shape.SINGLE, javaType, text -> {
+        return new ValueType<>(label, "<" + String.join("|", names) + ">", Shape.SINGLE, javaType, text -> {
             T value = byWord.get(text);
             if (value == null) {
                 throw new IllegalArgumentException("must be " + String.join(" or ", names) + ", not " + text);
@@ -86,6 +90,11 @@ public final class ValueType<T> {
     /** What the docs call such a value: "integer", "path", "`drop` or `disconnect`". */
     public String label() {
         return label;
+    }
+
+    /** How {@code --help} shows the value after the flag: {@code <integer>}, {@code <drop|disconnect>}. */
+    public String paramLabel() {
+        return paramLabel;
     }
 
     public Shape shape() {

@@ -7,6 +7,8 @@ import io.bayeuxd.config.Setting;
 import io.bayeuxd.security.RulesSecurityPolicy;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
                 + "variable BAYEUXD_FLAG_NAME or as flag-name=value in the --config file (flags win, then the "
                 + "environment, then the file).%n", showDefaultValues = true, modelTransformer = SettingOptions.class)
 public final class BrokerMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(BrokerMain.class);
+
     // Filled by picocli; the options themselves come from the declarations (SettingOptions).
     @Spec
     CommandSpec spec;
@@ -111,6 +115,10 @@ public final class BrokerMain implements Callable<Integer> {
             return 2;
         }
         LogSetup.apply(value(ServerSettings.LOG_FORMAT));
+        if (config.engine() != EngineKind.MEMORY) {
+            // The setting is read and checked ahead of its engine; say so rather than pretend.
+            log.warn("--engine {} is not available yet: running the in-memory engine", ServerSettings.ENGINE.type().format(config.engine()));
+        }
         BrokerServer server = new BrokerServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -34,12 +34,14 @@ final class SettingOptions implements CommandLine.IModelTransformer {
 
     private static <T> OptionSpec option(Setting<T> setting) {
         OptionSpec.Builder option = OptionSpec.builder(setting.flag())
-                .paramLabel(setting.unit() == Unit.NONE ? "<value>" : "<" + setting.unit().label().replace(' ', '-') + ">")
+                .paramLabel(setting.unit() == Unit.NONE ? setting.type().paramLabel() : "<" + setting.unit().label().replace(' ', '-') + ">")
                 .description(setting.plainDescription())
                 .defaultValue(setting.defaultText());
         switch (setting.type().shape()) {
             // picocli's own boolean handling gives the bare switch and --flag=false.
-            case SWITCH -> option.type(boolean.class).arity("0..1");
+            // picocli's own boolean handling gives the bare switch and --flag=false; it hides a switch's
+            // default unless told, and whether JSONP is on by default is worth seeing.
+            case SWITCH -> option.type(boolean.class).arity("0..1").showDefaultValue(CommandLine.Help.Visibility.ALWAYS);
             case LIST -> option.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
             case SINGLE -> option.type(setting.type().javaType()).converters(text -> parse(setting, text));
         }
