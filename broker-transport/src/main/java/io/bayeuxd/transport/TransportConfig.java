@@ -13,7 +13,7 @@ import java.util.Locale;
  * {@link TransportSettings}.
  */
 public final class TransportConfig {
-    /** {@link Builder#idleTimeoutMs}: close idle connections {@value #IDLE_SLACK_MS} ms after the connect timeout. */
+    /** {@link Builder#idleTimeoutMs}: close idle connections 30 s after the connect timeout (the default). */
     public static final long IDLE_FOLLOWS_CONNECT_TIMEOUT = -1;
     /** How much longer than a held {@code /meta/connect} a connection may stay silent. */
     static final long IDLE_SLACK_MS = 30_000;

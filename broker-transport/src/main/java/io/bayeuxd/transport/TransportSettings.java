@@ -34,8 +34,10 @@ public final class TransportSettings {
 
     /** -1, the default, follows the connect timeout: a held poll must never look idle. */
     public static final Setting<Long> IDLE_TIMEOUT = Setting.named("idle-timeout", ValueType.LONG)
-            .defaultValue(-1L).unit(Unit.SECONDS).atLeast(0).special(-1, "`--timeout` + 30")
-            .description("seconds without a byte from a client before its connection is closed; -1 for `--timeout` + 30, 0 for never")
+            .defaultValue(TransportConfig.IDLE_FOLLOWS_CONNECT_TIMEOUT).unit(Unit.SECONDS).atLeast(0)
+            .special(TransportConfig.IDLE_FOLLOWS_CONNECT_TIMEOUT, "`--timeout` + " + TransportConfig.IDLE_SLACK_MS / 1000)
+            .description("seconds without a byte from a client before its connection is closed; -1 for `--timeout` + "
+                    + TransportConfig.IDLE_SLACK_MS / 1000 + ", 0 for never")
             .build();
 
     public static final Setting<Boolean> JSONP = Setting.named("jsonp", ValueType.BOOLEAN)
