@@ -1,17 +1,15 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.protocol.Advice;
+import io.bayeuxd.protocol.ConnectionTypes;
 
 import java.util.List;
 
 /**
- * Protocol settings, validated once when built. Units are in the names.
+ * Protocol settings, validated once when built. Units are in the names. The defaults and checks of those
+ * with a command-line flag come from their declarations in {@link BrokerSettings}.
  */
 public final class BrokerConfig {
-    /** Every connection type this broker can serve, in the order Faye lists them. */
-    public static final List<String> CONNECTION_TYPES =
-            List.of("long-polling", "cross-origin-long-polling", "callback-polling", "websocket");
-
     private final long timeoutMs;
     private final long intervalMs;
     private final int outboxCapacity;
@@ -112,7 +110,7 @@ public final class BrokerConfig {
         return handshakesPerSecondPerAddress;
     }
 
-    /** The connection types offered at handshake and accepted at connect (without callback-polling when JSONP is off). */
+    /** The connection types offered at handshake and accepted at connect (without {@link ConnectionTypes#CALLBACK_POLLING} when JSONP is off). */
     public List<String> connectionTypes() {
         return connectionTypes;
     }
@@ -139,21 +137,21 @@ public final class BrokerConfig {
         DISCONNECT
     }
 
-    /** Builder with Faye's defaults: 60 s timeout, 0 interval. */
+    /** Builder with the declared defaults ({@link BrokerSettings}): Faye's 60 s timeout, 0 interval. */
     public static final class Builder {
-        private long timeoutMs = 60_000;
+        private long timeoutMs = BrokerSettings.TIMEOUT.defaultMillis();
         private long intervalMs = 0;
-        private int outboxCapacity = 4096;
+        private int outboxCapacity = BrokerSettings.OUTBOX_CAPACITY.defaultValue();
         private int maxMessagesPerFrame = 512;
-        private boolean requireHandshakeToPublish = false;
-        private int maxChannelLength = 1024;
-        private int maxChannelDepth = 32;
-        private int maxSubscriptionsPerSession = 1024;
-        private int publishesPerSecond = 0;
+        private boolean requireHandshakeToPublish = BrokerSettings.REQUIRE_HANDSHAKE.defaultValue();
+        private int maxChannelLength = BrokerSettings.MAX_CHANNEL_LENGTH.defaultValue();
+        private int maxChannelDepth = BrokerSettings.MAX_CHANNEL_DEPTH.defaultValue();
+        private int maxSubscriptionsPerSession = BrokerSettings.MAX_SUBSCRIPTIONS.defaultValue();
+        private int publishesPerSecond = BrokerSettings.PUBLISH_RATE.defaultValue();
         private int publishBurst = 0;
-        private int handshakesPerSecondPerAddress = 0;
-        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_NEWEST;
-        private List<String> connectionTypes = CONNECTION_TYPES;
+        private int handshakesPerSecondPerAddress = BrokerSettings.HANDSHAKE_RATE.defaultValue();
+        private SlowConsumerPolicy slowConsumerPolicy = BrokerSettings.SLOW_CONSUMER.defaultValue();
+        private List<String> connectionTypes = ConnectionTypes.ALL;
 
         public Builder timeoutMs(long v) { timeoutMs = v; return this; }
         public Builder intervalMs(long v) { intervalMs = v; return this; }
@@ -170,19 +168,19 @@ public final class BrokerConfig {
         public Builder connectionTypes(List<String> v) { connectionTypes = v; return this; }
 
         public BrokerConfig build() {
-            require(timeoutMs >= 1000, "timeout must be at least 1 second");
+            BrokerSettings.TIMEOUT.checkMillis(timeoutMs);
             require(intervalMs >= 0, "interval must not be negative");
-            require(outboxCapacity >= 2, "outbox capacity must be at least 2");
+            BrokerSettings.OUTBOX_CAPACITY.check(outboxCapacity);
             require(maxMessagesPerFrame >= 1, "max messages per frame must be at least 1");
-            require(maxChannelLength >= 2, "max channel length must be at least 2");
-            require(maxChannelDepth >= 1, "max channel depth must be at least 1");
-            require(maxSubscriptionsPerSession >= 1, "max subscriptions per client must be at least 1");
-            require(publishesPerSecond >= 0, "publishes per second must not be negative");
+            BrokerSettings.MAX_CHANNEL_LENGTH.check(maxChannelLength);
+            BrokerSettings.MAX_CHANNEL_DEPTH.check(maxChannelDepth);
+            BrokerSettings.MAX_SUBSCRIPTIONS.check(maxSubscriptionsPerSession);
+            BrokerSettings.PUBLISH_RATE.check(publishesPerSecond);
             require(publishBurst >= 0, "publish burst must not be negative");
-            require(handshakesPerSecondPerAddress >= 0, "handshakes per second must not be negative");
-            require(slowConsumerPolicy != null, "slow consumer policy must be set");
-            require(connectionTypes != null && !connectionTypes.isEmpty() && CONNECTION_TYPES.containsAll(connectionTypes),
-                    "connection types must be a non-empty subset of " + CONNECTION_TYPES);
+            BrokerSettings.HANDSHAKE_RATE.check(handshakesPerSecondPerAddress);
+            BrokerSettings.SLOW_CONSUMER.check(slowConsumerPolicy);
+            require(connectionTypes != null && !connectionTypes.isEmpty() && ConnectionTypes.ALL.containsAll(connectionTypes),
+                    "connection types must be a non-empty subset of " + ConnectionTypes.ALL);
             return new BrokerConfig(this);
         }
 

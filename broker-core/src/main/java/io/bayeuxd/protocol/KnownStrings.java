@@ -8,7 +8,8 @@ package io.bayeuxd.protocol;
 final class KnownStrings {
     private static final String[] KNOWN = {
         MetaChannels.HANDSHAKE, MetaChannels.CONNECT, MetaChannels.SUBSCRIBE, MetaChannels.UNSUBSCRIBE, MetaChannels.DISCONNECT,
-        "websocket", "long-polling", "cross-origin-long-polling", "callback-polling", "eventsource", "1.0",
+        ConnectionTypes.WEBSOCKET, ConnectionTypes.LONG_POLLING, ConnectionTypes.CROSS_ORIGIN_LONG_POLLING,
+        ConnectionTypes.CALLBACK_POLLING, ConnectionTypes.EVENTSOURCE, "1.0",
     };
 
     private KnownStrings() {

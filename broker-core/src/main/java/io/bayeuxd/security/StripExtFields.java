@@ -3,6 +3,7 @@ package io.bayeuxd.security;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
+import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
@@ -14,8 +15,8 @@ import java.util.Set;
  * every published message in its single outgoing step, before it is encoded for all subscribers.
  */
 public final class StripExtFields implements Extension {
-    /** What the broker strips unless configured otherwise. */
-    public static final Set<String> DEFAULT_FIELDS = Set.of("token", "authToken", "password", "secret");
+    /** What the broker strips unless configured otherwise ({@code --strip-ext-fields}). */
+    public static final Set<String> DEFAULT_FIELDS = Set.copyOf(BrokerSettings.STRIP_EXT_FIELDS.defaultValue());
 
     private final Set<String> fields;
 

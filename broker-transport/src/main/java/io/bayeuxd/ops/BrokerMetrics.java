@@ -5,6 +5,7 @@ import io.bayeuxd.engine.ClusterBusStats;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.DeliveryRecorder;
 import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.session.Session;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,7 +48,8 @@ import java.util.function.ToDoubleFunction;
 public final class BrokerMetrics implements AutoCloseable {
     /** Transport label of the polling transports (long-polling, cross-origin, callback-polling). */
     public static final String HTTP = "http";
-    public static final String WEBSOCKET = "websocket";
+    /** Transport label of WebSocket connections: the connection type's own name. */
+    public static final String WEBSOCKET = ConnectionTypes.WEBSOCKET;
 
     static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";

@@ -1,5 +1,6 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.config.Setting;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -41,16 +41,12 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         return new ConfigDefaults(env, props);
     }
 
-    static String envName(String flag) {
-        return "BAYEUXD_" + flag.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
-    }
-
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec spec) {
-        if (!(spec instanceof CommandLine.Model.OptionSpec option) || option.longestName().equals("--config")) {
+        if (!(spec instanceof CommandLine.Model.OptionSpec option) || option.longestName().equals(ServerSettings.CONFIG.flag())) {
             return null;
         }
-        String fromEnv = env.get(envName(option.longestName()));
+        String fromEnv = env.get(Setting.envVarOf(option.longestName()));
         if (fromEnv != null) {
             return fromEnv;
         }
@@ -61,7 +57,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     Set<String> unknownKeys(CommandLine.Model.CommandSpec spec) {
         Set<String> unknown = new TreeSet<>();
         for (String key : file.stringPropertyNames()) {
-            if (spec.findOption("--" + key) == null || key.equals("config")) {
+            if (spec.findOption("--" + key) == null || key.equals(ServerSettings.CONFIG.name())) {
                 unknown.add(key);
             }
         }

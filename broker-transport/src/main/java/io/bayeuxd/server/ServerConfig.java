@@ -2,14 +2,19 @@ package io.bayeuxd.server;
 
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.security.StripExtFields;
 import io.bayeuxd.transport.TransportConfig;
 
 import java.io.File;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Everything a {@link BrokerServer} needs: where to listen, and the protocol and transport settings.
+ * Everything a {@link BrokerServer} needs: where to listen, and the protocol and transport settings. The
+ * defaults and checks of those with a command-line flag come from their declarations in
+ * {@link ServerSettings}, {@link io.bayeuxd.broker.BrokerSettings} and
+ * {@link io.bayeuxd.transport.TransportSettings}, so an embedded server starts as the command line does.
  */
 public final class ServerConfig {
     private final String host;
@@ -26,8 +31,12 @@ public final class ServerConfig {
     private final Set<String> stripExtFields;
     private final int managementPort;
     private final String managementHost;
+    private final EngineKind engine;
+    private final String redisUrl;
 
-    private ServerConfig(Builder b) {
+    private ServerConfig(Builder b, BrokerConfig broker, TransportConfig transport) {
+        this.engine = b.engine;
+        this.redisUrl = b.redisUrl;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost == null ? b.host : b.managementHost;
         this.maxConnections = b.maxConnections;
@@ -40,8 +49,8 @@ public final class ServerConfig {
         this.port = b.port;
         this.ioThreads = b.ioThreads;
         this.drainTimeoutMs = b.drainTimeoutMs;
-        this.broker = b.broker;
-        this.transport = b.transport;
+        this.broker = broker;
+        this.transport = transport;
     }
 
     public static Builder builder() {
@@ -91,22 +100,30 @@ public final class ServerConfig {
     /** Bind address of the management listener; the traffic port's unless set. */
     public String managementHost() { return managementHost; }
 
-    /** Builder with the classic Faye setup: port 8000, mount {@code /}; a 10 s drain. */
+    /** Where sessions, subscriptions and messages live. */
+    public EngineKind engine() { return engine; }
+
+    /** The Redis server of {@link EngineKind#REDIS}, or null when unset. */
+    public String redisUrl() { return redisUrl; }
+
+    /** Builder with the declared defaults, the classic Faye setup: port 8000, mount {@code /}; a 10 s drain. */
     public static final class Builder {
-        private String host = "0.0.0.0";
-        private int port = 8000;
-        private int ioThreads = 0;
-        private long drainTimeoutMs = 10_000;
+        private String host = ServerSettings.HOST.defaultValue();
+        private int port = ServerSettings.PORT.defaultValue();
+        private int ioThreads = ServerSettings.IO_THREADS.defaultValue();
+        private long drainTimeoutMs = ServerSettings.DRAIN_TIMEOUT.defaultMillis();
         private BrokerConfig broker = BrokerConfig.defaults();
         private TransportConfig transport = TransportConfig.defaults();
-        private int maxConnections = 0;
-        private int maxConnectionsPerAddress = 0;
+        private int maxConnections = ServerSettings.MAX_CONNECTIONS.defaultValue();
+        private int maxConnectionsPerAddress = ServerSettings.MAX_CONNECTIONS_PER_ADDRESS.defaultValue();
         private File tlsCertificate;
         private File tlsKey;
         private SecurityPolicy securityPolicy = SecurityPolicy.ALLOW_ALL;
         private Set<String> stripExtFields = StripExtFields.DEFAULT_FIELDS;
-        private int managementPort = -1;
+        private int managementPort = ServerSettings.MANAGEMENT_PORT.defaultValue();
         private String managementHost;
+        private EngineKind engine = ServerSettings.ENGINE.defaultValue();
+        private String redisUrl;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -121,33 +138,52 @@ public final class ServerConfig {
         public Builder stripExtFields(Set<String> v) { stripExtFields = v; return this; }
         public Builder managementPort(int v) { managementPort = v; return this; }
         public Builder managementHost(String v) { managementHost = v; return this; }
+        public Builder engine(EngineKind v) { engine = v; return this; }
+        /** A {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL; null for none. */
+        public Builder redisUrl(String v) { redisUrl = v; return this; }
 
         public ServerConfig build() {
-            if (maxConnections < 0 || maxConnectionsPerAddress < 0) {
-                throw new IllegalArgumentException("connection caps must not be negative");
-            }
+            ServerSettings.MAX_CONNECTIONS.check(maxConnections);
+            ServerSettings.MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
             if ((tlsCertificate == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("TLS needs both a certificate and a key");
             }
             if (securityPolicy == null || stripExtFields == null) {
                 throw new IllegalArgumentException("security policy and strip fields must be set");
             }
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be between 0 and 65535");
-            }
-            if (managementPort < -1 || managementPort > 65535) {
-                throw new IllegalArgumentException("management port must be between 0 and 65535, or -1 for none");
-            }
+            ServerSettings.PORT.check(port);
+            ServerSettings.MANAGEMENT_PORT.check(managementPort);
             if (managementPort > 0 && managementPort == port && (managementHost == null || managementHost.equals(host))) {
                 throw new IllegalArgumentException("management port must differ from the port");
             }
-            if (ioThreads < 0) {
-                throw new IllegalArgumentException("io threads must not be negative");
+            ServerSettings.IO_THREADS.check(ioThreads);
+            ServerSettings.DRAIN_TIMEOUT.checkMillis(drainTimeoutMs);
+            ServerSettings.ENGINE.check(engine);
+            if (redisUrl != null) {
+                ServerSettings.REDIS_URL.check(redisUrl);
             }
-            if (drainTimeoutMs < 0) {
-                throw new IllegalArgumentException("drain timeout must not be negative");
+            if (engine == EngineKind.REDIS && redisUrl == null) {
+                throw new IllegalArgumentException(ServerSettings.REDIS_URL.flag() + " is required when "
+                        + ServerSettings.ENGINE.flag() + " is redis (or set " + ServerSettings.REDIS_URL.envVar() + ")");
             }
-            return new ServerConfig(this);
+            if (broker == null || transport == null) {
+                throw new IllegalArgumentException("broker and transport settings must be set");
+            }
+            return inStep(broker, transport.withConnectTimeout(broker.timeoutMs()));
+        }
+
+        /**
+         * JSONP is served only when both halves agree: the transport answers {@code GET ?message=&jsonp=} and
+         * the broker offers callback-polling. Switching either off switches off both, so a client is never
+         * offered a connection type that is then refused (or served one it was never offered).
+         */
+        private ServerConfig inStep(BrokerConfig broker, TransportConfig transport) {
+            if (transport.jsonpEnabled() && broker.connectionTypes().contains(ConnectionTypes.CALLBACK_POLLING)) {
+                return new ServerConfig(this, broker, transport);
+            }
+            List<String> types = broker.connectionTypes().stream()
+                    .filter(type -> !type.equals(ConnectionTypes.CALLBACK_POLLING)).toList();
+            return new ServerConfig(this, broker.toBuilder().connectionTypes(types).build(), transport.withoutJsonp());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.bayeuxd.transport;
 
+import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.transport.http.ClientScripts;
 
 import java.nio.file.Path;
@@ -7,9 +8,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of the HTTP and WebSocket transports, validated once when built. Units are in the names.
+ * Settings of the HTTP and WebSocket transports, validated once when built. Units are in the names. The
+ * defaults and checks of those with a command-line flag come from their declarations in
+ * {@link TransportSettings}.
  */
 public final class TransportConfig {
+    /** {@link Builder#idleTimeoutMs}: close idle connections 30 s after the connect timeout (the default). */
+    public static final long IDLE_FOLLOWS_CONNECT_TIMEOUT = -1;
+    /** How much longer than a held {@code /meta/connect} a connection may stay silent. */
+    static final long IDLE_SLACK_MS = 30_000;
+
     private final String mount;
     private final int maxMessageBytes;
     private final long pingIntervalMs;
@@ -18,18 +26,33 @@ public final class TransportConfig {
     private final boolean jsonpEnabled;
     private final List<String> trustedProxies;
     private final long idleTimeoutMs;
+    private final long connectTimeoutMs;
     private final ClientScripts clientScripts;
 
     private TransportConfig(Builder b) {
         this.jsonpEnabled = b.jsonpEnabled;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.idleTimeoutMs = b.idleTimeoutMs;
+        this.connectTimeoutMs = BrokerSettings.TIMEOUT.defaultMillis();
         this.clientScripts = b.clientScripts;
         this.mount = b.mount;
         this.maxMessageBytes = b.maxMessageBytes;
         this.pingIntervalMs = b.pingIntervalMs;
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.maxPipelinedRequests = b.maxPipelinedRequests;
+    }
+
+    private TransportConfig(TransportConfig base, long connectTimeoutMs, boolean jsonpEnabled) {
+        this.jsonpEnabled = jsonpEnabled;
+        this.trustedProxies = base.trustedProxies;
+        this.idleTimeoutMs = base.idleTimeoutMs;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.clientScripts = base.clientScripts;
+        this.mount = base.mount;
+        this.maxMessageBytes = base.maxMessageBytes;
+        this.pingIntervalMs = base.pingIntervalMs;
+        this.allowedOrigins = base.allowedOrigins;
+        this.maxPipelinedRequests = base.maxPipelinedRequests;
     }
 
     public static Builder builder() {
@@ -75,9 +98,22 @@ public final class TransportConfig {
         return trustedProxies;
     }
 
-    /** A connection that sends nothing for this long is closed (0: never). */
+    /**
+     * A connection that sends nothing for this long is closed (0: never). Unless set, the connect timeout
+     * plus 30 s: the default connect timeout's until {@link #withConnectTimeout} gives the broker's.
+     */
     public long idleTimeoutMs() {
-        return idleTimeoutMs;
+        return idleTimeoutMs == IDLE_FOLLOWS_CONNECT_TIMEOUT ? connectTimeoutMs + IDLE_SLACK_MS : idleTimeoutMs;
+    }
+
+    /** This config for a broker that holds connects this long (which an idle timeout left unset follows). */
+    public TransportConfig withConnectTimeout(long ms) {
+        return new TransportConfig(this, ms, jsonpEnabled);
+    }
+
+    /** This config with JSONP callback-polling switched off. */
+    public TransportConfig withoutJsonp() {
+        return new TransportConfig(this, connectTimeoutMs, false);
     }
 
     /** Faye's browser client files ({@link Builder#clientDir}); {@link ClientScripts#NONE} without them. */
@@ -107,16 +143,16 @@ public final class TransportConfig {
         return path.equals(mount) || path.startsWith(mount + "/") || path.startsWith(mount + ".");
     }
 
-    /** Builder with Faye's defaults: mount {@code /}. */
+    /** Builder with the declared defaults ({@link TransportSettings}): Faye's mount {@code /}. */
     public static final class Builder {
-        private String mount = "/";
-        private int maxMessageBytes = 1024 * 1024;
-        private long pingIntervalMs = 0;
-        private List<String> allowedOrigins = List.of();
+        private String mount = TransportSettings.MOUNT.defaultValue();
+        private int maxMessageBytes = TransportSettings.MAX_MESSAGE_BYTES.defaultValue();
+        private long pingIntervalMs = TransportSettings.PING.defaultMillis();
+        private List<String> allowedOrigins = TransportSettings.ALLOWED_ORIGINS.defaultValue();
         private int maxPipelinedRequests = 16;
-        private boolean jsonpEnabled = true;
-        private List<String> trustedProxies = List.of();
-        private long idleTimeoutMs = 0;
+        private boolean jsonpEnabled = TransportSettings.JSONP.defaultValue();
+        private List<String> trustedProxies = TransportSettings.TRUSTED_PROXIES.defaultValue();
+        private long idleTimeoutMs = TransportSettings.IDLE_TIMEOUT.defaultMillis();
         private ClientScripts clientScripts = ClientScripts.NONE;
 
         public Builder mount(String v) { mount = v; return this; }
@@ -126,6 +162,7 @@ public final class TransportConfig {
         public Builder maxPipelinedRequests(int v) { maxPipelinedRequests = v; return this; }
         public Builder jsonpEnabled(boolean v) { jsonpEnabled = v; return this; }
         public Builder trustedProxies(List<String> v) { trustedProxies = v; return this; }
+        /** 0 for never; {@link #IDLE_FOLLOWS_CONNECT_TIMEOUT}, the default, for the connect timeout plus 30 s. */
         public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }
         /**
          * Reads the faye npm package's {@code client} directory now, to serve {@code <mount>/client.js} as
@@ -133,23 +170,25 @@ public final class TransportConfig {
          *
          * @throws IllegalArgumentException if it is not such a directory
          */
-        public Builder clientDir(Path v) { clientScripts = v == null ? ClientScripts.NONE : ClientScripts.load(v); return this; }
+        public Builder clientDir(Path v) {
+            try {
+                clientScripts = v == null ? ClientScripts.NONE : ClientScripts.load(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(TransportSettings.CLIENT_DIR.flag() + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
 
         public TransportConfig build() {
-            if (mount == null || !mount.startsWith("/")) {
-                throw new IllegalArgumentException("mount must start with '/'");
-            }
+            TransportSettings.MOUNT.check(mount);
             if (mount.length() > 1 && mount.endsWith("/")) {
                 mount = mount.substring(0, mount.length() - 1);
             }
-            if (maxMessageBytes < 1024) {
-                throw new IllegalArgumentException("max message bytes must be at least 1024");
-            }
-            if (pingIntervalMs < 0) {
-                throw new IllegalArgumentException("ping interval must not be negative");
-            }
-            if (idleTimeoutMs < 0) {
-                throw new IllegalArgumentException("idle timeout must not be negative");
+            TransportSettings.MAX_MESSAGE_BYTES.check(maxMessageBytes);
+            TransportSettings.PING.checkMillis(pingIntervalMs);
+            TransportSettings.IDLE_TIMEOUT.checkMillis(idleTimeoutMs);
+            if (allowedOrigins == null || trustedProxies == null) {
+                throw new IllegalArgumentException("allowed origins and trusted proxies must be lists, empty for none");
             }
             if (maxPipelinedRequests < 1) {
                 throw new IllegalArgumentException("max pipelined requests must be at least 1");

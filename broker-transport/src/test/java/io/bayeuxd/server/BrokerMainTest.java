@@ -85,7 +85,42 @@ class BrokerMainTest {
         StringWriter err = new StringWriter();
         int code = BrokerMain.run(new String[] {"--mount", "no-slash"}, Map.of(), new PrintWriter(err, true));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip()).doesNotContain("\n");
+        assertThat(err.toString().strip()).doesNotContain("\n").contains("--mount");
+    }
+
+    @Test
+    void theEngineAndItsRedisUrlComeFromFlagsEnvironmentOrFile() throws Exception {
+        ServerConfig c = BrokerMain.parse(new String[0], Map.of());
+        assertThat(c.engine()).isEqualTo(EngineKind.MEMORY);
+        assertThat(c.redisUrl()).isNull();
+        c = BrokerMain.parse(new String[] {"--engine", "redis", "--redis-url", "redis://cache:6379/0"}, Map.of());
+        assertThat(c.engine()).isEqualTo(EngineKind.REDIS);
+        assertThat(c.redisUrl()).isEqualTo("redis://cache:6379/0");
+        c = BrokerMain.parse(new String[0], Map.of("BAYEUXD_ENGINE", "redis", "BAYEUXD_REDIS_URL", "rediss://cache:6380"));
+        assertThat(c.engine()).isEqualTo(EngineKind.REDIS);
+        assertThat(c.redisUrl()).isEqualTo("rediss://cache:6380");
+        Path file = dir.resolve("redis.properties");
+        Files.writeString(file, "engine=redis\nredis-url=redis-sentinel://s1:26379,s2:26379/main\n");
+        c = BrokerMain.parse(new String[] {"--config", file.toString()}, Map.of());
+        assertThat(c.engine()).isEqualTo(EngineKind.REDIS);
+        assertThat(c.redisUrl()).isEqualTo("redis-sentinel://s1:26379,s2:26379/main");
+    }
+
+    @Test
+    void aRedisEngineWithoutAUsableUrlDoesNotStart() {
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--engine", "redis"}, Map.of()))
+                .hasMessageContaining("--redis-url is required when --engine is redis");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--engine", "disk"}, Map.of()))
+                .hasMessageContaining("--engine").hasMessageContaining("memory or redis");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--redis-url", "http://user:hunter2@cache"}, Map.of()))
+                .hasMessageContaining("--redis-url must be a redis://, rediss:// or redis-sentinel:// URL")
+                .hasMessageNotContaining("hunter2");
+
+        StringWriter err = new StringWriter();
+        int code = BrokerMain.run(new String[] {"--engine", "redis"}, Map.of(), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("bayeuxd: invalid setting: --redis-url is required when --engine is redis "
+                + "(or set BAYEUXD_REDIS_URL)");
     }
 
     @Test
@@ -96,5 +131,8 @@ class BrokerMainTest {
         assertThat(cli.execute("--help")).isZero();
         assertThat(out.toString()).contains("--port", "Default: 8000", "--mount", "--timeout", "--ping", "--allowed-origins",
                 "--max-message-bytes", "--drain-timeout", "BAYEUXD_FLAG_NAME");
+        for (io.bayeuxd.config.Setting<?> setting : SettingsCatalog.ALL) {
+            assertThat(out.toString()).contains(setting.flag());
+        }
     }
 }

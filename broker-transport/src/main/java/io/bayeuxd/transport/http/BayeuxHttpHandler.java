@@ -2,6 +2,7 @@ package io.bayeuxd.transport.http;
 
 import io.bayeuxd.protocol.BayeuxDecodeException;
 import io.bayeuxd.protocol.BayeuxDecoder;
+import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.TransportConfig;
@@ -119,7 +120,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         String connectionType;
         if (method.equals(HttpMethod.GET)) {
             if (!config.jsonpEnabled()) {
-                reject(ctx, keepAlive, "callback-polling is switched off");
+                reject(ctx, keepAlive, ConnectionTypes.CALLBACK_POLLING + " is switched off");
                 return;
             }
             message = first(uri, "message");
@@ -127,13 +128,13 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             if (jsonp == null) {
                 jsonp = DEFAULT_JSONP_CALLBACK;
             }
-            connectionType = "callback-polling";
+            connectionType = ConnectionTypes.CALLBACK_POLLING;
         } else if (method.equals(HttpMethod.POST)) {
             ByteBuf body = request.content();
             String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
             if (type != null && HttpUtil.getMimeType(type) != null
                     && HttpHeaderValues.APPLICATION_JSON.contentEqualsIgnoreCase(HttpUtil.getMimeType(type))) {
-                connectionType = "long-polling";
+                connectionType = ConnectionTypes.LONG_POLLING;
                 dispatch(ctx, request, body, null, null, origin, keepAlive, connectionType);
                 return;
             }
@@ -144,7 +145,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
                 reject(ctx, keepAlive, "bad percent-encoding in the form body");
                 return;
             }
-            connectionType = "cross-origin-long-polling";
+            connectionType = ConnectionTypes.CROSS_ORIGIN_LONG_POLLING;
         } else {
             reject(ctx, keepAlive, "unsupported method " + method);
             return;

@@ -1,5 +1,6 @@
 package io.bayeuxd.transport.websocket;
 
+import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.http.ClientAddress;
 import io.bayeuxd.transport.http.HeaderCopy;
@@ -103,7 +104,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         BayeuxWebSocketHandler handler = handlers.get();
-        handler.upgraded(handshaker, new HttpRequestContext("websocket",
+        handler.upgraded(handshaker, new HttpRequestContext(ConnectionTypes.WEBSOCKET,
                 ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), HeaderCopy.of(request.headers())));
         // Install the frame handlers before the handshake swaps the codec: no read can come in between,
         // since this runs on the channel's event loop.

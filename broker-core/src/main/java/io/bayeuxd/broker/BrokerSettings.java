@@ -1,0 +1,72 @@
+package io.bayeuxd.broker;
+
+import io.bayeuxd.config.Setting;
+import io.bayeuxd.config.Unit;
+import io.bayeuxd.config.ValueType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The protocol settings, declared once: {@link BrokerConfig.Builder} takes its defaults and checks from
+ * here, and the command line and the docs list them from here.
+ */
+public final class BrokerSettings {
+    public static final Setting<Long> TIMEOUT = Setting.named("timeout", ValueType.LONG)
+            .defaultValue(60L).unit(Unit.SECONDS).atLeast(1)
+            .description("seconds a `/meta/connect` is held (Faye's `timeout`); clients silent for twice this are expired")
+            .build();
+
+    public static final Setting<Integer> OUTBOX_CAPACITY = Setting.named("outbox-capacity", ValueType.INTEGER)
+            .defaultValue(4096).atLeast(2)
+            .description("messages waiting per client (rounded up to a power of two) before it is a slow consumer")
+            .build();
+
+    public static final Setting<BrokerConfig.SlowConsumerPolicy> SLOW_CONSUMER = Setting.named("slow-consumer",
+                    ValueType.choice(BrokerConfig.SlowConsumerPolicy.class,
+                            Map.entry("drop", BrokerConfig.SlowConsumerPolicy.DROP_NEWEST),
+                            Map.entry("disconnect", BrokerConfig.SlowConsumerPolicy.DISCONNECT)))
+            .defaultValue(BrokerConfig.SlowConsumerPolicy.DROP_NEWEST)
+            .description("`drop`: the message that does not fit is refused and counted; `disconnect`: the session ends "
+                    + "and the client must handshake again")
+            .build();
+
+    public static final Setting<Integer> MAX_SUBSCRIPTIONS = Setting.named("max-subscriptions", ValueType.INTEGER)
+            .defaultValue(1024).atLeast(1)
+            .description("subscriptions one client may hold (`403:<channel>:Too many subscriptions` above)")
+            .build();
+
+    public static final Setting<Integer> MAX_CHANNEL_LENGTH = Setting.named("max-channel-length", ValueType.INTEGER)
+            .defaultValue(1024).atLeast(2)
+            .description("longest channel name in characters (`405:<channel>:Invalid channel` above)")
+            .build();
+
+    public static final Setting<Integer> MAX_CHANNEL_DEPTH = Setting.named("max-channel-depth", ValueType.INTEGER)
+            .defaultValue(32).atLeast(1)
+            .description("most segments in a channel name (`405` above)")
+            .build();
+
+    public static final Setting<Integer> PUBLISH_RATE = Setting.named("publish-rate", ValueType.INTEGER)
+            .defaultValue(0).unit(Unit.PER_SECOND).atLeast(0)
+            .description("publishes per second per client, burst of the same size; 0 for no limit "
+                    + "(`429:<channel>:Too many publishes` above)")
+            .build();
+
+    public static final Setting<Integer> HANDSHAKE_RATE = Setting.named("handshake-rate", ValueType.INTEGER)
+            .defaultValue(0).unit(Unit.PER_SECOND).atLeast(0)
+            .description("handshakes per second per client address; 0 for no limit (`429::Too many handshakes` above)")
+            .build();
+
+    public static final Setting<Boolean> REQUIRE_HANDSHAKE = Setting.named("require-handshake", ValueType.BOOLEAN)
+            .defaultValue(false)
+            .description("refuse publishes from clients without a live session (Faye allows them): `401`")
+            .build();
+
+    public static final Setting<List<String>> STRIP_EXT_FIELDS = Setting.named("strip-ext-fields", ValueType.LIST)
+            .defaultValue(List.of("token", "authToken", "password", "secret"))
+            .description("`ext` fields removed from published messages before subscribers get them; empty for none")
+            .build();
+
+    private BrokerSettings() {
+    }
+}

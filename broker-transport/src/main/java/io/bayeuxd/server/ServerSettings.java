@@ -1,0 +1,102 @@
+package io.bayeuxd.server;
+
+import io.bayeuxd.config.Setting;
+import io.bayeuxd.config.Unit;
+import io.bayeuxd.config.ValueType;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The settings of the server around the broker (listening, limits, TLS, management port, engine) and of
+ * the command line itself, declared once: {@link ServerConfig.Builder} takes its defaults and checks from
+ * here, and the command line and the docs list them from here.
+ */
+public final class ServerSettings {
+    /** Read before the other settings, from the flag or its variable; not a key of the file itself. */
+    public static final Setting<Path> CONFIG = Setting.named("config", ValueType.PATH)
+            .description("properties file of settings (its keys are the flag names without dashes)")
+            .build();
+
+    public static final Setting<Integer> PORT = Setting.named("port", ValueType.INTEGER)
+            .defaultValue(8000).between(0, 65535)
+            .description("TCP port; 0 picks a free one")
+            .build();
+
+    public static final Setting<String> HOST = Setting.named("host", ValueType.TEXT)
+            .defaultValue("0.0.0.0")
+            .description("bind address")
+            .build();
+
+    public static final Setting<Long> DRAIN_TIMEOUT = Setting.named("drain-timeout", ValueType.LONG)
+            .defaultValue(10L).unit(Unit.SECONDS).atLeast(0)
+            .description("seconds a SIGTERM waits while clients are handed their messages and sent elsewhere "
+                    + "([operations](operations.md))")
+            .build();
+
+    public static final Setting<Integer> IO_THREADS = Setting.named("io-threads", ValueType.INTEGER)
+            .defaultValue(0).atLeast(0)
+            .description("Netty event-loop threads; 0 for twice the cores")
+            .build();
+
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.named("max-connections", ValueType.INTEGER)
+            .defaultValue(0).atLeast(0)
+            .description("open connections in total; 0 for no cap (503 and close above)")
+            .build();
+
+    public static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = Setting.named("max-connections-per-address",
+                    ValueType.INTEGER)
+            .defaultValue(0).atLeast(0)
+            .description("open connections per client address; 0 for no cap")
+            .build();
+
+    public static final Setting<Path> SECURITY_FILE = Setting.named("security-file", ValueType.PATH)
+            .description("JSON rules for who may handshake, subscribe and publish ([security](security.md)); "
+                    + "without it anyone may")
+            .build();
+
+    public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", ValueType.PATH)
+            .description("PEM certificate chain: serve HTTPS and WSS (OpenSSL when netty-tcnative is present, the JDK "
+                    + "otherwise); needs `--tls-key`")
+            .build();
+
+    public static final Setting<Path> TLS_KEY = Setting.named("tls-key", ValueType.PATH)
+            .description("PEM private key (PKCS#8) for `--tls-cert`")
+            .build();
+
+    public static final Setting<Integer> MANAGEMENT_PORT = Setting.named("management-port", ValueType.INTEGER)
+            .defaultValue(-1).between(0, 65535).special(-1, "none")
+            .description("a second port serving `/metrics`, `/healthz` and `/readyz` only; `/metrics` then leaves the "
+                    + "broker's port ([operations](operations.md)); -1 for none")
+            .build();
+
+    public static final Setting<String> MANAGEMENT_HOST = Setting.named("management-host", ValueType.TEXT)
+            .noDefault("`--host`")
+            .description("bind address of the management port")
+            .build();
+
+    public static final Setting<String> LOG_FORMAT = Setting.named("log-format",
+                    ValueType.choice(String.class, Map.entry("text", "text"), Map.entry("json", "json")))
+            .defaultValue("text")
+            .description("`text` or `json` (one JSON object per line)")
+            .build();
+
+    public static final Setting<EngineKind> ENGINE = Setting.named("engine",
+                    ValueType.choice(EngineKind.class, Map.entry("memory", EngineKind.MEMORY), Map.entry("redis", EngineKind.REDIS)))
+            .defaultValue(EngineKind.MEMORY)
+            .description("where sessions, subscriptions and messages live: `memory` (this process) or `redis` "
+                    + "(shared by several brokers; needs `--redis-url`)")
+            .build();
+
+    /** May carry a password, so a wrong one is not repeated in the error. */
+    public static final Setting<String> REDIS_URL = Setting.named("redis-url", ValueType.TEXT)
+            .rule(url -> url.matches("(?i)(redis|rediss|redis-sentinel)://.+"),
+                    "must be a redis://, rediss:// or redis-sentinel:// URL")
+            .secret()
+            .description("the Redis server of `--engine redis`, as a `redis://`, `rediss://` (TLS) or "
+                    + "`redis-sentinel://` URL; required with that engine")
+            .build();
+
+    private ServerSettings() {
+    }
+}

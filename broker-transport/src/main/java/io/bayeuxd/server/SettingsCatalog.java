@@ -1,0 +1,51 @@
+package io.bayeuxd.server;
+
+import io.bayeuxd.broker.BrokerSettings;
+import io.bayeuxd.config.Setting;
+import io.bayeuxd.transport.TransportSettings;
+
+import java.util.List;
+
+/**
+ * Every setting of {@code bayeuxd}, in the order {@code --help} and {@code docs/configuration.md} list
+ * them. The declarations themselves live beside the config each one feeds.
+ */
+final class SettingsCatalog {
+    static final List<Setting<?>> ALL = List.of(
+            ServerSettings.CONFIG,
+            ServerSettings.PORT,
+            ServerSettings.HOST,
+            TransportSettings.MOUNT,
+            BrokerSettings.TIMEOUT,
+            TransportSettings.PING,
+            TransportSettings.ALLOWED_ORIGINS,
+            TransportSettings.MAX_MESSAGE_BYTES,
+            ServerSettings.DRAIN_TIMEOUT,
+            ServerSettings.IO_THREADS,
+            TransportSettings.IDLE_TIMEOUT,
+            BrokerSettings.OUTBOX_CAPACITY,
+            BrokerSettings.SLOW_CONSUMER,
+            BrokerSettings.MAX_SUBSCRIPTIONS,
+            BrokerSettings.MAX_CHANNEL_LENGTH,
+            BrokerSettings.MAX_CHANNEL_DEPTH,
+            BrokerSettings.PUBLISH_RATE,
+            BrokerSettings.HANDSHAKE_RATE,
+            ServerSettings.MAX_CONNECTIONS,
+            ServerSettings.MAX_CONNECTIONS_PER_ADDRESS,
+            BrokerSettings.REQUIRE_HANDSHAKE,
+            TransportSettings.JSONP,
+            ServerSettings.SECURITY_FILE,
+            BrokerSettings.STRIP_EXT_FIELDS,
+            TransportSettings.TRUSTED_PROXIES,
+            ServerSettings.TLS_CERT,
+            ServerSettings.TLS_KEY,
+            ServerSettings.MANAGEMENT_PORT,
+            ServerSettings.MANAGEMENT_HOST,
+            TransportSettings.CLIENT_DIR,
+            ServerSettings.LOG_FORMAT,
+            ServerSettings.ENGINE,
+            ServerSettings.REDIS_URL);
+
+    private SettingsCatalog() {
+    }
+}

@@ -1,0 +1,62 @@
+package io.bayeuxd.transport;
+
+import io.bayeuxd.config.Setting;
+import io.bayeuxd.config.Unit;
+import io.bayeuxd.config.ValueType;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The HTTP and WebSocket settings, declared once: {@link TransportConfig.Builder} takes its defaults and
+ * checks from here, and the command line and the docs list them from here.
+ */
+public final class TransportSettings {
+    public static final Setting<String> MOUNT = Setting.named("mount", ValueType.TEXT)
+            .defaultValue("/").rule(m -> m.startsWith("/"), "must start with /")
+            .description("path served, with every path below it (Faye's `mount`); `/metrics`, `/healthz`, `/readyz` are reserved")
+            .build();
+
+    public static final Setting<Long> PING = Setting.named("ping", ValueType.LONG)
+            .defaultValue(0L).unit(Unit.SECONDS).atLeast(0)
+            .description("seconds between WebSocket ping frames on an idle socket; 0 for none (Faye's `ping`)")
+            .build();
+
+    public static final Setting<List<String>> ALLOWED_ORIGINS = Setting.named("allowed-origins", ValueType.LIST)
+            .defaultValue(List.of()).noDefault("any")
+            .description("comma-separated `Origin`s allowed for CORS and WebSocket upgrades; others get 403; empty allows any")
+            .build();
+
+    public static final Setting<Integer> MAX_MESSAGE_BYTES = Setting.named("max-message-bytes", ValueType.INTEGER)
+            .defaultValue(1024 * 1024).unit(Unit.BYTES).atLeast(1024)
+            .description("largest HTTP body (413 above, before buffering) or WebSocket message (close 1009)")
+            .build();
+
+    /** -1, the default, follows the connect timeout: a held poll must never look idle. */
+    public static final Setting<Long> IDLE_TIMEOUT = Setting.named("idle-timeout", ValueType.LONG)
+            .defaultValue(TransportConfig.IDLE_FOLLOWS_CONNECT_TIMEOUT).unit(Unit.SECONDS).atLeast(0)
+            .special(TransportConfig.IDLE_FOLLOWS_CONNECT_TIMEOUT, "`--timeout` + " + TransportConfig.IDLE_SLACK_MS / 1000)
+            .description("seconds without a byte from a client before its connection is closed; -1 for `--timeout` + "
+                    + TransportConfig.IDLE_SLACK_MS / 1000 + ", 0 for never")
+            .build();
+
+    public static final Setting<Boolean> JSONP = Setting.named("jsonp", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .description("serve JSONP callback-polling; `false` stops offering it and answers such requests 400")
+            .build();
+
+    public static final Setting<List<String>> TRUSTED_PROXIES = Setting.named("trusted-proxies", ValueType.LIST)
+            .defaultValue(List.of())
+            .description("proxy IPs whose `X-Forwarded-For` / `Forwarded` give the client address used by limits and logs")
+            .build();
+
+    public static final Setting<Path> CLIENT_DIR = Setting.named("client-dir", ValueType.PATH)
+            .description("the `faye` npm package's `client` directory: `<mount>/client.js` (and `<mount>.js`) answers "
+                    + "with its `faye-browser-min.js`, every `*.js`/`*.map` in it by name, as Faye serves its browser "
+                    + "client; without it such paths get 404. `scripts/run.sh` installs the pinned package in `client/` "
+                    + "and sets this")
+            .build();
+
+    private TransportSettings() {
+    }
+}
