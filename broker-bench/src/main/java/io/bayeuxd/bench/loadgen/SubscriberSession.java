@@ -14,17 +14,12 @@ final class SubscriberSession extends BayeuxSession {
     private boolean subscribed;
 
     SubscriberSession(RunContext run, LoopContext loop, int channel) {
-        super(run, loop);
+        super(run, loop, false);
         this.channel = channel;
     }
 
     boolean isSubscribed() {
         return subscribed;
-    }
-
-    @Override
-    protected boolean needsPublishLink() {
-        return false;
     }
 
     @Override

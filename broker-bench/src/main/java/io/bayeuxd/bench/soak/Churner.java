@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.ServerMessage;
 import io.bayeuxd.bench.loadgen.TransportKind;
 import io.netty.buffer.ByteBuf;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Its deliveries are counted but not owed: a churned client may subscribe between two publishes.
  */
-final class Churner extends ClientSession {
+final class Churner extends SoakClient {
 
     /** Beyond the lifetime, how long a polite long-polling client waits for its held connect before dropping it. */
     static final long EXTRA_GRACE_MS = 5_000;
@@ -38,7 +39,7 @@ final class Churner extends ClientSession {
     private boolean ended;
 
     /** @param onGone runs once on the loop when the client has ended */
-    Churner(SoakContext soak, ClientLoop loop, TransportKind transport, int channel, boolean polite, Runnable onGone) {
+    Churner(SoakContext soak, LoopContext loop, TransportKind transport, int channel, boolean polite, Runnable onGone) {
         super(soak, loop, transport, 0);
         this.onGone = onGone;
         SoakConfig config = soak.config;
@@ -74,7 +75,7 @@ final class Churner extends ClientSession {
 
     @Override
     protected void onHandshaken() {
-        ByteBuf frame = link().alloc().buffer(160);
+        ByteBuf frame = controlLink().alloc().buffer(160);
         encoder.subscribe(frame, nextMessageId(), channel);
         sendNow(frame);
     }

@@ -1,6 +1,7 @@
 package io.bayeuxd.bench.soak;
 
 import io.bayeuxd.bench.loadgen.Link;
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.RatePacer;
 import io.bayeuxd.bench.loadgen.ServerMessage;
 import io.bayeuxd.bench.loadgen.TransportKind;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A message counts as published, and so owed, once it is handed to an open link; the
  * {@link DeliveryLedger} learns the new count of the channel right after.
  */
-final class SoakPublisher extends ClientSession {
+final class SoakPublisher extends SoakClient {
 
     /** Most publishes written in one tick before yielding the loop to I/O. */
     static final int MAX_BATCH = 256;
@@ -43,7 +44,7 @@ final class SoakPublisher extends ClientSession {
      * @param ratePerSec   messages per second over all of them
      * @param payloadBytes serialized size of each message's {@code data}
      */
-    SoakPublisher(SoakContext soak, ClientLoop loop, int[] channels, long ratePerSec, int payloadBytes) {
+    SoakPublisher(SoakContext soak, LoopContext loop, int[] channels, long ratePerSec, int payloadBytes) {
         super(soak, loop, TransportKind.WEBSOCKET, payloadBytes);
         if (channels.length == 0 || ratePerSec < 1) {
             throw new IllegalArgumentException("a publisher needs channels and a rate");
@@ -143,7 +144,7 @@ final class SoakPublisher extends ClientSession {
         }
         long nowNs = soak.nanoTime();
         long due = pacer.dueCount(nowNs);
-        Link link = link();
+        Link link = controlLink();
         if (due > 0 && isHandshaken() && link != null && link.isWritable()) {
             int batch = (int) Math.min(due, MAX_BATCH);
             for (int i = 0; i < batch; i++) {

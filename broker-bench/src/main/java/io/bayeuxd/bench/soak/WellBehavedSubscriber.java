@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.ServerMessage;
 import io.bayeuxd.bench.loadgen.TransportKind;
 import io.netty.buffer.ByteBuf;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * well-behaved failure, because in a healthy soak there are none. What it missed meanwhile shows up
  * in the ledger as loss.
  */
-final class WellBehavedSubscriber extends ClientSession {
+final class WellBehavedSubscriber extends SoakClient {
 
     static final int MAX_RECOVERIES = 3;
     static final long RECOVERY_DELAY_MS = 1_000;
@@ -31,7 +32,7 @@ final class WellBehavedSubscriber extends ClientSession {
      * @param index   this subscriber's row in the ledger
      * @param channel the channel it listens on
      */
-    WellBehavedSubscriber(SoakContext soak, ClientLoop loop, int index, int channel) {
+    WellBehavedSubscriber(SoakContext soak, LoopContext loop, int index, int channel) {
         super(soak, loop, TransportKind.WEBSOCKET, 0);
         this.index = index;
         this.channel = channel;
@@ -54,7 +55,7 @@ final class WellBehavedSubscriber extends ClientSession {
     @Override
     protected void onHandshaken() {
         countSession(true);
-        ByteBuf frame = link().alloc().buffer(160);
+        ByteBuf frame = controlLink().alloc().buffer(160);
         encoder.subscribe(frame, nextMessageId(), channel);
         sendNow(frame);
     }
