@@ -190,6 +190,13 @@ public abstract class ClientSession implements LinkListener, ServerMessageSink {
         }
     }
 
+    /** Sends a {@code /meta/subscribe} to {@code channel} on the control link. */
+    protected final void subscribe(int channel) {
+        ByteBuf frame = control.alloc().buffer(160);
+        encoder.subscribe(frame, nextMessageId(), channel);
+        sendNow(frame);
+    }
+
     // ---- link events ------------------------------------------------------------------------
 
     @Override

@@ -3,7 +3,6 @@ package io.bayeuxd.bench.soak;
 import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.ServerMessage;
 import io.bayeuxd.bench.loadgen.TransportKind;
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 
 import java.util.concurrent.TimeUnit;
@@ -75,9 +74,7 @@ final class Churner extends SoakClient {
 
     @Override
     protected void onHandshaken() {
-        ByteBuf frame = controlLink().alloc().buffer(160);
-        encoder.subscribe(frame, nextMessageId(), channel);
-        sendNow(frame);
+        subscribe(channel);
     }
 
     @Override
