@@ -2,7 +2,6 @@ package io.bayeuxd.bench.loadgen;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -56,49 +55,36 @@ public final class LinkFactory implements LinkOpener {
      */
     @Override
     public Link open(TransportKind transport, EventLoop loop, LinkListener listener, CookieJar cookies) {
-        if (transport == TransportKind.WEBSOCKET) {
-            WebSocketLink link = new WebSocketLink(listener);
-            connect(loop, new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast(new HttpClientCodec());
-                    p.addLast(new HttpObjectAggregator(64 * 1024));
-                    p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
-                    p.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-                    p.addLast(link);
-                }
-            }).addListener(f -> {
-                if (!f.isSuccess()) {
-                    link.connectFailed(f.cause());
-                }
-            });
-            return link;
-        }
-        LongPollLink link = new LongPollLink(listener, server.path(), server.hostHeader(), cookies);
-        connect(loop, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ChannelPipeline p = ch.pipeline();
-                p.addLast(new HttpClientCodec());
-                p.addLast(new HttpObjectAggregator(MAX_FRAME_BYTES));
-                p.addLast(link);
-            }
-        }).addListener(f -> {
-            if (!f.isSuccess()) {
-                link.connectFailed(f.cause());
-            }
-        });
-        return link;
-    }
-
-    private ChannelFuture connect(EventLoop loop, ChannelInitializer<Channel> initializer) {
-        return new Bootstrap()
+        boolean webSocket = transport == TransportKind.WEBSOCKET;
+        NettyLink link = webSocket
+                ? new WebSocketLink(listener)
+                : new LongPollLink(listener, server.path(), server.hostHeader(), cookies);
+        new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .handler(initializer)
-                .connect(server.host(), server.port());
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpClientCodec());
+                        if (webSocket) {
+                            p.addLast(new HttpObjectAggregator(64 * 1024)); // the upgrade response only
+                            p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
+                            p.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+                        } else {
+                            p.addLast(new HttpObjectAggregator(MAX_FRAME_BYTES));
+                        }
+                        p.addLast(link);
+                    }
+                })
+                .connect(server.host(), server.port())
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        link.connectFailed(f.cause());
+                    }
+                });
+        return link;
     }
 }
