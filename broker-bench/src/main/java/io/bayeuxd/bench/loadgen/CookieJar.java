@@ -37,7 +37,7 @@ public final class CookieJar {
         }
     }
 
-    void clear() {
+    public void clear() {
         cookies.clear();
     }
 }

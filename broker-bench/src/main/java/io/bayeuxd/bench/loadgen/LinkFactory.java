@@ -2,7 +2,6 @@ package io.bayeuxd.bench.loadgen;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -15,10 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
-import java.net.URI;
-
 /**
- * Opens {@link Link}s of the configured transport. Pipelines, first handler first:
+ * Opens {@link Link}s to one server, of either transport. Pipelines, first handler first:
  * <ul>
  *   <li>WebSocket: HTTP client codec, aggregator (upgrade response only), Netty's client protocol
  *       handler (upgrade, masking, ping/pong, close), frame aggregator, {@link WebSocketLink};</li>
@@ -32,34 +29,16 @@ public final class LinkFactory implements LinkOpener {
     static final int CONNECT_TIMEOUT_MS = 10_000;
     static final int WEBSOCKET_UPGRADE_TIMEOUT_MS = 10_000;
 
-    private final TransportKind transport;
-    private final String host;
-    private final int port;
-    private final String path;
-    private final String hostHeader;
+    private final ServerUrl server;
     private final Class<? extends SocketChannel> channelClass;
     private final WebSocketClientProtocolConfig webSocketConfig;
 
-    LinkFactory(LoadConfig config, Class<? extends SocketChannel> channelClass) {
-        this(config.transport(), config.host(), config.port(), config.path(), config.hostHeader(), channelClass);
-    }
-
-    /**
-     * For other tools of this module (the soak driver): links of {@code transport} to
-     * {@code http://host:port/path}. The caller has checked that {@code host} is a loopback address.
-     *
-     * @param hostHeader the {@code Host} header, {@code host:port} with an IPv6 literal in brackets
-     */
-    public LinkFactory(TransportKind transport, String host, int port, String path, String hostHeader,
-                       Class<? extends SocketChannel> channelClass) {
-        this.transport = transport;
-        this.host = host;
-        this.port = port;
-        this.path = path;
-        this.hostHeader = hostHeader;
+    /** Links to {@code server}, over sockets of {@code channelClass}. */
+    public LinkFactory(ServerUrl server, Class<? extends SocketChannel> channelClass) {
+        this.server = server;
         this.channelClass = channelClass;
         this.webSocketConfig = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(URI.create("ws://" + hostHeader + path))
+                .webSocketUri(server.webSocketUri())
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
@@ -75,50 +54,37 @@ public final class LinkFactory implements LinkOpener {
      * learns on that loop whether it came up or went down.
      */
     @Override
-    public Link open(EventLoop loop, LinkListener listener, CookieJar cookies) {
-        if (transport == TransportKind.WEBSOCKET) {
-            WebSocketLink link = new WebSocketLink(listener);
-            connect(loop, new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast(new HttpClientCodec());
-                    p.addLast(new HttpObjectAggregator(64 * 1024));
-                    p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
-                    p.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-                    p.addLast(link);
-                }
-            }).addListener(f -> {
-                if (!f.isSuccess()) {
-                    link.connectFailed(f.cause());
-                }
-            });
-            return link;
-        }
-        LongPollLink link = new LongPollLink(listener, path, hostHeader, cookies);
-        connect(loop, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ChannelPipeline p = ch.pipeline();
-                p.addLast(new HttpClientCodec());
-                p.addLast(new HttpObjectAggregator(MAX_FRAME_BYTES));
-                p.addLast(link);
-            }
-        }).addListener(f -> {
-            if (!f.isSuccess()) {
-                link.connectFailed(f.cause());
-            }
-        });
-        return link;
-    }
-
-    private ChannelFuture connect(EventLoop loop, ChannelInitializer<Channel> initializer) {
-        return new Bootstrap()
+    public Link open(TransportKind transport, EventLoop loop, LinkListener listener, CookieJar cookies) {
+        boolean webSocket = transport == TransportKind.WEBSOCKET;
+        NettyLink link = webSocket
+                ? new WebSocketLink(listener)
+                : new LongPollLink(listener, server.path(), server.hostHeader(), cookies);
+        new Bootstrap()
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .handler(initializer)
-                .connect(host, port);
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpClientCodec());
+                        if (webSocket) {
+                            p.addLast(new HttpObjectAggregator(64 * 1024)); // the upgrade response only
+                            p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
+                            p.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+                        } else {
+                            p.addLast(new HttpObjectAggregator(MAX_FRAME_BYTES));
+                        }
+                        p.addLast(link);
+                    }
+                })
+                .connect(server.host(), server.port())
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        link.connectFailed(f.cause());
+                    }
+                });
+        return link;
     }
 }

@@ -3,8 +3,8 @@ package io.bayeuxd.bench.loadgen;
 import io.netty.channel.EventLoop;
 
 /** Opens links for sessions; the seam lets session tests hand out fake links. */
-interface LinkOpener {
+public interface LinkOpener {
 
     /** See {@link LinkFactory#open}. */
-    Link open(EventLoop loop, LinkListener listener, CookieJar cookies);
+    Link open(TransportKind transport, EventLoop loop, LinkListener listener, CookieJar cookies);
 }

@@ -1,17 +1,16 @@
 package io.bayeuxd.bench.loadgen;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
+import static io.bayeuxd.bench.loadgen.Settings.check;
+
 /**
  * Everything one load run needs, validated once by {@link Builder#build()}. Units are in the names.
  *
- * <p>The target must be a loopback address: this generator is meant to run beside the server on one
- * machine, and refusing anything else keeps a typo from loading a host that did not ask for it.
+ * <p>The target must be a loopback address (see {@link ServerUrl}).
  */
 final class LoadConfig {
 
@@ -23,7 +22,7 @@ final class LoadConfig {
     static final long MAX_DURATION_MS = 24L * 3600 * 1000;
     static final int MAX_IO_THREADS = 16;
 
-    private final URI url;
+    private final ServerUrl server;
     private final TransportKind transport;
     private final int clients;
     private final int channels;
@@ -43,7 +42,7 @@ final class LoadConfig {
     private final String label;
 
     private LoadConfig(Builder b) {
-        this.url = b.url;
+        this.server = b.server;
         this.transport = b.transport;
         this.clients = b.clients;
         this.channels = b.channels;
@@ -67,8 +66,9 @@ final class LoadConfig {
         return new Builder();
     }
 
-    /** The server endpoint as given, normalized to http; the WebSocket endpoint is {@link #webSocketUri()}. */
-    URI url() { return url; }
+    /** The server, its URL normalized to http. */
+    ServerUrl server() { return server; }
+    URI url() { return server.uri(); }
     TransportKind transport() { return transport; }
     /** Number of subscribing clients. */
     int clients() { return clients; }
@@ -97,29 +97,6 @@ final class LoadConfig {
     Path outDir() { return outDir; }
     String label() { return label; }
 
-    /** Host to connect to, without the brackets of an IPv6 literal. */
-    String host() {
-        String host = url.getHost();
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    int port() { return url.getPort() > 0 ? url.getPort() : 80; }
-
-    /** Request path for long-polling POSTs and the WebSocket upgrade. */
-    String path() {
-        String path = url.getRawPath();
-        return path == null || path.isEmpty() ? "/" : path;
-    }
-
-    /** Value of the {@code Host} header. */
-    String hostHeader() {
-        return url.getPort() > 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
-    }
-
-    URI webSocketUri() {
-        return URI.create("ws://" + hostHeader() + path());
-    }
-
     /** Publishes per second for publisher {@code index}; the remainder of the division goes to the first ones. */
     long ratePerSecFor(int index) {
         long base = ratePerSec / publishers;
@@ -141,7 +118,7 @@ final class LoadConfig {
         return String.format(Locale.ROOT,
                 "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
                         + "duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
-                url, transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
+                server, transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
                 durationMs, warmupMs, drainMs, holdMs, connectRatePerSec, ioThreads, label);
     }
 
@@ -165,6 +142,7 @@ final class LoadConfig {
         private long maxMessages = 1_000_000_000L;
         private Path outDir = Path.of("target", "loadgen");
         private String label = "run";
+        private ServerUrl server;
 
         private Builder() {
         }
@@ -193,8 +171,7 @@ final class LoadConfig {
         LoadConfig build() {
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(outDir, "outDir");
-            url = normalizeUrl(Objects.requireNonNull(url, "url"));
-            requireLoopback(url.getHost());
+            server = ServerUrl.of(Objects.requireNonNull(url, "url"));
             check(clients >= 0 && clients <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
             check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
             check(publishers >= 0 && publishers <= MAX_PUBLISHERS, "publishers must be in [0, " + MAX_PUBLISHERS + "]");
@@ -211,35 +188,6 @@ final class LoadConfig {
             check(maxMessages >= 1, "max-messages must be >= 1");
             check(label != null && !label.isBlank() && label.length() <= 100, "label must be 1..100 characters");
             return new LoadConfig(this);
-        }
-
-        private static URI normalizeUrl(URI url) {
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            check(url.getHost() != null, "url needs a host: " + url);
-            switch (scheme) {
-                case "http":
-                    return url;
-                case "ws":
-                    return URI.create("http://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath()));
-                default:
-                    throw new IllegalArgumentException("url must be http:// or ws:// (TLS is not supported): " + url);
-            }
-        }
-
-        private static void requireLoopback(String host) {
-            try {
-                for (InetAddress address : InetAddress.getAllByName(host)) {
-                    check(address.isLoopbackAddress(), "url host must be a loopback address, got " + host + " -> " + address);
-                }
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("unknown host " + host, e);
-            }
-        }
-
-        private static void check(boolean condition, String message) {
-            if (!condition) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

@@ -60,7 +60,7 @@ final class LoadRun {
         try (IoRuntime io = new IoRuntime(config.ioThreads())) {
             loops = new ArrayList<>();
             io.loops().forEach(loop -> loops.add(new LoopContext(loop)));
-            RunContext context = new RunContext(config, stats, timeline, clock, new LinkFactory(config, io.channelClass()));
+            RunContext context = new RunContext(config, stats, timeline, clock, new LinkFactory(config.server(), io.channelClass()));
             List<SubscriberSession> subscribers = new ArrayList<>(config.clients());
             for (int i = 0; i < config.clients(); i++) {
                 subscribers.add(new SubscriberSession(context, loops.get(i % loops.size()), i % config.channels()));
@@ -189,7 +189,7 @@ final class LoadRun {
     private static int deadPublishers(List<PublisherSession> publishers) {
         int dead = 0;
         for (PublisherSession p : publishers) {
-            if (p.state() == BayeuxSession.State.CLOSED) {
+            if (p.isEnded()) {
                 dead++;
             }
         }

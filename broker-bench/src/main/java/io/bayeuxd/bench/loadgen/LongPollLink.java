@@ -1,10 +1,7 @@
 package io.bayeuxd.bench.loadgen;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,35 +20,25 @@ import java.util.ArrayDeque;
  * say) waits and leaves as one batch, one JSON array, in the next POST. Sits last in the pipeline,
  * after the HTTP client codec and an aggregator, so it sees whole responses.
  */
-final class LongPollLink extends ChannelInboundHandlerAdapter implements Link {
+final class LongPollLink extends NettyLink {
 
-    private final LinkListener listener;
     private final String path;
     private final String hostHeader;
     private final CookieJar cookies;
     /** Frames waiting for the next POST; each is a JSON array as written by {@link RequestEncoder}. */
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-    private Channel channel;
-    private boolean up;
-    private boolean down;
     private boolean requestInFlight;
-    private String downReason;
 
     LongPollLink(LinkListener listener, String path, String hostHeader, CookieJar cookies) {
-        this.listener = listener;
+        super(listener);
         this.path = path;
         this.hostHeader = hostHeader;
         this.cookies = cookies;
     }
 
     @Override
-    public ByteBufAllocator alloc() {
-        return channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
-    }
-
-    @Override
     public boolean send(ByteBuf frame) {
-        if (!up) {
+        if (!isUp()) {
             frame.release();
             return false;
         }
@@ -61,7 +48,7 @@ final class LongPollLink extends ChannelInboundHandlerAdapter implements Link {
 
     @Override
     public void flush() {
-        if (!up || requestInFlight || pending.isEmpty()) {
+        if (!isUp() || requestInFlight || pending.isEmpty()) {
             return;
         }
         ByteBuf body = mergePending();
@@ -106,38 +93,8 @@ final class LongPollLink extends ChannelInboundHandlerAdapter implements Link {
     }
 
     @Override
-    public boolean isUp() {
-        return up;
-    }
-
-    @Override
-    public boolean isWritable() {
-        return up && channel.isWritable();
-    }
-
-    @Override
-    public void close() {
-        if (channel != null) {
-            channel.close();
-        } else {
-            markDown("closed before connecting");
-        }
-    }
-
-    /** Called by the {@link LinkFactory} once the connect attempt has failed. */
-    void connectFailed(Throwable cause) {
-        markDown("connect failed: " + cause);
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
-    }
-
-    @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        up = true;
-        listener.onLinkUp(this);
+        comeUp();
         ctx.fireChannelActive();
     }
 
@@ -152,8 +109,7 @@ final class LongPollLink extends ChannelInboundHandlerAdapter implements Link {
             requestInFlight = false;
             cookies.store(response.headers());
             if (!response.status().equals(HttpResponseStatus.OK)) {
-                downReason = "HTTP " + response.status();
-                ctx.close();
+                closeBecause(ctx, "HTTP " + response.status());
                 return;
             }
             listener.onFrame(this, response.content());
@@ -166,27 +122,15 @@ final class LongPollLink extends ChannelInboundHandlerAdapter implements Link {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (downReason == null) {
-            downReason = cause.toString();
-        }
-        ctx.close();
+    protected String closedReason() {
+        return requestInFlight ? "closed with a request outstanding" : "closed";
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        markDown(downReason != null ? downReason : requestInFlight ? "closed with a request outstanding" : "closed");
-    }
-
-    private void markDown(String reason) {
-        up = false;
+    protected void onDown() {
         ByteBuf frame;
         while ((frame = pending.poll()) != null) {
             frame.release();
-        }
-        if (!down) {
-            down = true;
-            listener.onLinkDown(this, reason);
         }
     }
 }

@@ -5,23 +5,24 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * What the sessions of one event loop share: the loop, one frame parser and one latency recorder.
+ * What the client sessions of one event loop share: the loop, one frame parser and one latency
+ * recorder (the load generator's; the soak records into one shared recorder instead).
  * Only that loop's thread writes to them, which is why a single-writer recorder suffices; the
  * orchestrating thread harvests interval histograms from the recorder.
  */
-final class LoopContext {
+public final class LoopContext {
 
     /** Latencies are recorded in microseconds, up to an hour, to three significant digits. */
     static final long HIGHEST_LATENCY_US = 3_600_000_000L;
     static final int SIGNIFICANT_DIGITS = 3;
 
-    final EventLoop loop;
-    final ServerFrameParser parser = new ServerFrameParser();
+    public final EventLoop loop;
+    public final ServerFrameParser parser = new ServerFrameParser();
     private final SingleWriterRecorder recorder = new SingleWriterRecorder(1, HIGHEST_LATENCY_US, SIGNIFICANT_DIGITS);
     /** Cleared on the loop's thread at the end of the run, so that counts and histograms freeze together. */
     private boolean recording = true;
 
-    LoopContext(EventLoop loop) {
+    public LoopContext(EventLoop loop) {
         this.loop = loop;
     }
 

@@ -1,10 +1,10 @@
 package io.bayeuxd.bench.loadgen;
 
 /**
- * Source of monotonic time in nanoseconds. The generator reads time only through this seam so that
+ * Source of monotonic time in nanoseconds. The load generator and the soak read time only through this seam so that
  * pacing and session logic can be driven by a fake clock in tests.
  */
-interface NanoClock {
+public interface NanoClock {
 
     NanoClock SYSTEM = System::nanoTime;
 

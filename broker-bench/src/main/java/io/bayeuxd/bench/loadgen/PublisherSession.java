@@ -47,17 +47,12 @@ final class PublisherSession extends BayeuxSession {
     private long sequence;
 
     PublisherSession(RunContext run, LoopContext loop, int index) {
-        super(run, loop);
+        super(run, loop, true);
         LoadConfig config = run.config;
         this.index = index;
         this.ratePerSec = config.ratePerSec() == 0 ? 0 : config.ratePerSecFor(index);
         this.windowShare = Math.max(1, config.window() / config.publishers());
         this.maxMessages = Math.max(1, config.maxMessages() / config.publishers());
-    }
-
-    @Override
-    protected boolean needsPublishLink() {
-        return true;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.bayeuxd.bench.loadgen;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * A client that subscribes to one benchmark channel and measures every delivery: handshake, then
  * {@code /meta/subscribe}, then the connect loop. Over long-polling all of it shares one
@@ -14,7 +12,7 @@ final class SubscriberSession extends BayeuxSession {
     private boolean subscribed;
 
     SubscriberSession(RunContext run, LoopContext loop, int channel) {
-        super(run, loop);
+        super(run, loop, false);
         this.channel = channel;
     }
 
@@ -23,17 +21,8 @@ final class SubscriberSession extends BayeuxSession {
     }
 
     @Override
-    protected boolean needsPublishLink() {
-        return false;
-    }
-
-    @Override
     protected void onHandshaken() {
-        Link link = controlLink();
-        ByteBuf frame = link.alloc().buffer(160);
-        encoder.subscribe(frame, nextMessageId(), channel);
-        link.send(frame);
-        link.flush();
+        subscribe(channel);
     }
 
     @Override

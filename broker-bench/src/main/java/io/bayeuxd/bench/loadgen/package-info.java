@@ -31,10 +31,13 @@
  * says how to run it.
  *
  * <p>The client pieces are public for the soak driver ({@code io.bayeuxd.bench.soak}), which builds
- * its own clients on them: {@link io.bayeuxd.bench.loadgen.Link} and
- * {@link io.bayeuxd.bench.loadgen.LinkFactory}, {@link io.bayeuxd.bench.loadgen.RequestEncoder},
+ * its clients on them: {@link io.bayeuxd.bench.loadgen.ClientSession}, the one Bayeux client both
+ * tools subclass (the load generator's policy is {@link io.bayeuxd.bench.loadgen.BayeuxSession}), its
+ * {@link io.bayeuxd.bench.loadgen.LoopContext}, {@link io.bayeuxd.bench.loadgen.Link} and
+ * {@link io.bayeuxd.bench.loadgen.LinkFactory}, {@link io.bayeuxd.bench.loadgen.ServerUrl},
+ * {@link io.bayeuxd.bench.loadgen.RequestEncoder},
  * {@link io.bayeuxd.bench.loadgen.ServerFrameParser} with {@link io.bayeuxd.bench.loadgen.ServerMessage},
- * {@link io.bayeuxd.bench.loadgen.RatePacer} and {@link io.bayeuxd.bench.loadgen.IoRuntime}. The sessions,
- * the run and the report stay package-private.
+ * {@link io.bayeuxd.bench.loadgen.RatePacer} and {@link io.bayeuxd.bench.loadgen.IoRuntime}. The load
+ * generator's sessions, run and report stay package-private.
  */
 package io.bayeuxd.bench.loadgen;

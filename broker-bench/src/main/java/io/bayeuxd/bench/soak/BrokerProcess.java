@@ -47,7 +47,7 @@ final class BrokerProcess {
      * the broker and the descriptor count compares exactly with the baseline.
      */
     synchronized String scrape() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(config.opsUri("/metrics")).timeout(HTTP_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(config.server().resolve("/metrics")).timeout(HTTP_TIMEOUT).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
             throw new IOException("/metrics answered " + response.statusCode());
@@ -58,7 +58,7 @@ final class BrokerProcess {
     /** Waits until {@code /readyz} answers 200, at most {@code timeoutMs}. */
     boolean awaitReady(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        URI uri = config.opsUri("/readyz");
+        URI uri = config.server().resolve("/readyz");
         while (System.nanoTime() < deadline) {
             if (!isAlive()) {
                 return false;

@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.TransportKind;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -19,13 +20,13 @@ final class ChurnSpawner {
     static final long SEED = 20_261_129L;
 
     private final SoakContext soak;
-    private final List<ClientLoop> loops;
+    private final List<LoopContext> loops;
     private final SplittableRandom random = new SplittableRandom(SEED);
     private final Set<Churner> alive = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> schedule;
     private int nextLoop;
 
-    ChurnSpawner(SoakContext soak, List<ClientLoop> loops) {
+    ChurnSpawner(SoakContext soak, List<LoopContext> loops) {
         this.soak = soak;
         this.loops = loops;
     }
@@ -36,13 +37,13 @@ final class ChurnSpawner {
             return;
         }
         long periodUs = Math.max(1_000, Math.round(1_000_000 / rate));
-        ClientLoop home = loops.get(0);
+        LoopContext home = loops.get(0);
         home.loop.execute(() -> schedule = home.loop.scheduleAtFixedRate(this::spawn, periodUs, periodUs, TimeUnit.MICROSECONDS));
     }
 
     /** Stops starting new clients; those alive finish their lifetimes. */
     void stop() {
-        ClientLoop home = loops.get(0);
+        LoopContext home = loops.get(0);
         home.loop.submit(() -> {
             if (schedule != null) {
                 schedule.cancel(false);
@@ -53,7 +54,7 @@ final class ChurnSpawner {
     /** Drops every client still alive. */
     void abortAll() {
         for (Churner churner : alive) {
-            churner.loop.loop.execute(churner::abort);
+            churner.loop().loop.execute(churner::abort);
         }
     }
 
@@ -72,7 +73,7 @@ final class ChurnSpawner {
                 ? TransportKind.LONG_POLLING : TransportKind.WEBSOCKET;
         boolean polite = random.nextInt(100) >= config.churnAbruptPercent();
         int channel = random.nextInt(config.channels());
-        ClientLoop loop = loops.get(nextLoop);
+        LoopContext loop = loops.get(nextLoop);
         nextLoop = (nextLoop + 1) % loops.size();
         Churner[] self = new Churner[1];
         self[0] = new Churner(soak, loop, transport, channel, polite, () -> alive.remove(self[0]));

@@ -1,8 +1,8 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.ServerMessage;
 import io.bayeuxd.bench.loadgen.TransportKind;
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Its deliveries are counted but not owed: a churned client may subscribe between two publishes.
  */
-final class Churner extends ClientSession {
+final class Churner extends SoakClient {
 
     /** Beyond the lifetime, how long a polite long-polling client waits for its held connect before dropping it. */
     static final long EXTRA_GRACE_MS = 5_000;
@@ -38,7 +38,7 @@ final class Churner extends ClientSession {
     private boolean ended;
 
     /** @param onGone runs once on the loop when the client has ended */
-    Churner(SoakContext soak, ClientLoop loop, TransportKind transport, int channel, boolean polite, Runnable onGone) {
+    Churner(SoakContext soak, LoopContext loop, TransportKind transport, int channel, boolean polite, Runnable onGone) {
         super(soak, loop, transport, 0);
         this.onGone = onGone;
         SoakConfig config = soak.config;
@@ -74,9 +74,7 @@ final class Churner extends ClientSession {
 
     @Override
     protected void onHandshaken() {
-        ByteBuf frame = link().alloc().buffer(160);
-        encoder.subscribe(frame, nextMessageId(), channel);
-        sendNow(frame);
+        subscribe(channel);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class GarbageSender {
 
     private final SoakContext soak;
-    private final ClientLoop loop;
+    private final LoopContext loop;
     private final Class<? extends SocketChannel> channelClass;
     private final GarbageKind.Target target;
     private final GarbageTally tally = new GarbageTally();
@@ -30,12 +31,12 @@ final class GarbageSender {
     private int next;
     private boolean halfRequestOutstanding;
 
-    GarbageSender(SoakContext soak, ClientLoop loop, Class<? extends SocketChannel> channelClass) {
+    GarbageSender(SoakContext soak, LoopContext loop, Class<? extends SocketChannel> channelClass) {
         this.soak = soak;
         this.loop = loop;
         this.channelClass = channelClass;
         SoakConfig config = soak.config;
-        this.target = new GarbageKind.Target(config.hostHeader(), config.path(), config.brokerMaxMessageBytes());
+        this.target = new GarbageKind.Target(config.server().hostHeader(), config.server().path(), config.brokerMaxMessageBytes());
     }
 
     GarbageTally tally() {
@@ -82,7 +83,7 @@ final class GarbageSender {
                 .channel(channelClass)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .handler(probe)
-                .connect(soak.config.host(), soak.config.port())
+                .connect(soak.config.server().host(), soak.config.server().port())
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         onOutcome(probe, "connect failed");

@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,7 +14,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +34,12 @@ final class SlowConsumerSlots {
     private final List<Slot> slots = new ArrayList<>();
     private volatile boolean running;
 
-    SlowConsumerSlots(SoakContext soak, List<ClientLoop> loops, Class<? extends SocketChannel> channelClass) {
+    SlowConsumerSlots(SoakContext soak, List<LoopContext> loops, Class<? extends SocketChannel> channelClass) {
         this.soak = soak;
         this.channelClass = channelClass;
         SoakConfig config = soak.config;
         this.webSocketConfig = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(URI.create("ws://" + config.hostHeader() + config.path()))
+                .webSocketUri(config.server().webSocketUri())
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .maxFramePayloadLength(64 * 1024 * 1024)
@@ -69,10 +69,10 @@ final class SlowConsumerSlots {
     }
 
     private final class Slot {
-        final ClientLoop loop;
+        final LoopContext loop;
         SlowConsumer current;
 
-        Slot(ClientLoop loop) {
+        Slot(LoopContext loop) {
             this.loop = loop;
         }
 
@@ -107,7 +107,7 @@ final class SlowConsumerSlots {
                             p.addLast(consumer);
                         }
                     })
-                    .connect(soak.config.host(), soak.config.port())
+                    .connect(soak.config.server().host(), soak.config.server().port())
                     .addListener(f -> {
                         if (!f.isSuccess()) {
                             consumer.connectFailed(f.cause());

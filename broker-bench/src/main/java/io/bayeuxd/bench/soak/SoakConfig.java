@@ -1,21 +1,23 @@
 package io.bayeuxd.bench.soak;
 
-import java.net.InetAddress;
+import io.bayeuxd.bench.loadgen.ServerUrl;
+
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
+import static io.bayeuxd.bench.loadgen.Settings.check;
+
 /**
  * Everything one soak run needs, validated once by {@link Builder#build()}. Units are in the names.
  *
- * <p>The broker must be on a loopback address: the soak opens thousands of connections and sends
- * garbage on purpose, which nobody else should receive.
+ * <p>The broker must be on a loopback address ({@link ServerUrl}): the soak opens thousands of
+ * connections and sends garbage on purpose, which nobody else should receive.
  */
 final class SoakConfig {
 
-    private final URI url;
+    private final ServerUrl server;
     private final long brokerPid;
     private final long durationMs;
     private final long warmupMs;
@@ -55,7 +57,7 @@ final class SoakConfig {
     private final Path outDir;
 
     private SoakConfig(Builder b) {
-        url = b.url;
+        server = b.server;
         brokerPid = b.brokerPid;
         durationMs = b.durationMs;
         warmupMs = b.warmupMs >= 0 ? b.warmupMs : Math.min(60_000, b.durationMs / 5);
@@ -100,7 +102,8 @@ final class SoakConfig {
     }
 
     /** The broker's endpoint, {@code http://host:port/path}; {@code /metrics} is on the same port. */
-    URI url() { return url; }
+    ServerUrl server() { return server; }
+    URI url() { return server.uri(); }
     /** The broker's process id for {@code /proc} and {@code jcmd}; 0 when unknown (then RSS is not sampled). */
     long brokerPid() { return brokerPid; }
     /** How long the load (publishing, churn, slow consumers, garbage) runs, after the ramp. */
@@ -168,34 +171,13 @@ final class SoakConfig {
         return clients + busyWatchers + publishers + (busyRatePerSec > 0 ? 1 : 0);
     }
 
-    String host() {
-        String host = url.getHost();
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    int port() { return url.getPort() > 0 ? url.getPort() : 80; }
-
-    String path() {
-        String path = url.getRawPath();
-        return path == null || path.isEmpty() ? "/" : path;
-    }
-
-    String hostHeader() {
-        return url.getPort() > 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
-    }
-
-    /** A path on the broker's port outside the Bayeux mount: the ops endpoints. */
-    URI opsUri(String opsPath) {
-        return URI.create("http://" + hostHeader() + opsPath);
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
                 "url=%s pid=%d duration=%ds warmup=%ds clients=%d channels=%d publishers=%d rate=%d/s size=%d "
                         + "busy=%d/s x %d B watchers=%d churn=%.1f/s (lp %d%%, abrupt %d%%, %d ms) slow=%d "
                         + "(lifetime %ds%s) garbage=%.1f/s timeout=%ds io=%d",
-                url, brokerPid, durationMs / 1000, warmupMs / 1000, clients, channels, publishers, ratePerSec,
+                server, brokerPid, durationMs / 1000, warmupMs / 1000, clients, channels, publishers, ratePerSec,
                 payloadBytes, busyRatePerSec, busyPayloadBytes, busyWatchers, churnPerSec, churnLongPollPercent,
                 churnAbruptPercent, churnLifetimeMs, slowConsumers, slowLifetimeMs / 1000,
                 (slowKeepConnecting ? ", keep connecting" : ", silent") + (slowChatterMs > 0 ? ", chatter every " + slowChatterMs + " ms" : ""), garbagePerSec, brokerTimeoutMs / 1000, ioThreads);
@@ -241,6 +223,7 @@ final class SoakConfig {
         private double heapSlackRatio = 0.10;
         private int ioThreads = 1;
         private Path outDir = Path.of("target", "soak");
+        private ServerUrl server;
 
         private Builder() {
         }
@@ -293,7 +276,7 @@ final class SoakConfig {
             Objects.requireNonNull(outDir, "outDir");
             check("http".equalsIgnoreCase(url.getScheme()) && url.getHost() != null && url.getPort() > 0,
                     "url must be http://host:port/path, got " + url);
-            requireLoopback(url.getHost());
+            server = ServerUrl.of(url);
             check(brokerPid >= 0, "broker pid must be >= 0");
             check(durationMs >= 1_000 && durationMs <= 24L * 3600 * 1000, "duration must be in [1 s, 24 h]");
             check(warmupMs < durationMs, "warm-up must be shorter than the duration");
@@ -329,23 +312,6 @@ final class SoakConfig {
             check(heapSlackBytes >= 0 && heapSlackRatio >= 0, "heap slack must be >= 0");
             check(ioThreads >= 1 && ioThreads <= 16, "io threads must be in [1, 16]");
             return new SoakConfig(this);
-        }
-
-        private static void requireLoopback(String host) {
-            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            try {
-                for (InetAddress address : InetAddress.getAllByName(bare)) {
-                    check(address.isLoopbackAddress(), "url host must be a loopback address, got " + host + " -> " + address);
-                }
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("unknown host " + host, e);
-            }
-        }
-
-        private static void check(boolean condition, String message) {
-            if (!condition) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.LinkOpener;
+import io.bayeuxd.bench.loadgen.NanoClock;
 import org.HdrHistogram.Recorder;
-
-import java.util.function.LongSupplier;
 
 /**
  * What every client of a soak run shares: the settings, the counters, the ledger, the way to open
@@ -16,23 +16,23 @@ final class SoakContext {
     final SoakConfig config;
     final SoakStats stats;
     final DeliveryLedger ledger;
-    final LinkSource links;
-    final LongSupplier nanoClock;
+    final LinkOpener links;
+    final NanoClock clock;
     /** Zero of the {@code data.ts} the publishers stamp: nanoseconds since this instant. */
     final long baseNs;
     /** Publish-to-arrival latency of well-behaved deliveries; HdrHistogram's recorder takes concurrent writers. */
     final Recorder latencyUs = new Recorder(1, HIGHEST_LATENCY_US, 3);
 
-    SoakContext(SoakConfig config, SoakStats stats, DeliveryLedger ledger, LinkSource links, LongSupplier nanoClock) {
+    SoakContext(SoakConfig config, SoakStats stats, DeliveryLedger ledger, LinkOpener links, NanoClock clock) {
         this.config = config;
         this.stats = stats;
         this.ledger = ledger;
         this.links = links;
-        this.nanoClock = nanoClock;
-        this.baseNs = nanoClock.getAsLong();
+        this.clock = clock;
+        this.baseNs = clock.nanoTime();
     }
 
     long nanoTime() {
-        return nanoClock.getAsLong();
+        return clock.nanoTime();
     }
 }

@@ -1,9 +1,9 @@
 package io.bayeuxd.bench.soak;
 
 import io.bayeuxd.bench.loadgen.Link;
+import io.bayeuxd.bench.loadgen.LoopContext;
 import io.bayeuxd.bench.loadgen.RatePacer;
 import io.bayeuxd.bench.loadgen.ServerMessage;
-import io.bayeuxd.bench.loadgen.TransportKind;
 import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.TimeUnit;
@@ -17,13 +17,11 @@ import java.util.concurrent.TimeUnit;
  * <p>A message counts as published, and so owed, once it is handed to an open link; the
  * {@link DeliveryLedger} learns the new count of the channel right after.
  */
-final class SoakPublisher extends ClientSession {
+final class SoakPublisher extends WellBehavedClient {
 
     /** Most publishes written in one tick before yielding the loop to I/O. */
     static final int MAX_BATCH = 256;
     static final long MIN_TICK_NS = 1_000_000;
-    static final long RECOVERY_DELAY_MS = 1_000;
-    static final int MAX_RECOVERIES = 3;
 
     private final int[] channels;
     private final long[] nextSeq;
@@ -31,20 +29,17 @@ final class SoakPublisher extends ClientSession {
     private final Runnable tickTask = this::tick;
     private RatePacer pacer;
     private boolean readyCounted;
-    private boolean sessionCounted;
     private boolean publishing;
-    private boolean finished;
     private boolean tickPending;
     private int nextChannel;
-    private int recoveries;
 
     /**
      * @param channels     the channels this publisher owns, published to in turn
      * @param ratePerSec   messages per second over all of them
      * @param payloadBytes serialized size of each message's {@code data}
      */
-    SoakPublisher(SoakContext soak, ClientLoop loop, int[] channels, long ratePerSec, int payloadBytes) {
-        super(soak, loop, TransportKind.WEBSOCKET, payloadBytes);
+    SoakPublisher(SoakContext soak, LoopContext loop, int[] channels, long ratePerSec, int payloadBytes) {
+        super(soak, loop, payloadBytes);
         if (channels.length == 0 || ratePerSec < 1) {
             throw new IllegalArgumentException("a publisher needs channels and a rate");
         }
@@ -55,7 +50,7 @@ final class SoakPublisher extends ClientSession {
 
     /** Publishes from {@code startNs} on; posted to this publisher's loop. */
     void startPublishing(long startNs) {
-        if (publishing || finished) {
+        if (publishing || isFinished()) {
             return;
         }
         publishing = true;
@@ -66,13 +61,14 @@ final class SoakPublisher extends ClientSession {
     /** Stops publishing for good; posted to this publisher's loop. */
     void stopPublishing() {
         publishing = false;
-        finished = true;
+        stopRecovering();
     }
 
     /** Stops publishing and disconnects politely. */
+    @Override
     void finish(long graceMs) {
-        stopPublishing();
-        leave(true, graceMs);
+        publishing = false;
+        super.finish(graceMs);
     }
 
     /** Messages sent to channel {@code i} of this publisher's list. */
@@ -81,8 +77,13 @@ final class SoakPublisher extends ClientSession {
     }
 
     @Override
+    protected String name() {
+        return "publisher";
+    }
+
+    @Override
     protected void onHandshaken() {
-        countSession(true);
+        countSession();
         if (!readyCounted) {
             readyCounted = true;
             soak.stats.publishersReady.incrementAndGet();
@@ -101,40 +102,6 @@ final class SoakPublisher extends ClientSession {
         }
     }
 
-    @Override
-    protected void onFailure(String what) {
-        soak.stats.wellBehavedFailure("publisher: " + what);
-        if (finished || recoveries >= MAX_RECOVERIES) {
-            if (state() != State.CLOSED) {
-                leave(false, 0);
-            }
-            return;
-        }
-        recoveries++;
-        if (state() == State.CLOSED) {
-            loop.loop.schedule(this::start, RECOVERY_DELAY_MS, TimeUnit.MILLISECONDS);
-        } else {
-            countSession(false);
-            handshakeAgain();
-        }
-    }
-
-    @Override
-    protected void onEnded() {
-        countSession(false);
-    }
-
-    private void countSession(boolean has) {
-        if (has != sessionCounted) {
-            sessionCounted = has;
-            if (has) {
-                soak.stats.wellBehavedSessions.incrementAndGet();
-            } else {
-                soak.stats.wellBehavedSessions.decrementAndGet();
-            }
-        }
-    }
-
     /** Publishes what is due, then arranges the next tick. */
     private void tick() {
         tickPending = false;
@@ -143,7 +110,7 @@ final class SoakPublisher extends ClientSession {
         }
         long nowNs = soak.nanoTime();
         long due = pacer.dueCount(nowNs);
-        Link link = link();
+        Link link = controlLink();
         if (due > 0 && isHandshaken() && link != null && link.isWritable()) {
             int batch = (int) Math.min(due, MAX_BATCH);
             for (int i = 0; i < batch; i++) {

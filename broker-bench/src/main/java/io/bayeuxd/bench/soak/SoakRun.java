@@ -1,8 +1,9 @@
 package io.bayeuxd.bench.soak;
 
-import io.bayeuxd.bench.loadgen.CookieJar;
 import io.bayeuxd.bench.loadgen.IoRuntime;
 import io.bayeuxd.bench.loadgen.LinkFactory;
+import io.bayeuxd.bench.loadgen.LoopContext;
+import io.bayeuxd.bench.loadgen.NanoClock;
 import io.bayeuxd.bench.loadgen.TransportKind;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class SoakRun {
     private BrokerProcess broker;
     private BrokerSampler sampler;
     private SoakContext soak;
-    private List<ClientLoop> loops;
+    private List<LoopContext> loops;
     private final List<List<WellBehavedSubscriber>> subscribersByLoop = new ArrayList<>();
     private final List<SoakPublisher> publishers = new ArrayList<>();
     private long nextProgressNs;
@@ -76,16 +77,11 @@ final class SoakRun {
         try (IoRuntime io = new IoRuntime(config.ioThreads())) {
             loops = new ArrayList<>();
             io.loops().forEach(l -> {
-                loops.add(new ClientLoop(l));
+                loops.add(new LoopContext(l));
                 subscribersByLoop.add(new ArrayList<>());
             });
-            LinkFactory webSocket = new LinkFactory(TransportKind.WEBSOCKET, config.host(), config.port(), config.path(),
-                    config.hostHeader(), io.channelClass());
-            LinkFactory longPolling = new LinkFactory(TransportKind.LONG_POLLING, config.host(), config.port(), config.path(),
-                    config.hostHeader(), io.channelClass());
-            LinkSource links = (transport, loop, listener) ->
-                    (transport == TransportKind.WEBSOCKET ? webSocket : longPolling).open(loop, listener, new CookieJar());
-            soak = new SoakContext(config, stats, ledger, links, System::nanoTime);
+            LinkFactory links = new LinkFactory(config.server(), io.channelClass());
+            soak = new SoakContext(config, stats, ledger, links, NanoClock.SYSTEM);
             try (BrokerSampler s = new BrokerSampler(broker, soak, startNs)) {
                 sampler = s;
                 return runPhases(io);
@@ -100,11 +96,11 @@ final class SoakRun {
                 // Whatever happened, leave no client behind.
                 for (List<WellBehavedSubscriber> list : subscribersByLoop) {
                     for (WellBehavedSubscriber sub : list) {
-                        sub.loop.loop.execute(() -> sub.leave(false, 0));
+                        sub.loop().loop.execute(() -> sub.leave(false, 0));
                     }
                 }
                 for (SoakPublisher p : publishers) {
-                    p.loop.loop.execute(() -> p.leave(false, 0));
+                    p.loop().loop.execute(() -> p.leave(false, 0));
                 }
                 Thread.sleep(300);
             }
@@ -130,7 +126,7 @@ final class SoakRun {
             out.println("soak: no well-behaved subscriber got subscribed");
             return EXIT_SETUP_FAILED;
         }
-        createPublishers().forEach(p -> p.loop.loop.execute(p::start));
+        createPublishers().forEach(p -> p.loop().loop.execute(p::start));
         waitUntil("publishers ready", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PUBLISHERS_READY_TIMEOUT_MS),
                 () -> stats.publishersReady.get() == publishers.size());
         if (stats.publishersReady.get() < publishers.size()) {
@@ -144,7 +140,7 @@ final class SoakRun {
         long loadStartNs = System.nanoTime();
         long publishStartNs = loadStartNs + TimeUnit.MILLISECONDS.toNanos(50);
         for (SoakPublisher p : publishers) {
-            p.loop.loop.execute(() -> p.startPublishing(publishStartNs));
+            p.loop().loop.execute(() -> p.startPublishing(publishStartNs));
         }
         ChurnSpawner churn = new ChurnSpawner(soak, loops);
         SlowConsumerSlots slow = new SlowConsumerSlots(soak, loops, io.channelClass());
@@ -166,7 +162,7 @@ final class SoakRun {
         garbage.stop();
         slow.stop();
         for (SoakPublisher p : publishers) {
-            p.loop.loop.submit(p::stopPublishing).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            p.loop().loop.submit(p::stopPublishing).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         waitUntil("drain", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainMs()),
                 () -> soak.ledger.deliveredSoFar() >= soak.ledger.expectedSoFar());
@@ -187,13 +183,13 @@ final class SoakRun {
         // ---- disconnect ------------------------------------------------------------------------
         sampler.phase("disconnect");
         for (List<WellBehavedSubscriber> list : subscribersByLoop) {
-            ClientLoop loop = list.isEmpty() ? null : list.get(0).loop;
+            LoopContext loop = list.isEmpty() ? null : list.get(0).loop();
             if (loop != null) {
                 loop.loop.execute(() -> list.forEach(sub -> sub.finish(LEAVE_GRACE_MS)));
             }
         }
         for (SoakPublisher p : publishers) {
-            p.loop.loop.execute(() -> p.finish(LEAVE_GRACE_MS));
+            p.loop().loop.execute(() -> p.finish(LEAVE_GRACE_MS));
         }
         long disconnectDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.disconnectTimeoutMs());
         waitUntil("well-behaved clients disconnecting", disconnectDeadlineNs,
@@ -268,7 +264,7 @@ final class SoakRun {
             long due = Math.min(all.size(), elapsedNs * config.connectRatePerSec() / 1_000_000_000L + 1);
             while (started < due) {
                 WellBehavedSubscriber sub = all.get(started++);
-                sub.loop.loop.execute(sub::start);
+                sub.loop().loop.execute(sub::start);
             }
             if (started == all.size() && stats.subscribersSubscribed.get() == all.size()) {
                 break;
@@ -297,7 +293,7 @@ final class SoakRun {
 
     /** Runs an empty task on every loop and waits for it: what the loops wrote before is visible after. */
     private void quiesceLoops() {
-        for (ClientLoop loop : loops) {
+        for (LoopContext loop : loops) {
             loop.loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }

@@ -21,8 +21,9 @@
  * {@link io.bayeuxd.bench.soak.SoakVerdict} judges and {@link io.bayeuxd.bench.soak.SoakReport} writes
  * the CSV, the SVG ({@link io.bayeuxd.bench.soak.SoakPlot}) and the summary.
  *
- * <p>The clients are built on the load generator's pieces ({@code io.bayeuxd.bench.loadgen}): its
- * links, request encoder, frame parser and rate pacer. Each client is single-threaded on its event
- * loop, as there.
+ * <p>The clients are the load generator's {@link io.bayeuxd.bench.loadgen.ClientSession} with the
+ * soak's policy ({@link io.bayeuxd.bench.soak.SoakClient}, {@link io.bayeuxd.bench.soak.WellBehavedClient}),
+ * over its links, request encoder, frame parser and rate pacer. Each client is single-threaded on its
+ * event loop, as there.
  */
 package io.bayeuxd.bench.soak;

@@ -8,30 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LoadConfigTest {
 
     @Test
-    void derivesEndpointsFromTheUrl() {
-        LoadConfig config = LoadConfig.builder().url("http://127.0.0.1:8080/cometd").build();
+    void takesItsServerFromTheUrlNormalizedToHttp() {
+        LoadConfig config = LoadConfig.builder().url("ws://localhost:8000/cometd").build();
 
-        assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.port()).isEqualTo(8080);
-        assertThat(config.path()).isEqualTo("/cometd");
-        assertThat(config.hostHeader()).isEqualTo("127.0.0.1:8080");
-        assertThat(config.webSocketUri()).hasToString("ws://127.0.0.1:8080/cometd");
-    }
-
-    @Test
-    void acceptsAWebSocketUrlAndAnEmptyPath() {
-        LoadConfig config = LoadConfig.builder().url("ws://localhost:8000").build();
-
-        assertThat(config.url()).hasToString("http://localhost:8000");
-        assertThat(config.path()).isEqualTo("/");
-    }
-
-    @Test
-    void acceptsIpv6Loopback() {
-        LoadConfig config = LoadConfig.builder().url("http://[::1]:8000/").build();
-
-        assertThat(config.host()).isEqualTo("::1");
-        assertThat(config.hostHeader()).isEqualTo("[::1]:8000");
+        assertThat(config.url()).hasToString("http://localhost:8000/cometd");
+        assertThat(config.server().path()).isEqualTo("/cometd");
     }
 
     @Test

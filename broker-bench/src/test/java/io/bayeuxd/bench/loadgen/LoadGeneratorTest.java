@@ -41,7 +41,7 @@ class LoadGeneratorTest {
         assertThat(config.durationMs()).isEqualTo(10_000);
         assertThat(config.warmupMs()).isEqualTo(2_500);
         assertThat(config.connectRatePerSec()).isEqualTo(100);
-        assertThat(config.path()).isEqualTo("/cometd");
+        assertThat(config.server().path()).isEqualTo("/cometd");
         assertThat(config.holdMs()).isZero();
     }
 

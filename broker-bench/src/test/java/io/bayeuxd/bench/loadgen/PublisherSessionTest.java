@@ -1,7 +1,6 @@
 package io.bayeuxd.bench.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bayeuxd.bench.loadgen.SessionHarness.FakeLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class PublisherSessionTest {
     @Test
     void publishesOnTheScheduleAndStampsTheScheduledTime() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         long publishStart = h.clock.nowNs;
         h.timeline.schedule(publishStart, 1_000_000_000L, 10_000_000_000L);
@@ -49,7 +48,7 @@ class PublisherSessionTest {
     @Test
     void countsDeliveriesOwedToTheSubscribersOfEachChannelDuringMeasurement() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.stats.subscribersOnChannel.set(0, 3);
         h.stats.subscribersOnChannel.set(1, 2);
@@ -66,7 +65,7 @@ class PublisherSessionTest {
     @Test
     void stopsAtTheEndOfTheMeasurement() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.timeline.schedule(h.clock.nowNs, 0, 100_000_000L);
 
@@ -82,7 +81,7 @@ class PublisherSessionTest {
     @Test
     void theWindowBoundsUnacknowledgedPublishesWhenUnpaced() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(0).window(5).clients(0).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.timeline.schedule(h.clock.nowNs, 0, 10_000_000_000L);
 
@@ -101,7 +100,7 @@ class PublisherSessionTest {
     @Test
     void theWindowAlsoWaitsForOwedDeliveries() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(0).window(4).clients(4).channels(2).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.stats.subscribersOnChannel.set(0, 2);
         h.stats.subscribersOnChannel.set(1, 2);
@@ -125,7 +124,7 @@ class PublisherSessionTest {
     @Test
     void overLongPollingPublishesGoOverASecondConnection() {
         h = new SessionHarness(SessionHarness.config().transport(TransportKind.LONG_POLLING).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
 
         publisher.start();
         assertThat(h.links).hasSize(2);
@@ -148,7 +147,7 @@ class PublisherSessionTest {
     @Test
     void aPublisherCatchesUpWithItsScheduleAfterARehandshake() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
-        PublisherSession publisher = new PublisherSession(h.run, h.loopContext, 0);
+        PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         long publishStart = h.clock.nowNs;
         h.timeline.schedule(publishStart, 0, 10_000_000_000L);
@@ -172,8 +171,8 @@ class PublisherSessionTest {
     void ratesAreSplitAcrossPublishersAndOffsetSoTheyInterleave() {
         h = new SessionHarness(SessionHarness.config().ratePerSec(3).publishers(2).build());
         assertThat(h.run.config.ratePerSecFor(0) + h.run.config.ratePerSecFor(1)).isEqualTo(3);
-        PublisherSession first = new PublisherSession(h.run, h.loopContext, 0);
-        PublisherSession second = new PublisherSession(h.run, h.loopContext, 1);
+        PublisherSession first = new PublisherSession(h.run, h.loop, 0);
+        PublisherSession second = new PublisherSession(h.run, h.loop, 1);
         FakeLink firstLink = handshaken(first);
         FakeLink secondLink = handshaken(second);
         h.timeline.schedule(h.clock.nowNs, 0, 10_000_000_000L);

@@ -1,7 +1,6 @@
 package io.bayeuxd.bench.loadgen;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bayeuxd.bench.loadgen.SessionHarness.FakeLink;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SubscriberSessionTest {
 
     private final SessionHarness h = new SessionHarness(SessionHarness.config().build());
-    private final SubscriberSession session = new SubscriberSession(h.run, h.loopContext, 1);
+    private final SubscriberSession session = new SubscriberSession(h.run, h.loop, 1);
 
     @AfterEach
     void tearDown() {

@@ -1,7 +1,7 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.FakeLink;
 import io.bayeuxd.bench.loadgen.TransportKind;
-import io.bayeuxd.bench.soak.SoakHarness.FakeLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

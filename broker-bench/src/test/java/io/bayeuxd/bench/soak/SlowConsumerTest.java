@@ -1,6 +1,7 @@
 package io.bayeuxd.bench.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bayeuxd.bench.loadgen.FakeLink;
 import io.bayeuxd.bench.loadgen.ServerFrameParser;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -45,7 +46,7 @@ class SlowConsumerTest {
     private JsonNode sent() throws Exception {
         TextWebSocketFrame frame = channel.readOutbound();
         try {
-            return SoakHarness.JSON.readTree(frame.text()).get(0);
+            return FakeLink.JSON.readTree(frame.text()).get(0);
         } finally {
             frame.release();
         }

@@ -40,18 +40,20 @@ class SoakConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
         assertThatThrownBy(() -> SoakConfig.builder().url("https://127.0.0.1:8000/").build())
                 .hasMessageContaining("http://");
-        assertThat(SoakConfig.builder().url("http://[::1]:8000/x").build().host()).isEqualTo("::1");
+        assertThatThrownBy(() -> SoakConfig.builder().url("http://127.0.0.1/").build())
+                .as("the soak names the broker's port").hasMessageContaining("http://host:port/path");
+        assertThat(SoakConfig.builder().url("http://[::1]:8000/x").build().server().host()).isEqualTo("::1");
     }
 
     @Test
     void theEndpointIsSplitForLinksAndTheOpsPaths() {
         SoakConfig config = SoakConfig.builder().url("http://127.0.0.1:18765/bayeux").build();
 
-        assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.port()).isEqualTo(18765);
-        assertThat(config.path()).isEqualTo("/bayeux");
-        assertThat(config.hostHeader()).isEqualTo("127.0.0.1:18765");
-        assertThat(config.opsUri("/metrics").toString()).isEqualTo("http://127.0.0.1:18765/metrics");
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.server().port()).isEqualTo(18765);
+        assertThat(config.server().path()).isEqualTo("/bayeux");
+        assertThat(config.server().hostHeader()).isEqualTo("127.0.0.1:18765");
+        assertThat(config.server().resolve("/metrics").toString()).isEqualTo("http://127.0.0.1:18765/metrics");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.bayeuxd.bench.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bayeuxd.bench.soak.SoakHarness.FakeLink;
+import io.bayeuxd.bench.loadgen.FakeLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class SoakPublisherTest {
         FakeLink link = handshaken();
         assertThat(h.stats.publishersReady.get()).isEqualTo(1);
 
-        publisher.startPublishing(h.nowNs);
+        publisher.startPublishing(h.clock.nowNs);
         h.advanceMs(1_000);
 
         List<JsonNode> one = link.sentOn("/bench/1");
@@ -67,7 +67,7 @@ class SoakPublisherTest {
     void holdsBackWhileTheLinkIsNotWritableAndCatchesUpAfterwards() {
         FakeLink link = handshaken();
         link.writable = false;
-        publisher.startPublishing(h.nowNs);
+        publisher.startPublishing(h.clock.nowNs);
         h.advanceMs(500);
         assertThat(h.stats.published.sum()).isZero();
 
@@ -80,7 +80,7 @@ class SoakPublisherTest {
     @Test
     void stopsPublishingWhenTold() {
         handshaken();
-        publisher.startPublishing(h.nowNs);
+        publisher.startPublishing(h.clock.nowNs);
         h.advanceMs(100);
         long sent = h.stats.published.sum();
 

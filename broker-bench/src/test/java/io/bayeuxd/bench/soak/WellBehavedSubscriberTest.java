@@ -1,6 +1,6 @@
 package io.bayeuxd.bench.soak;
 
-import io.bayeuxd.bench.soak.SoakHarness.FakeLink;
+import io.bayeuxd.bench.loadgen.FakeLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
