@@ -115,11 +115,14 @@ public final class BrokerMain implements Callable<Integer> {
             return 2;
         }
         LogSetup.apply(value(ServerSettings.LOG_FORMAT));
-        if (config.engine() != EngineKind.MEMORY) {
-            // The setting is read and checked ahead of its engine; say so rather than pretend.
-            log.warn("--engine {} is not available yet: running the in-memory engine", ServerSettings.ENGINE.type().format(config.engine()));
+        BrokerServer server;
+        try {
+            server = new BrokerServer(config).start();
+        } catch (IllegalStateException e) {
+            // A node that cannot reach its cluster's Redis at start-up: one line, no stack trace.
+            spec.commandLine().getErr().println("bayeuxd: " + e.getMessage());
+            return 1;
         }
-        BrokerServer server = new BrokerServer(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

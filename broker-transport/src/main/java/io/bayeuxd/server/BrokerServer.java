@@ -6,6 +6,7 @@ import io.bayeuxd.security.StripExtFields;
 import io.netty.handler.ssl.SslContext;
 import io.bayeuxd.broker.LocalClient;
 import io.bayeuxd.engine.ClusterBus;
+import io.bayeuxd.engine.redis.RedisBus;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.ops.BrokerMetrics;
@@ -68,9 +69,23 @@ public final class BrokerServer implements AutoCloseable {
     private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
 
-    /** A server alone: no other node sees its publications. */
+    /**
+     * Publishes that wait for Redis' answer before further ones are dropped (and counted): about a
+     * second of a busy node's traffic, a bounded amount of memory however slow Redis is.
+     */
+    private static final int REDIS_MAX_IN_FLIGHT = 100_000;
+    /** Put before every Redis channel name the cluster uses. */
+    private static final String REDIS_PREFIX = "bayeuxd:";
+
+    /**
+     * A server with the engine of its configuration: alone ({@link EngineKind#MEMORY}), or one node of
+     * several on one Redis ({@link EngineKind#REDIS}).
+     *
+     * @throws IllegalStateException when the configured Redis cannot be reached
+     */
     public BrokerServer(ServerConfig config) {
-        this(config, ClusterBus.NONE);
+        this(config, config.engine() == EngineKind.REDIS
+                ? new RedisBus(config.redisUrl(), REDIS_PREFIX, REDIS_MAX_IN_FLIGHT) : ClusterBus.NONE);
     }
 
     /**

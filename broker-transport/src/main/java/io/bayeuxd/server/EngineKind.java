@@ -1,6 +1,9 @@
 package io.bayeuxd.server;
 
-/** Where sessions, subscriptions and messages live: in this process, or in Redis, shared by several brokers. */
+/**
+ * Whether the broker is alone ({@code memory}) or one node of several on one Redis ({@code redis}), whose
+ * publications reach every subscriber of every node (docs/scaling.md).
+ */
 public enum EngineKind {
     MEMORY,
     REDIS

@@ -84,8 +84,8 @@ public final class ServerSettings {
     public static final Setting<EngineKind> ENGINE = Setting.named("engine",
                     ValueType.choice(EngineKind.class, Map.entry("memory", EngineKind.MEMORY), Map.entry("redis", EngineKind.REDIS)))
             .defaultValue(EngineKind.MEMORY)
-            .description("where sessions, subscriptions and messages live: `memory` (this process) or `redis` "
-                    + "(shared by several brokers; needs `--redis-url`)")
+            .description("`memory`: this broker alone; `redis`: one node of several on one Redis, publications "
+                    + "reach every subscriber of every node (needs `--redis-url`; see [scaling](scaling.md))")
             .build();
 
     /** May carry a password, so a wrong one is not repeated in the error. */

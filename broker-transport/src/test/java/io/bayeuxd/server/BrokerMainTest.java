@@ -135,4 +135,17 @@ class BrokerMainTest {
             assertThat(out.toString()).contains(setting.flag());
         }
     }
+
+    @Test
+    void aRedisEngineWhoseRedisCannotBeReachedStopsStartUpWithOneLine() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+        int code = BrokerMain.run(new String[] {"--host", "127.0.0.1", "--port", "0", "--engine", "redis",
+                "--redis-url", "redis://127.0.0.1:" + deadPort}, Map.of(), new PrintWriter(err, true));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("bayeuxd: Redis at 127.0.0.1:" + deadPort + " cannot be reached").doesNotContain("\tat ");
+    }
 }
