@@ -2,6 +2,10 @@ package io.bayeuxd.engine;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
 /**
  * Carries publications between the broker nodes of a cluster. The engine hands it every publication a
  * local client makes (after the local fan-out) and tells it which channels and patterns its local
@@ -36,6 +40,20 @@ public interface ClusterBus extends AutoCloseable {
         }
 
         @Override
+        public String nodeToken() {
+            return null;
+        }
+
+        @Override
+        public CompletionStage<Boolean> sendToNode(String nodeToken, byte[] message) {
+            return CompletableFuture.completedFuture(false);
+        }
+
+        @Override
+        public void onNodeMessage(Consumer<byte[]> handler) {
+        }
+
+        @Override
         public void close() {
         }
     };
@@ -62,6 +80,21 @@ public interface ClusterBus extends AutoCloseable {
 
     /** Whether the bus can carry publications now; {@code /readyz} reports the node unready while it cannot. */
     boolean isHealthy();
+
+    /**
+     * This node's token in the cluster, which starts the client id of every session it holds
+     * ({@code ClientIdGenerator.forNode}); {@code null} for a node alone.
+     */
+    String nodeToken();
+
+    /**
+     * Sends {@code message} to the node with {@code nodeToken}; completes with whether a node with that
+     * token was listening (false at once for {@link #NONE}, or when the bus is down).
+     */
+    CompletionStage<Boolean> sendToNode(String nodeToken, byte[] message);
+
+    /** Installs what receives the messages other nodes send to this one; called on the bus's thread. */
+    void onNodeMessage(Consumer<byte[]> handler);
 
     /** The counters of a bus that links nodes; {@code null} for {@link #NONE}. */
     default ClusterBusStats stats() {

@@ -64,6 +64,9 @@ public interface Engine extends AutoCloseable {
     /** Messages that were queued for a session but released undelivered when it was destroyed. */
     long discardedMessages();
 
+    /** The link to the other nodes of a cluster ({@link ClusterBus#NONE} for a node alone). */
+    ClusterBus bus();
+
     /** Whether every node's publications can reach this node now (always, for a single node). */
     boolean isClusterHealthy();
 

@@ -33,7 +33,7 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final ChannelTrie<Session> trie = new ChannelTrie<>();
-    private final ClientIdGenerator ids = new ClientIdGenerator();
+    private final ClientIdGenerator ids;
     private final int outboxCapacity;
     private final ClusterBus bus;
     private final LongAdder dropped = new LongAdder();
@@ -51,6 +51,7 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
         this.outboxCapacity = outboxCapacity;
         this.bus = bus;
         bus.start(this);
+        this.ids = bus.nodeToken() == null ? new ClientIdGenerator() : ClientIdGenerator.forNode(bus.nodeToken());
     }
 
     @Override
@@ -146,6 +147,11 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
     public void onOutboxFull(Session session) {
         dropped.increment();
         slowConsumers.onOutboxFull(session);
+    }
+
+    @Override
+    public ClusterBus bus() {
+        return bus;
     }
 
     @Override

@@ -33,6 +33,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -73,6 +74,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final ByteBufAllocatorMetric allocator;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private ClusterBusStats clusterBus;
+    private LongSupplier[] clusterPollingCounters;
 
     public BrokerMetrics(Broker broker, Readiness readiness) {
         this.broker = broker;
@@ -130,6 +132,17 @@ public final class BrokerMetrics implements AutoCloseable {
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         bus.onRoundTrip(nanos -> roundTrip.record(nanos, TimeUnit.NANOSECONDS));
         clusterBus = bus;
+    }
+
+    /** The polling requests that crossed nodes because a balancer sent them to another node than their session's. */
+    public void bindClusterPolling(LongSupplier forwarded, LongSupplier served, LongSupplier lateAnswers) {
+        FunctionCounter.builder("bayeux.cluster.requests.forwarded", forwarded, LongSupplier::getAsLong)
+                .description("Polling requests sent to the node that holds their session").register(registry);
+        FunctionCounter.builder("bayeux.cluster.requests.served", served, LongSupplier::getAsLong)
+                .description("Polling requests other nodes sent here for sessions of this node").register(registry);
+        FunctionCounter.builder("bayeux.cluster.answers.late", lateAnswers, LongSupplier::getAsLong)
+                .description("Answers of other nodes that came after their request was given up (their messages are lost)").register(registry);
+        clusterPollingCounters = new LongSupplier[] {forwarded, served, lateAnswers};
     }
 
     private void bindState() {

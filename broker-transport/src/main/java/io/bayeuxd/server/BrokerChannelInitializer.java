@@ -61,6 +61,11 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         this.responder = new PollingResponder(broker, new FrameWriter(new BayeuxEncoder(), maxMessagesPerFrame, metrics.httpRecorder()));
     }
 
+    /** The polling endpoint's responder, shared by every connection. */
+    PollingResponder responder() {
+        return responder;
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         channels.add(ch);

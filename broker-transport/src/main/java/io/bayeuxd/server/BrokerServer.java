@@ -14,6 +14,7 @@ import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
+import io.bayeuxd.transport.cluster.ClusterPolling;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -68,6 +69,10 @@ public final class BrokerServer implements AutoCloseable {
     private Channel serverChannel;
     private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
+    /** Forwards polling requests to the node of their session; {@code null} for a node alone. */
+    private ClusterPolling clusterPolling;
+    /** Beyond the connect timeout, how long a forwarded request waits before its node is taken for gone. */
+    private static final long CLUSTER_REPLY_MARGIN_MS = 10_000;
 
     /**
      * Publishes that wait for Redis' answer before further ones are dropped (and counted): about a
@@ -121,14 +126,22 @@ public final class BrokerServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the port is open. */
     public BrokerServer start() throws InterruptedException {
+        BrokerChannelInitializer connections = new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness,
+                channels, limiter, tls, config.managementPort() < 0);
+        if (engine.bus().nodeToken() != null) {
+            // A request for a session of another node goes there; the wait covers that node's longest hold.
+            clusterPolling = new ClusterPolling(engine.bus(), connections.responder(), decoder, group, ByteBufAllocator.DEFAULT,
+                    config.broker().timeoutMs() + CLUSTER_REPLY_MARGIN_MS);
+            connections.responder().forwarding(clusterPolling);
+            metrics.bindClusterPolling(clusterPolling::forwardedRequests, clusterPolling::servedRequests, clusterPolling::lateAnswers);
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new BrokerChannelInitializer(config.transport(), broker, decoder, metrics, readiness, channels, limiter, tls,
-                        config.managementPort() < 0));
+                .childHandler(connections);
         if (config.managementPort() >= 0) {
             managementChannel = new ServerBootstrap()
                     .group(group)
@@ -166,6 +179,11 @@ public final class BrokerServer implements AutoCloseable {
     /** The bound management port, or -1 without one. */
     public int managementPort() {
         return managementChannel == null ? -1 : ((InetSocketAddress) managementChannel.localAddress()).getPort();
+    }
+
+    /** Polling requests forwarded between this node and the others; {@code null} for a node alone. */
+    public ClusterPolling clusterPolling() {
+        return clusterPolling;
     }
 
     public Broker broker() {

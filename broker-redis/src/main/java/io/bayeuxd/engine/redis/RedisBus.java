@@ -2,6 +2,7 @@ package io.bayeuxd.engine.redis;
 
 import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.engine.ClusterBusStats;
+import io.bayeuxd.session.ClientIdGenerator;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -21,12 +22,15 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Publications cross nodes through Redis pub/sub. A node listens on one Redis channel per Bayeux channel
@@ -56,6 +60,11 @@ public final class RedisBus implements ClusterBus {
     private final RedisURI uri;
     private final int maxInFlight;
     private final long origin = ThreadLocalRandom.current().nextLong();
+    private final String nodeToken = ClientIdGenerator.newNodeToken();
+    /** Where other nodes send this one requests and replies for the sessions it holds. */
+    private final String nodeChannel;
+    private final String prefix;
+    private volatile Consumer<byte[]> nodeMessages = message -> { };
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ChannelExpansions expansions;
@@ -84,6 +93,8 @@ public final class RedisBus implements ClusterBus {
         this.uri = RedisURI.create(redisUrl);
         this.maxInFlight = maxInFlight;
         this.expansions = new ChannelExpansions(prefix);
+        this.prefix = prefix;
+        this.nodeChannel = nodeChannel(prefix, nodeToken);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         // Publishes are refused at once while the link is down: nothing piles up behind it.
         this.publishClient = client(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
@@ -115,7 +126,7 @@ public final class RedisBus implements ClusterBus {
         }
         healthy = true;
         monitor.scheduleWithFixedDelay(this::checkLinks, 200, 200, TimeUnit.MILLISECONDS);
-        log.info("Cluster bus on Redis at {}:{} (node {})", uri.getHost(), uri.getPort(), Long.toHexString(origin));
+        log.info("Cluster bus on Redis at {}:{} (node {})", uri.getHost(), uri.getPort(), nodeToken);
     }
 
     private void connect() {
@@ -123,9 +134,16 @@ public final class RedisBus implements ClusterBus {
         listenLink.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, byte[] frame) {
-                onFrame(frame);
+                if (channel.equals(nodeChannel)) {
+                    stats.commands.increment();
+                    nodeMessages.accept(frame);
+                } else {
+                    onFrame(frame);
+                }
             }
         });
+        // Before the node serves anyone: a request for one of its sessions may come from another node at once.
+        listenLink.sync().subscribe(nodeChannel);
         publishLink = publishClient.connect(CODEC);
     }
 
@@ -169,6 +187,31 @@ public final class RedisBus implements ClusterBus {
                 stats.roundTrips.accept(System.nanoTime() - start);
             }
         });
+    }
+
+    private static String nodeChannel(String prefix, String token) {
+        // Bayeux channel names start with '/', so no publication's Redis channel can be this one.
+        return prefix + "node:" + token;
+    }
+
+    @Override
+    public String nodeToken() {
+        return nodeToken;
+    }
+
+    @Override
+    public CompletionStage<Boolean> sendToNode(String token, byte[] message) {
+        if (!healthy) {
+            return CompletableFuture.completedFuture(false);
+        }
+        stats.commands.increment();
+        String target = nodeChannel(prefix, token);
+        return publishLink.async().publish(target, message).handle((listeners, error) -> error == null && listeners != null && listeners > 0);
+    }
+
+    @Override
+    public void onNodeMessage(Consumer<byte[]> handler) {
+        this.nodeMessages = handler;
     }
 
     /** On the pub/sub link's thread. */
@@ -231,11 +274,11 @@ public final class RedisBus implements ClusterBus {
      * link dropped; a subscribe sent while it was down may not have been, and subscribing twice is harmless.
      */
     private void relisten() {
-        var patterns = counts.patterns();
-        if (!patterns.isEmpty()) {
-            stats.commands.increment();
-            listenLink.async().subscribe(patterns.stream().map(expansions::redisChannel).toArray(String[]::new));
-        }
+        var channels = new java.util.ArrayList<String>();
+        channels.add(nodeChannel);
+        counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
+        stats.commands.increment();
+        listenLink.async().subscribe(channels.toArray(String[]::new));
     }
 
     @Override

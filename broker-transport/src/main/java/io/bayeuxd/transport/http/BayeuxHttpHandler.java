@@ -6,10 +6,11 @@ import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.TransportConfig;
-import io.bayeuxd.transport.longpoll.HeldConnect;
+import io.bayeuxd.transport.longpoll.HeldPoll;
 import io.bayeuxd.transport.longpoll.PollRequest;
 import io.bayeuxd.transport.longpoll.PollingResponder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -49,7 +50,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private final WaitingRequests waiting;
     private boolean busy;
     private boolean draining;
-    private HeldConnect held;
+    private HeldPoll held;
     private ChannelHandlerContext ctx;
 
     public BayeuxHttpHandler(TransportConfig config, BayeuxDecoder decoder, PollingResponder responder) {
@@ -174,7 +175,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
                 ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), request.headers());
         busy = true;
         PollRequest poll = new PollRequest(ctx, context, jsonp, origin, keepAlive, this::responseDone);
-        HeldConnect h = responder.handle(messages, poll);
+        HeldPoll h = responder.handle(messages, poll, () -> body != null ? ByteBufUtil.getBytes(body) : text.getBytes(StandardCharsets.UTF_8));
         // Without a held connect the response is written, and responseDone may already have run inline
         // and served a pipelined request that is held now: only a held connect of ours is recorded.
         if (h != null) {
@@ -237,7 +238,7 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private void releaseAll() {
         waiting.releaseAll();
         if (held != null) {
-            HeldConnect h = held;
+            HeldPoll h = held;
             held = null;
             h.abandon();
         }

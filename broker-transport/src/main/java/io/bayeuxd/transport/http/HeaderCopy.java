@@ -42,6 +42,16 @@ public final class HeaderCopy {
         return new HeaderCopy(lines.toString());
     }
 
+    /** The headers as {@code name:value\n} lines, to carry them to another node. */
+    public String lines() {
+        return lines;
+    }
+
+    /** Headers from {@link #lines()}. */
+    public static HeaderCopy ofLines(String lines) {
+        return new HeaderCopy(lines);
+    }
+
     /** The first value of header {@code name} (any case), or null; as {@link HttpHeaders#get(String)}. */
     public String get(String name) {
         int n = name.length();

@@ -44,6 +44,11 @@ public final class HttpRequestContext implements RequestContext {
         return remoteAddress;
     }
 
+    /** The request's headers in their compact form, to carry them to another node with the request. */
+    public HeaderCopy headerCopy() {
+        return kept != null ? kept : HeaderCopy.of(headers);
+    }
+
     @Override
     public String header(String name) {
         return headers != null ? headers.get(name) : kept.get(name);

@@ -13,17 +13,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@code /meta/connect} held open on a polling request: the session's delivery target until a message
  * arrives, the hold times out, the session ends, or the client goes away. Whichever comes first answers
- * (or abandons) it exactly once; everything runs on the request's event loop.
+ * (or abandons) it exactly once; everything runs on the request's event loop. The request may be this
+ * node's own or one that another node forwarded for a session held here: {@link PollReply} says where
+ * the answer goes.
  */
-public final class HeldConnect implements DeliveryTarget {
+public final class HeldConnect implements DeliveryTarget, HeldPoll {
     private final PollingResponder responder;
-    private final PollRequest request;
+    private final PollReply request;
     private final List<Message> replies;
     private final Session session;
     private ScheduledFuture<?> timeout;
     private boolean done;
 
-    HeldConnect(PollingResponder responder, PollRequest request, List<Message> replies, Session session) {
+    HeldConnect(PollingResponder responder, PollReply request, List<Message> replies, Session session) {
         this.responder = responder;
         this.request = request;
         this.replies = replies;
@@ -42,7 +44,7 @@ public final class HeldConnect implements DeliveryTarget {
 
     @Override
     public EventExecutor executor() {
-        return request.ctx().executor();
+        return request.executor();
     }
 
     @Override
@@ -70,6 +72,7 @@ public final class HeldConnect implements DeliveryTarget {
      * worth, so the client has it all before it reconnects elsewhere. The reply's advice is Faye's
      * {@code reconnect: retry}.
      */
+    @Override
     public void drain() {
         if (finish()) {
             responder.respond(request, replies, session, Integer.MAX_VALUE);
@@ -84,9 +87,10 @@ public final class HeldConnect implements DeliveryTarget {
     }
 
     /** The connection closed first: stop being the session's target; queued messages wait for the next connect. */
+    @Override
     public void abandon() {
         if (finish()) {
-            request.onDone().run();
+            request.abandoned();
         }
     }
 

@@ -5,37 +5,54 @@ import io.bayeuxd.broker.Broker;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
-import io.bayeuxd.transport.http.HttpResponses;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.bayeuxd.broker.RequestContext;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Long-polling and callback-polling: answers a request's messages at once, or holds its
  * {@code /meta/connect} until a message arrives for the client or the timeout passes
- * ({@link HeldConnect}). One instance serves all connections.
+ * ({@link HeldConnect}). One instance serves all connections. A request whose session another node
+ * of the cluster holds goes to that node ({@link PollForwarding}) and its answer comes back.
  */
 public final class PollingResponder {
-    private static final byte[] JSONP_PREFIX = "/**/".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] JSONP_SUFFIX = ");".getBytes(StandardCharsets.US_ASCII);
-
     private final Broker broker;
     private final FrameWriter frames;
+    private volatile PollForwarding forwarding = PollForwarding.NONE;
 
     public PollingResponder(Broker broker, FrameWriter frames) {
         this.broker = broker;
         this.frames = frames;
     }
 
+    /** Sends requests for sessions of other nodes there; installed once, before traffic, in a cluster. */
+    public void forwarding(PollForwarding forwarding) {
+        this.forwarding = forwarding;
+    }
+
     /**
-     * Processes the messages and either responds or holds. Returns the held connect, which the caller
-     * must {@linkplain HeldConnect#abandon() abandon} if the connection closes first, or {@code null}.
+     * Processes the messages here, or forwards them to the node that holds their session, and either
+     * responds or holds. Returns what is held, which the caller must {@linkplain HeldPoll#abandon()
+     * abandon} if the connection closes first, or {@code null}.
+     *
+     * @param body the request's JSON text, read only when the request is forwarded
      */
-    public HeldConnect handle(List<Message> messages, PollRequest request) {
-        BatchResult result = broker.process(messages, request.context());
+    public HeldPoll handle(List<Message> messages, PollRequest request, Supplier<byte[]> body) {
+        HttpPollReply reply = new HttpPollReply(request);
+        HeldPoll forwarded = forwarding.forward(messages, request.context(), reply, body, () -> handle(messages, request.context(), reply));
+        return forwarded != null ? forwarded : handle(messages, request.context(), reply);
+    }
+
+    /** {@link #handle(List, PollRequest, Supplier)} for a request that is never forwarded. */
+    public HeldPoll handle(List<Message> messages, PollRequest request) {
+        return handle(messages, request.context(), new HttpPollReply(request));
+    }
+
+    /** Processes the messages on this node and answers through {@code request}, now or when the connect is released. */
+    public HeldConnect handle(List<Message> messages, RequestContext context, PollReply request) {
+        BatchResult result = broker.process(messages, context);
         Message connectReply = result.connectReply();
         if (connectReply == null) {
             respond(request, result.replies(), null);
@@ -56,32 +73,16 @@ public final class PollingResponder {
     }
 
     /** Writes {@code [replies..., queued messages of session...]} as the response, one frame's worth of them. */
-    void respond(PollRequest request, List<Message> replies, Session session) {
+    void respond(PollReply request, List<Message> replies, Session session) {
         respond(request, replies, session, frames.maxMessagesPerFrame());
     }
 
-    /** As {@link #respond(PollRequest, List, Session)}, taking up to {@code maxMessages} queued messages. */
-    void respond(PollRequest request, List<Message> replies, Session session, int maxMessages) {
-        ByteBuf json = frames.frame(request.ctx().alloc(), replies, session, maxMessages);
-        ByteBuf body = request.jsonpCallback() == null ? json : wrapJsonp(request, json);
-        ChannelFutureListener done = f -> request.onDone().run();
-        HttpResponses.sendBayeux(request.ctx(), body, request.jsonpCallback() != null, request.origin(), request.keepAlive(), done);
+    /** As {@link #respond(PollReply, List, Session)}, taking up to {@code maxMessages} queued messages. */
+    void respond(PollReply request, List<Message> replies, Session session, int maxMessages) {
+        request.send(frames.frame(request.alloc(), replies, session, maxMessages));
     }
 
     long nanoTime() {
         return broker.nanoTime();
-    }
-
-    /** {@code /**}{@code /callback(json);}: the comment guards against content sniffing, as Faye does. Releases {@code json}. */
-    private static ByteBuf wrapJsonp(PollRequest request, ByteBuf json) {
-        String callback = request.jsonpCallback();
-        try {
-            ByteBuf body = request.ctx().alloc().buffer(json.readableBytes() + callback.length() + 8);
-            body.writeBytes(JSONP_PREFIX).writeCharSequence(callback, StandardCharsets.US_ASCII);
-            body.writeByte('(').writeBytes(json).writeBytes(JSONP_SUFFIX);
-            return body;
-        } finally {
-            json.release();
-        }
     }
 }

@@ -1,0 +1,140 @@
+package io.bayeuxd.interop;
+
+import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.engine.redis.RedisBus;
+import io.bayeuxd.engine.redis.RedisServerProcess;
+import io.bayeuxd.server.BrokerServer;
+import io.bayeuxd.server.ServerConfig;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No sticky sessions: three brokers on one real {@code redis-server} behind nginx doing plain round
+ * robin per request (no {@code ip_hash}, no cookie), so a long-polling client's requests land on every
+ * node in turn. The whole Faye Node client suite runs through nginx over long-polling, its cluster test
+ * with clients on nginx and on the nodes directly; every request for a session another node holds is
+ * forwarded there and answered from there. Skipped with a message without node, the suite's packages,
+ * {@code redis-server} or nginx.
+ */
+class RoundRobinPollingTest {
+    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final int NODES = 3;
+    private static RedisServerProcess redis;
+    private static final List<BrokerServer> nodes = new ArrayList<>();
+    private static Process nginx;
+    private static int nginxPort;
+    @org.junit.jupiter.api.io.TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: round-robin test skipped");
+        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
+                "interop/faye/node_modules missing (run `npm ci` in interop/faye): round-robin test skipped");
+        Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: round-robin test skipped");
+        Assumptions.assumeTrue(NodeTestRun.toolRuns("nginx", "-v"), "nginx is not installed: round-robin test skipped");
+        redis = RedisServerProcess.start();
+        for (int i = 0; i < NODES; i++) {
+            nodes.add(new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
+                    .broker(BrokerConfig.builder().timeoutMs(5_000).build()).build(),
+                    new RedisBus(redis.url(), "bayeuxd:", 100_000)).start());
+            nodes.get(i).addExtension(new TokenExtension());
+        }
+        nginxPort = freePort();
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), nginxConfig(nginxPort, nodes.stream().map(BrokerServer::port).toList()));
+        nginx = new ProcessBuilder("nginx", "-p", dir + "/", "-c", conf.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        Awaitility.await("nginx listening").atMost(Duration.ofSeconds(10)).until(() -> accepts(nginxPort));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nginx != null) {
+            nginx.descendants().forEach(ProcessHandle::destroyForcibly);
+            nginx.destroyForcibly();
+            nginx.waitFor();
+        }
+        nodes.forEach(BrokerServer::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void longPollingClientsKeepTheirSessionsWhileEveryRequestMayLandOnAnotherNode() throws Exception {
+        String balancer = "http://127.0.0.1:" + nginxPort + "/";
+        String urls = balancer + "," + nodes.stream().skip(1).map(n -> "http://127.0.0.1:" + n.port() + "/").collect(Collectors.joining(","));
+        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", balancer, "BAYEUX_URLS", urls, "BAYEUX_TRANSPORT", "long-polling"),
+                Duration.ofMinutes(5), "Faye client suite over long-polling through round-robin nginx");
+        for (BrokerServer node : nodes) {
+            // Round robin over three nodes sends two requests in three elsewhere than their session's node.
+            assertThat(node.clusterPolling().forwardedRequests()).as("requests node %d forwarded", node.port()).isPositive();
+            assertThat(node.clusterPolling().servedRequests()).as("requests node %d served for others", node.port()).isPositive();
+        }
+        assertThat(nodes.stream().mapToLong(n -> n.broker().errors(401)).sum()).as("401 Unknown client answers").isZero();
+    }
+
+    private static String nginxConfig(int listen, List<Integer> upstreams) {
+        String servers = upstreams.stream().map(p -> "        server 127.0.0.1:" + p + ";").collect(Collectors.joining("\n"));
+        return """
+                user root;
+                worker_processes 1;
+                pid nginx.pid;
+                error_log error.log;
+                events { worker_connections 512; }
+                http {
+                    access_log access.log;
+                    client_body_temp_path client_body_temp;
+                    proxy_temp_path proxy_temp;
+                    fastcgi_temp_path fastcgi_temp;
+                    uwsgi_temp_path uwsgi_temp;
+                    scgi_temp_path scgi_temp;
+                    upstream bayeuxd {
+                %s
+                    }
+                    server {
+                        listen 127.0.0.1:%d;
+                        location / {
+                            proxy_pass http://bayeuxd;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_read_timeout 120s;
+                            proxy_buffering off;
+                        }
+                    }
+                }
+                """.formatted(servers, listen);
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
