@@ -86,7 +86,8 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
         p.addLast("ops", new OpsHttpHandler(readiness, metrics, config.maxPipelinedRequests(), serveMetrics));
-        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config, () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames)));
+        p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config,
+                () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames, responder.forwarding())));
         p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
     }
 }

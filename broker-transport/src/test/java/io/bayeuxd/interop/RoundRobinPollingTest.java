@@ -9,7 +9,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * No sticky sessions: three brokers on one real {@code redis-server} behind nginx doing plain round
  * robin per request (no {@code ip_hash}, no cookie), so a long-polling client's requests land on every
- * node in turn. The whole Faye Node client suite runs through nginx over long-polling, its cluster test
- * with clients on nginx and on the nodes directly; every request for a session another node holds is
+ * node in turn, and a WebSocket client's socket on another node than its handshake, two times in three.
+ * The whole Faye Node client suite runs through nginx over each transport, its cluster test with clients
+ * on nginx and on the nodes directly; every request or frame for a session another node holds is
  * forwarded there and answered from there. Skipped with a message without node, the suite's packages,
  * {@code redis-server} or nginx.
  */
@@ -77,12 +79,18 @@ class RoundRobinPollingTest {
         }
     }
 
-    @Test
-    void longPollingClientsKeepTheirSessionsWhileEveryRequestMayLandOnAnotherNode() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"long-polling", "websocket"})
+    void clientsKeepTheirSessionsWhileEveryRequestMayLandOnAnotherNode(String transport) throws Exception {
         String balancer = "http://127.0.0.1:" + nginxPort + "/";
         String urls = balancer + "," + nodes.stream().skip(1).map(n -> "http://127.0.0.1:" + n.port() + "/").collect(Collectors.joining(","));
-        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", balancer, "BAYEUX_URLS", urls, "BAYEUX_TRANSPORT", "long-polling"),
-                Duration.ofMinutes(5), "Faye client suite over long-polling through round-robin nginx");
+        long[] forwardedBefore = nodes.stream().mapToLong(n -> n.clusterPolling().forwardedRequests()).toArray();
+        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", balancer, "BAYEUX_URLS", urls, "BAYEUX_TRANSPORT", transport),
+                Duration.ofMinutes(5), "Faye client suite over " + transport + " through round-robin nginx");
+        for (int i = 0; i < NODES; i++) {
+            // A WebSocket or a polling request that nginx sends elsewhere than its session's node is forwarded.
+            assertThat(nodes.get(i).clusterPolling().forwardedRequests()).as("requests node %d forwarded", i).isGreaterThan(forwardedBefore[i]);
+        }
         for (BrokerServer node : nodes) {
             // Round robin over three nodes sends two requests in three elsewhere than their session's node.
             assertThat(node.clusterPolling().forwardedRequests()).as("requests node %d forwarded", node.port()).isPositive();
@@ -106,6 +114,7 @@ class RoundRobinPollingTest {
                     fastcgi_temp_path fastcgi_temp;
                     uwsgi_temp_path uwsgi_temp;
                     scgi_temp_path scgi_temp;
+                    map $http_upgrade $connection_upgrade { default upgrade; '' ""; }
                     upstream bayeuxd {
                 %s
                     }
@@ -114,7 +123,8 @@ class RoundRobinPollingTest {
                         location / {
                             proxy_pass http://bayeuxd;
                             proxy_http_version 1.1;
-                            proxy_set_header Connection "";
+                            proxy_set_header Upgrade $http_upgrade;
+                            proxy_set_header Connection $connection_upgrade;
                             proxy_read_timeout 120s;
                             proxy_buffering off;
                         }

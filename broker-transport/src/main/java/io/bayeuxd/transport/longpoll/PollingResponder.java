@@ -27,6 +27,11 @@ public final class PollingResponder {
         this.frames = frames;
     }
 
+    /** Where requests for sessions of other nodes go ({@link PollForwarding#NONE} for a node alone). */
+    public PollForwarding forwarding() {
+        return forwarding;
+    }
+
     /** Sends requests for sessions of other nodes there; installed once, before traffic, in a cluster. */
     public void forwarding(PollForwarding forwarding) {
         this.forwarding = forwarding;

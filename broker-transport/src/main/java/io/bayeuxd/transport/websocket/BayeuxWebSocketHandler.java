@@ -11,7 +11,12 @@ import io.bayeuxd.session.DeliveryTarget;
 import io.bayeuxd.session.Session;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.http.HttpRequestContext;
+import io.bayeuxd.transport.longpoll.HeldPoll;
+import io.bayeuxd.transport.longpoll.PollForwarding;
+import io.bayeuxd.transport.longpoll.PollReply;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -34,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,10 +73,20 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     /** Our close frame is out: nothing more may be written, and what the client still sends is ignored. */
     private boolean closing;
 
+    /** Requests for sessions of other nodes, sent there and waiting for their answer. */
+    private final Set<ForwardedFrame> forwarded = new HashSet<>();
+    private final PollForwarding forwarding;
+
     public BayeuxWebSocketHandler(Broker broker, BayeuxDecoder decoder, FrameWriter frames) {
+        this(broker, decoder, frames, PollForwarding.NONE);
+    }
+
+    /** @param forwarding where a frame for a session of another node of the cluster goes */
+    public BayeuxWebSocketHandler(Broker broker, BayeuxDecoder decoder, FrameWriter frames, PollForwarding forwarding) {
         this.broker = broker;
         this.decoder = decoder;
         this.frames = frames;
+        this.forwarding = forwarding;
     }
 
     void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context) {
@@ -125,6 +142,24 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         } catch (BayeuxDecodeException e) {
             // Faye ignores frames it cannot parse and keeps the socket; so do we.
             log.debug("Ignoring bad frame from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            return;
+        }
+        if (forwarding != PollForwarding.NONE) {
+            // A socket that a balancer opened on another node than its session's: the session's node
+            // answers each frame, with long-polling's rules, and its answers come back as frames.
+            ForwardedFrame answer = new ForwardedFrame();
+            HeldPoll poll = forwarding.forward(messages, context, answer, () -> ByteBufUtil.getBytes(content), () -> process(messages));
+            if (poll != null) {
+                answer.poll = poll;
+                forwarded.add(answer);
+                return;
+            }
+        }
+        process(messages);
+    }
+
+    private void process(List<Message> messages) {
+        if (closing || !ctx.channel().isActive()) {
             return;
         }
         BatchResult result = broker.process(messages, context);
@@ -268,6 +303,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;
         if (session != null) {
@@ -330,6 +366,44 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         handshaker.close(ctx.channel(), answer);
     }
 
+    /** The socket is going: the session's node stops holding what it holds for it. */
+    private void abandonForwarded() {
+        for (ForwardedFrame f : List.copyOf(forwarded)) {
+            f.poll.abandon();
+        }
+        forwarded.clear();
+    }
+
+    /** The answer to one frame forwarded to the node of its session: written as a frame of this socket. */
+    private final class ForwardedFrame implements PollReply {
+        HeldPoll poll;
+
+        @Override
+        public EventExecutor executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return ctx.alloc();
+        }
+
+        @Override
+        public void send(ByteBuf json) {
+            forwarded.remove(this);
+            if (closing || !ctx.channel().isActive()) {
+                json.release();
+                return;
+            }
+            ctx.writeAndFlush(new TextWebSocketFrame(json));
+        }
+
+        @Override
+        public void abandoned() {
+            forwarded.remove(this);
+        }
+    }
+
     /** RFC 6455 7.4: codes an endpoint may put in a close frame (Netty's check has no upper bound). */
     private static boolean mayBeSent(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
@@ -342,6 +416,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
      */
     private void stopDelivering() {
         closing = true;
+        abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;
         if (session != null) {
