@@ -90,11 +90,12 @@ public final class ServerSettings {
 
     /** May carry a password, so a wrong one is not repeated in the error. */
     public static final Setting<String> REDIS_URL = Setting.named("redis-url", ValueType.TEXT)
-            .rule(url -> url.matches("(?i)(redis|rediss|redis-sentinel)://.+"),
-                    "must be a redis://, rediss:// or redis-sentinel:// URL")
+            .rule(url -> url.matches("(?i)(redis|rediss|redis-sentinel|redis-cluster)://.+"),
+                    "must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URL")
             .secret()
             .description("the Redis server of `--engine redis`, as a `redis://`, `rediss://` (TLS) or "
-                    + "`redis-sentinel://` URL; required with that engine")
+                    + "`redis-sentinel://` URL, or `redis-cluster://HOST:PORT,HOST:PORT` for a Redis Cluster (sharded "
+                    + "pub/sub, Redis 7); required with that engine")
             .build();
 
     private ServerSettings() {

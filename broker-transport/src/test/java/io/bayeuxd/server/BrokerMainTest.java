@@ -104,6 +104,8 @@ class BrokerMainTest {
         c = BrokerMain.parse(new String[] {"--config", file.toString()}, Map.of());
         assertThat(c.engine()).isEqualTo(EngineKind.REDIS);
         assertThat(c.redisUrl()).isEqualTo("redis-sentinel://s1:26379,s2:26379/main");
+        c = BrokerMain.parse(new String[] {"--engine", "redis", "--redis-url", "redis-cluster://r1:7000,r2:7001"}, Map.of());
+        assertThat(c.redisUrl()).isEqualTo("redis-cluster://r1:7000,r2:7001");
     }
 
     @Test
@@ -113,7 +115,7 @@ class BrokerMainTest {
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--engine", "disk"}, Map.of()))
                 .hasMessageContaining("--engine").hasMessageContaining("memory or redis");
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--redis-url", "http://user:hunter2@cache"}, Map.of()))
-                .hasMessageContaining("--redis-url must be a redis://, rediss:// or redis-sentinel:// URL")
+                .hasMessageContaining("--redis-url must be a redis://, rediss://, redis-sentinel:// or redis-cluster:// URL")
                 .hasMessageNotContaining("hunter2");
 
         StringWriter err = new StringWriter();

@@ -3,16 +3,10 @@ package io.bayeuxd.engine.redis;
 import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.engine.ClusterBusStats;
 import io.bayeuxd.session.ClientIdGenerator;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -34,15 +29,16 @@ import java.util.function.Consumer;
 
 /**
  * Publications cross nodes through Redis pub/sub. A node listens on one Redis channel per Bayeux channel
- * or pattern its sessions subscribe to ({@code <prefix><pattern>}); a publication is sent once, as one
- * {@code EVAL} whose script publishes the frame to the Redis channel of the Bayeux channel and of each
- * pattern that matches it ({@link ChannelExpansions}). Redis delivers it only to nodes listening there.
+ * or pattern its sessions subscribe to ({@code <prefix><pattern>}); a publication's frame goes to the
+ * Redis channel of the Bayeux channel and of each pattern that matches it ({@link ChannelExpansions}):
+ * one {@code EVAL} on a standalone Redis, one {@code SPUBLISH} per channel on a Cluster
+ * ({@link RedisLinks}). Redis delivers it only to nodes listening there.
  *
- * <p>Exactly once per node: a node that listens on two matching patterns receives the frame twice, and
- * since a script runs atomically, the copies arrive one right after the other on its pub/sub link; the
- * receiver drops a frame whose origin and sequence equal the previous one's. A node skips its own
- * publications: its local subscribers had them from the local fan-out. Order per publisher: one
- * publisher's publications are sent in order on one connection and Redis keeps that order.
+ * <p>Exactly once per node: a node that listens on two matching patterns receives the frame twice; it
+ * delivers the first copy and drops the others ({@link RecentFrames}, by origin and sequence). A node
+ * skips its own publications: its local subscribers had them from the local fan-out. Order per
+ * publisher: one publisher's publications are sent in order on one connection, Redis keeps that order
+ * per channel, and the first copy of each arrives in that order.
  *
  * <p>Never blocks and never buffers without bound: while Redis is unreachable, or with
  * {@code maxInFlight} publishes unanswered, a publication is counted as undelivered to other nodes and
@@ -51,13 +47,9 @@ import java.util.function.Consumer;
  */
 public final class RedisBus implements ClusterBus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    /** ARGV[1] is the frame, ARGV[2..] the Redis channels it goes to; returns how many nodes listened. */
-    private static final String PUBLISH_SCRIPT =
-            "local n = 0 for i = 2, #ARGV do n = n + redis.call('PUBLISH', ARGV[i], ARGV[1]) end return n";
-    private static final String[] NO_KEYS = new String[0];
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final String CLUSTER_SCHEME = "redis-cluster://";
 
-    private final RedisURI uri;
     private final int maxInFlight;
     private final long origin = ThreadLocalRandom.current().nextLong();
     private final String nodeToken = ClientIdGenerator.newNodeToken();
@@ -71,35 +63,30 @@ public final class RedisBus implements ClusterBus {
     private final SubscriptionCounts counts = new SubscriptionCounts();
     private final BusStats stats = new BusStats();
     private final ClientResources resources;
-    private final RedisClient publishClient;
-    private final RedisClient listenClient;
+    private final RedisLinks links;
     private final ScheduledExecutorService monitor;
-    private StatefulRedisConnection<String, byte[]> publishLink;
-    private StatefulRedisPubSubConnection<String, byte[]> listenLink;
+    /** Copies of one frame arrive through each matching channel: delivered once, in arrival order. */
+    private final RecentFrames recent = new RecentFrames();
     private volatile RemotePublications sink;
     private volatile boolean healthy;
     private long downSinceNanos;
     private long undeliveredWhenDown;
-    // Written and read only on the pub/sub link's thread: the previous frame, to drop its copies.
-    private long lastOrigin;
-    private long lastSequence = -1;
 
     /**
-     * @param redisUrl    a Lettuce URL: {@code redis://}, {@code rediss://} or {@code redis-sentinel://}
+     * @param redisUrl    a Lettuce URL: {@code redis://}, {@code rediss://} or {@code redis-sentinel://}; or
+     *                    {@code redis-cluster://HOST:PORT[,HOST:PORT...]} for a Redis Cluster (seed nodes)
      * @param prefix      put before every Redis channel name, so several clusters can share one Redis
      * @param maxInFlight publishes sent and not yet answered before further ones are dropped
      */
     public RedisBus(String redisUrl, String prefix, int maxInFlight) {
-        this.uri = RedisURI.create(redisUrl);
         this.maxInFlight = maxInFlight;
         this.expansions = new ChannelExpansions(prefix);
         this.prefix = prefix;
         this.nodeChannel = nodeChannel(prefix, nodeToken);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
-        // Publishes are refused at once while the link is down: nothing piles up behind it.
-        this.publishClient = client(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
-        // (Un)subscribes wait for the link and are bounded by the number of patterns in use.
-        this.listenClient = client(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+        this.links = redisUrl.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())
+                ? new ClusterLinks(seeds(redisUrl.substring(CLUSTER_SCHEME.length())), resources)
+                : new StandaloneLinks(RedisURI.create(redisUrl), resources);
         this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bayeuxd-redis-monitor");
             t.setDaemon(true);
@@ -107,11 +94,18 @@ public final class RedisBus implements ClusterBus {
         });
     }
 
-    private RedisClient client(ClientOptions.DisconnectedBehavior whenDown) {
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(true).disconnectedBehavior(whenDown)
-                .requestQueueSize(100_000).build());
-        return client;
+    /** {@code host:port,host:port}, each a seed node of the Cluster. */
+    private static List<RedisURI> seeds(String hosts) {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+            if (!host.isBlank()) {
+                seeds.add(RedisURI.create("redis://" + host.strip()));
+            }
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("a redis-cluster:// URL names at least one host:port");
+        }
+        return seeds;
     }
 
     /** Connects to Redis; throws when it cannot be reached now (a node does not start without its bus). */
@@ -122,36 +116,29 @@ public final class RedisBus implements ClusterBus {
             connect();
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("Redis at " + uri.getHost() + ":" + uri.getPort() + " cannot be reached: " + e.getMessage(), e);
+            throw new IllegalStateException(links.describe() + " cannot be reached: " + e.getMessage(), e);
         }
         healthy = true;
         monitor.scheduleWithFixedDelay(this::checkLinks, 200, 200, TimeUnit.MILLISECONDS);
-        log.info("Cluster bus on Redis at {}:{} (node {})", uri.getHost(), uri.getPort(), nodeToken);
+        log.info("Cluster bus on {} (node {})", links.describe(), nodeToken);
     }
 
     private void connect() {
-        listenLink = listenClient.connectPubSub(CODEC);
-        listenLink.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, byte[] frame) {
-                if (channel.equals(nodeChannel)) {
-                    stats.commands.increment();
-                    nodeMessages.accept(frame);
-                } else {
-                    onFrame(frame);
-                }
+        links.open(nodeChannel, (channel, message) -> {
+            if (channel.equals(nodeChannel)) {
+                stats.commands.increment();
+                nodeMessages.accept(message);
+            } else {
+                onFrame(message);
             }
         });
-        // Before the node serves anyone: a request for one of its sessions may come from another node at once.
-        listenLink.sync().subscribe(nodeChannel);
-        publishLink = publishClient.connect(CODEC);
     }
 
     @Override
     public void subscribed(String channelOrPattern) {
         counts.increment(channelOrPattern, p -> {
             stats.commands.increment();
-            listenLink.async().subscribe(expansions.redisChannel(p));
+            links.listen(expansions.redisChannel(p));
         });
     }
 
@@ -159,7 +146,7 @@ public final class RedisBus implements ClusterBus {
     public void unsubscribed(String channelOrPattern) {
         counts.decrement(channelOrPattern, p -> {
             stats.commands.increment();
-            listenLink.async().unsubscribe(expansions.redisChannel(p));
+            links.unlisten(expansions.redisChannel(p));
         });
     }
 
@@ -169,21 +156,17 @@ public final class RedisBus implements ClusterBus {
             stats.undelivered.increment();
             return;
         }
-        byte[][] targets = expansions.of(channel);
-        byte[][] args = new byte[targets.length + 1][];
-        args[0] = BusFrame.encode(origin, sequence.getAndIncrement(), channel.getBytes(StandardCharsets.UTF_8), payload);
-        System.arraycopy(targets, 0, args, 1, targets.length);
+        byte[] frame = BusFrame.encode(origin, sequence.getAndIncrement(), channel.getBytes(StandardCharsets.UTF_8), payload);
         inFlight.incrementAndGet();
         stats.commands.increment();
         long start = System.nanoTime();
-        int bytes = args[0].length;
-        publishLink.async().<Long>eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, NO_KEYS, args).whenComplete((listeners, error) -> {
+        links.publishToAll(expansions.of(channel), frame).whenComplete((listeners, error) -> {
             inFlight.decrementAndGet();
             if (error != null) {
                 stats.undelivered.increment();
             } else {
                 stats.sent.increment();
-                stats.sentBytes.add(bytes);
+                stats.sentBytes.add(frame.length);
                 stats.roundTrips.accept(System.nanoTime() - start);
             }
         });
@@ -206,7 +189,7 @@ public final class RedisBus implements ClusterBus {
         }
         stats.commands.increment();
         String target = nodeChannel(prefix, token);
-        return publishLink.async().publish(target, message).handle((listeners, error) -> error == null && listeners != null && listeners > 0);
+        return links.publish(target, message).handle((listeners, error) -> error == null && listeners != null && listeners > 0);
     }
 
     @Override
@@ -214,19 +197,17 @@ public final class RedisBus implements ClusterBus {
         this.nodeMessages = handler;
     }
 
-    /** On the pub/sub link's thread. */
-    private void onFrame(byte[] frame) {
+    /** On a listening link's thread; under a lock, since a Cluster's shards each have their own. */
+    private synchronized void onFrame(byte[] frame) {
         if (!BusFrame.isReadable(frame)) {
             log.debug("Ignored a frame on the bus that is not ours ({} bytes)", frame.length);
             return;
         }
         long from = BusFrame.origin(frame);
         long seq = BusFrame.sequence(frame);
-        if (from == lastOrigin && seq == lastSequence) {
-            return;   // another matching pattern's copy of the frame just delivered
+        if (recent.seenBefore(from, seq)) {
+            return;   // another matching channel's copy of a frame delivered already
         }
-        lastOrigin = from;
-        lastSequence = seq;
         if (from == origin) {
             return;
         }
@@ -247,7 +228,7 @@ public final class RedisBus implements ClusterBus {
 
     private void checkLinks() {
         try {
-            boolean up = publishLink.isOpen() && listenLink.isOpen();
+            boolean up = links.isOpen();
             if (up == healthy) {
                 return;
             }
@@ -255,13 +236,12 @@ public final class RedisBus implements ClusterBus {
             if (!up) {
                 downSinceNanos = System.nanoTime();
                 undeliveredWhenDown = stats.undelivered.sum();
-                log.warn("Redis at {}:{} is unreachable: this node's publications do not reach other nodes until it is back",
-                        uri.getHost(), uri.getPort());
+                log.warn("{} is unreachable: this node's publications do not reach other nodes until it is back", links.describe());
             } else {
                 stats.reconnects.increment();
                 relisten();
-                log.warn("Redis at {}:{} is reachable again after {} ms; {} publications of this node did not reach other nodes meanwhile",
-                        uri.getHost(), uri.getPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos),
+                log.warn("{} is reachable again after {} ms; {} publications of this node did not reach other nodes meanwhile",
+                        links.describe(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos),
                         stats.undelivered.sum() - undeliveredWhenDown);
             }
         } catch (RuntimeException e) {
@@ -278,7 +258,7 @@ public final class RedisBus implements ClusterBus {
         channels.add(nodeChannel);
         counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
         stats.commands.increment();
-        listenLink.async().subscribe(channels.toArray(String[]::new));
+        links.listen(channels.toArray(String[]::new));
     }
 
     @Override
@@ -300,14 +280,11 @@ public final class RedisBus implements ClusterBus {
     public void close() {
         healthy = false;
         monitor.shutdownNow();
-        closeQuietly(listenLink);
-        closeQuietly(publishLink);
-        listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        links.close();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
-    private static void closeQuietly(AutoCloseable link) {
+    static void closeQuietly(AutoCloseable link) {
         if (link == null) {
             return;
         }

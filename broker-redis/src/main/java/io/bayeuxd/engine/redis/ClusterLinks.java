@@ -1,0 +1,118 @@
+package io.bayeuxd.engine.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * A Redis Cluster, with sharded pub/sub ({@code SSUBSCRIBE}, {@code SPUBLISH}, Redis 7): each channel
+ * lives on the shard that owns its slot, so publications spread over the shards instead of every shard
+ * carrying every one. A publication is one {@code SPUBLISH} per channel it goes to (they live on
+ * different shards); a node listening on several of them gets a copy from each, which the bus drops.
+ */
+final class ClusterLinks implements RedisLinks {
+    private final List<RedisURI> seeds;
+    private final RedisClusterClient publishClient;
+    private final RedisClusterClient listenClient;
+    private StatefulRedisClusterConnection<String, byte[]> publishLink;
+    private StatefulRedisClusterPubSubConnection<String, byte[]> listenLink;
+
+    ClusterLinks(List<RedisURI> seeds, ClientResources resources) {
+        this.seeds = seeds;
+        // Both accept commands while a link is down: a Cluster connects to each shard on first use, and a
+        // command refused then would be lost. What waits is bounded by requestQueueSize, and the bus sends
+        // nothing while it is unhealthy.
+        this.publishClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+        this.listenClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+    }
+
+    private RedisClusterClient client(ClientResources resources, ClientOptions.DisconnectedBehavior whenDown) {
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        client.setOptions(ClusterClientOptions.builder().autoReconnect(true).disconnectedBehavior(whenDown)
+                .requestQueueSize(100_000)
+                // Follow slot moves and failovers: a shard channel follows its slot.
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                .build());
+        return client;
+    }
+
+    @Override
+    public void open(String nodeChannel, BiConsumer<String, byte[]> onMessage) {
+        listenLink = listenClient.connectPubSub(RedisBus.CODEC);
+        // Shard channels are subscribed on the connection of the shard that owns their slot: its
+        // messages reach this listener only with propagation on.
+        listenLink.setNodeMessagePropagation(true);
+        listenLink.addListener(new RedisClusterPubSubAdapter<>() {
+            @Override
+            public void smessage(RedisClusterNode node, String channel, byte[] message) {
+                onMessage.accept(channel, message);
+            }
+        });
+        listenLink.sync().ssubscribe(nodeChannel);
+        publishLink = publishClient.connect(RedisBus.CODEC);
+    }
+
+    @Override
+    public void listen(String... channels) {
+        listenLink.async().ssubscribe(channels);
+    }
+
+    @Override
+    public void unlisten(String channel) {
+        listenLink.async().sunsubscribe(channel);
+    }
+
+    @Override
+    public CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame) {
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            sent[i] = publishLink.async().spublish(new String(channels[i], java.nio.charset.StandardCharsets.UTF_8), frame)
+                    .toCompletableFuture();
+        }
+        return CompletableFuture.allOf(sent).thenApply(done -> {
+            long n = 0;
+            for (CompletableFuture<?> f : sent) {
+                n += (Long) f.join();
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public CompletionStage<Long> publish(String channel, byte[] message) {
+        return publishLink.async().spublish(channel, message);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return publishLink != null && listenLink != null && publishLink.isOpen() && listenLink.isOpen();
+    }
+
+    @Override
+    public String describe() {
+        return "Redis Cluster at " + seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
+    }
+
+    @Override
+    public void close() {
+        RedisBus.closeQuietly(listenLink);
+        RedisBus.closeQuietly(publishLink);
+        listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

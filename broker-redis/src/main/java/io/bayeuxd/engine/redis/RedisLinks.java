@@ -1,0 +1,36 @@
+package io.bayeuxd.engine.redis;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+
+/**
+ * The two connections of a {@link RedisBus}: one that publishes and one that listens. A standalone Redis
+ * (or Sentinel) uses classic pub/sub ({@link StandaloneLinks}); a Redis Cluster uses sharded pub/sub, so
+ * each channel lives on one shard ({@link ClusterLinks}).
+ */
+interface RedisLinks extends AutoCloseable {
+    /**
+     * Connects both links, and listens on {@code nodeChannel} before returning; throws when Redis cannot
+     * be reached. Messages go to {@code onMessage} (channel, message), possibly from several threads.
+     */
+    void open(String nodeChannel, BiConsumer<String, byte[]> onMessage);
+
+    void listen(String... channels);
+
+    void unlisten(String channel);
+
+    /** Publishes one publication's frame to each of {@code channels}; completes with how many listened. */
+    CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame);
+
+    /** Publishes {@code message} to one channel; completes with how many listened. */
+    CompletionStage<Long> publish(String channel, byte[] message);
+
+    /** Whether both links are connected now. */
+    boolean isOpen();
+
+    /** Where it connects, for log lines: never with a password. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,101 @@
+package io.bayeuxd.engine.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+
+/**
+ * A standalone Redis (or one found through Sentinel), with classic pub/sub. A publication is one
+ * {@code EVAL} whose script publishes the frame to every channel: the frame crosses to Redis once, and a
+ * node listening on several of those channels receives the copies one right after the other.
+ */
+final class StandaloneLinks implements RedisLinks {
+    /** ARGV[1] is the frame, ARGV[2..] the Redis channels it goes to; returns how many listeners it reached. */
+    private static final String PUBLISH_SCRIPT =
+            "local n = 0 for i = 2, #ARGV do n = n + redis.call('PUBLISH', ARGV[i], ARGV[1]) end return n";
+    private static final String[] NO_KEYS = new String[0];
+
+    private final RedisURI uri;
+    private final RedisClient publishClient;
+    private final RedisClient listenClient;
+    private StatefulRedisConnection<String, byte[]> publishLink;
+    private StatefulRedisPubSubConnection<String, byte[]> listenLink;
+
+    StandaloneLinks(RedisURI uri, ClientResources resources) {
+        this.uri = uri;
+        // Publishes are refused at once while the link is down: nothing piles up behind it.
+        this.publishClient = client(resources, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        // (Un)subscribes wait for the link and are bounded by the number of patterns in use.
+        this.listenClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+    }
+
+    private RedisClient client(ClientResources resources, ClientOptions.DisconnectedBehavior whenDown) {
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder().autoReconnect(true).disconnectedBehavior(whenDown)
+                .requestQueueSize(100_000).build());
+        return client;
+    }
+
+    @Override
+    public void open(String nodeChannel, BiConsumer<String, byte[]> onMessage) {
+        listenLink = listenClient.connectPubSub(RedisBus.CODEC);
+        listenLink.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                onMessage.accept(channel, message);
+            }
+        });
+        listenLink.sync().subscribe(nodeChannel);
+        publishLink = publishClient.connect(RedisBus.CODEC);
+    }
+
+    @Override
+    public void listen(String... channels) {
+        listenLink.async().subscribe(channels);
+    }
+
+    @Override
+    public void unlisten(String channel) {
+        listenLink.async().unsubscribe(channel);
+    }
+
+    @Override
+    public CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame) {
+        byte[][] args = new byte[channels.length + 1][];
+        args[0] = frame;
+        System.arraycopy(channels, 0, args, 1, channels.length);
+        return publishLink.async().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, NO_KEYS, args);
+    }
+
+    @Override
+    public CompletionStage<Long> publish(String channel, byte[] message) {
+        return publishLink.async().publish(channel, message);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return publishLink != null && listenLink != null && publishLink.isOpen() && listenLink.isOpen();
+    }
+
+    @Override
+    public String describe() {
+        return "Redis at " + uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Override
+    public void close() {
+        RedisBus.closeQuietly(listenLink);
+        RedisBus.closeQuietly(publishLink);
+        listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
