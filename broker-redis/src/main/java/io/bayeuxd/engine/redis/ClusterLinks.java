@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * carrying every one. A publication is one {@code SPUBLISH} per channel it goes to (they live on
  * different shards); a node listening on several of them gets a copy from each, which the bus drops.
  */
-final class ClusterLinks implements RedisLinks {
+final class ClusterLinks extends LettuceLinks {
     private final List<RedisURI> seeds;
     private final RedisClusterClient publishClient;
     private final RedisClusterClient listenClient;
@@ -32,18 +33,23 @@ final class ClusterLinks implements RedisLinks {
     private StatefulRedisClusterPubSubConnection<String, byte[]> listenLink;
 
     ClusterLinks(List<RedisURI> seeds, ClientResources resources) {
-        this.seeds = seeds;
         // Both accept commands while a link is down: a Cluster connects to each shard on first use, and a
         // command refused then would be lost. What waits is bounded by requestQueueSize, and the bus sends
         // nothing while it is unhealthy.
-        this.publishClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
-        this.listenClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+        this(seeds, client(seeds, resources), client(seeds, resources));
     }
 
-    private RedisClusterClient client(ClientResources resources, ClientOptions.DisconnectedBehavior whenDown) {
+    private ClusterLinks(List<RedisURI> seeds, RedisClusterClient publishClient, RedisClusterClient listenClient) {
+        super(publishClient, listenClient);
+        this.seeds = seeds;
+        this.publishClient = publishClient;
+        this.listenClient = listenClient;
+    }
+
+    private static RedisClusterClient client(List<RedisURI> seeds, ClientResources resources) {
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
-        client.setOptions(ClusterClientOptions.builder().autoReconnect(true).disconnectedBehavior(whenDown)
-                .requestQueueSize(100_000)
+        client.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).requestQueueSize(100_000)
                 // Follow slot moves and failovers: a shard channel follows its slot.
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(Duration.ofSeconds(30)).build())
@@ -98,9 +104,15 @@ final class ClusterLinks implements RedisLinks {
         return publishLink.async().spublish(channel, message);
     }
 
+
     @Override
-    public boolean isOpen() {
-        return publishLink != null && listenLink != null && publishLink.isOpen() && listenLink.isOpen();
+    StatefulConnection<String, byte[]> publishConnection() {
+        return publishLink;
+    }
+
+    @Override
+    StatefulConnection<String, byte[]> listenConnection() {
+        return listenLink;
     }
 
     @Override
@@ -108,11 +120,4 @@ final class ClusterLinks implements RedisLinks {
         return "Redis Cluster at " + seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
     }
 
-    @Override
-    public void close() {
-        RedisBus.closeQuietly(listenLink);
-        RedisBus.closeQuietly(publishLink);
-        listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
 }

@@ -7,9 +7,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  * {@code EVAL} whose script publishes the frame to every channel: the frame crosses to Redis once, and a
  * node listening on several of those channels receives the copies one right after the other.
  */
-final class StandaloneLinks implements RedisLinks {
+final class StandaloneLinks extends LettuceLinks {
     /** ARGV[1] is the frame, ARGV[2..] the Redis channels it goes to; returns how many listeners it reached. */
     private static final String PUBLISH_SCRIPT =
             "local n = 0 for i = 2, #ARGV do n = n + redis.call('PUBLISH', ARGV[i], ARGV[1]) end return n";
@@ -31,14 +31,20 @@ final class StandaloneLinks implements RedisLinks {
     private StatefulRedisPubSubConnection<String, byte[]> listenLink;
 
     StandaloneLinks(RedisURI uri, ClientResources resources) {
-        this.uri = uri;
         // Publishes are refused at once while the link is down: nothing piles up behind it.
-        this.publishClient = client(resources, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         // (Un)subscribes wait for the link and are bounded by the number of patterns in use.
-        this.listenClient = client(resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS);
+        this(uri, client(uri, resources, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS),
+                client(uri, resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
     }
 
-    private RedisClient client(ClientResources resources, ClientOptions.DisconnectedBehavior whenDown) {
+    private StandaloneLinks(RedisURI uri, RedisClient publishClient, RedisClient listenClient) {
+        super(publishClient, listenClient);
+        this.uri = uri;
+        this.publishClient = publishClient;
+        this.listenClient = listenClient;
+    }
+
+    private static RedisClient client(RedisURI uri, ClientResources resources, ClientOptions.DisconnectedBehavior whenDown) {
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true).disconnectedBehavior(whenDown)
                 .requestQueueSize(100_000).build());
@@ -81,9 +87,15 @@ final class StandaloneLinks implements RedisLinks {
         return publishLink.async().publish(channel, message);
     }
 
+
     @Override
-    public boolean isOpen() {
-        return publishLink != null && listenLink != null && publishLink.isOpen() && listenLink.isOpen();
+    StatefulConnection<String, byte[]> publishConnection() {
+        return publishLink;
+    }
+
+    @Override
+    StatefulConnection<String, byte[]> listenConnection() {
+        return listenLink;
     }
 
     @Override
@@ -91,11 +103,4 @@ final class StandaloneLinks implements RedisLinks {
         return "Redis at " + uri.getHost() + ":" + uri.getPort();
     }
 
-    @Override
-    public void close() {
-        RedisBus.closeQuietly(listenLink);
-        RedisBus.closeQuietly(publishLink);
-        listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
 }

@@ -4,14 +4,12 @@ import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Two engines, each with its own {@link RedisBus}, on one real {@code redis-server}: two nodes. */
 class RedisBusTest {
     private RedisServerProcess redis;
+    private TwoNodes nodes;
     private RedisBus busA;
     private RedisBus busB;
     private MemoryEngine nodeA;
@@ -32,17 +31,17 @@ class RedisBusTest {
     void start() throws Exception {
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: Redis bus tests skipped");
         redis = RedisServerProcess.start();
-        busA = new RedisBus(redis.url(), "test:", 10_000);
-        busB = new RedisBus(redis.url(), "test:", 10_000);
-        nodeA = new MemoryEngine(4096, busA);
-        nodeB = new MemoryEngine(4096, busB);
+        nodes = new TwoNodes(redis.url());
+        busA = nodes.busA;
+        busB = nodes.busB;
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (nodeA != null) {
-            nodeA.close();
-            nodeB.close();
+        if (nodes != null) {
+            nodes.close();
         }
         if (redis != null) {
             redis.close();
@@ -172,32 +171,20 @@ class RedisBusTest {
     }
 
     private static int publish(MemoryEngine node, String channel, int n) {
-        ByteBuf payload = delivery(channel, n);
-        try {
-            return node.publish(channel, payload);
-        } finally {
-            payload.release();
-        }
+        return TwoNodes.publish(node, channel, n);
     }
 
     private static ByteBuf delivery(String channel, int n) {
-        return Unpooled.copiedBuffer("{\"channel\":\"" + channel + "\",\"data\":" + n + "}", StandardCharsets.UTF_8);
+        return TwoNodes.delivery(channel, n);
     }
 
     /** Takes every queued message of {@code session} and returns their {@code data} numbers in order. */
     private static List<Integer> drainNumbers(Session session) {
-        ByteBuf out = Unpooled.buffer();
-        try {
-            session.drainInto(out, Integer.MAX_VALUE, false);
-            String json = out.toString(StandardCharsets.UTF_8);
-            List<Integer> numbers = new ArrayList<>();
-            for (int at = json.indexOf("\"data\":"); at >= 0; at = json.indexOf("\"data\":", at + 1)) {
-                int end = json.indexOf('}', at);
-                numbers.add(Integer.parseInt(json.substring(at + 7, end)));
-            }
-            return numbers;
-        } finally {
-            out.release();
+        String json = TwoNodes.drain(session);
+        List<Integer> numbers = new ArrayList<>();
+        for (int at = json.indexOf("\"data\":"); at >= 0; at = json.indexOf("\"data\":", at + 1)) {
+            numbers.add(Integer.parseInt(json.substring(at + 7, json.indexOf('}', at))));
         }
+        return numbers;
     }
 }

@@ -2,8 +2,6 @@ package io.bayeuxd.engine.redis;
 
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.session.Session;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -29,6 +27,7 @@ class RedisClusterBusTest {
     @TempDir
     Path dir;
     private RedisClusterProcesses cluster;
+    private TwoNodes nodes;
     private RedisBus busA;
     private RedisBus busB;
     private MemoryEngine nodeA;
@@ -38,17 +37,17 @@ class RedisClusterBusTest {
     void start() throws Exception {
         Assumptions.assumeTrue(RedisClusterProcesses.isInstalled(), "redis-server or redis-cli is not installed: Redis Cluster tests skipped");
         cluster = RedisClusterProcesses.start(dir);
-        busA = new RedisBus(cluster.url(), "test:", 10_000);
-        busB = new RedisBus(cluster.url(), "test:", 10_000);
-        nodeA = new MemoryEngine(4096, busA);
-        nodeB = new MemoryEngine(4096, busB);
+        nodes = new TwoNodes(cluster.url());
+        busA = nodes.busA;
+        busB = nodes.busB;
+        nodeA = nodes.nodeA;
+        nodeB = nodes.nodeB;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (nodeA != null) {
-            nodeA.close();
-            nodeB.close();
+        if (nodes != null) {
+            nodes.close();
         }
         if (cluster != null) {
             cluster.close();
@@ -120,30 +119,19 @@ class RedisClusterBusTest {
     }
 
     private static void publish(MemoryEngine node, String channel, int n) {
-        ByteBuf payload = Unpooled.copiedBuffer("{\"channel\":\"" + channel + "\",\"data\":" + n + "}", StandardCharsets.UTF_8);
-        try {
-            node.publish(channel, payload);
-        } finally {
-            payload.release();
-        }
+        TwoNodes.publish(node, channel, n);
     }
 
     /** The queued messages of {@code session}, each as "channel=n". */
     private static List<String> drain(Session session) {
-        ByteBuf out = Unpooled.buffer();
-        try {
-            session.drainInto(out, Integer.MAX_VALUE, false);
-            String json = out.toString(StandardCharsets.UTF_8);
-            List<String> items = new ArrayList<>();
-            for (int at = json.indexOf("\"channel\":\""); at >= 0; at = json.indexOf("\"channel\":\"", at + 1)) {
-                int end = json.indexOf('"', at + 11);
-                int data = json.indexOf("\"data\":", end);
-                items.add(json.substring(at + 11, end) + "=" + json.substring(data + 7, json.indexOf('}', data)));
-            }
-            return items;
-        } finally {
-            out.release();
+        String json = TwoNodes.drain(session);
+        List<String> items = new ArrayList<>();
+        for (int at = json.indexOf("\"channel\":\""); at >= 0; at = json.indexOf("\"channel\":\"", at + 1)) {
+            int end = json.indexOf('"', at + 11);
+            int data = json.indexOf("\"data\":", end);
+            items.add(json.substring(at + 11, end) + "=" + json.substring(data + 7, json.indexOf('}', data)));
         }
+        return items;
     }
 
     /** Whether, for each channel, its numbers arrived as 0, 1, 2... with none missing or repeated. */
