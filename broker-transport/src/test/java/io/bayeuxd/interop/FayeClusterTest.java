@@ -1,10 +1,6 @@
 package io.bayeuxd.interop;
 
-import io.bayeuxd.broker.BrokerConfig;
-import io.bayeuxd.engine.redis.RedisBus;
 import io.bayeuxd.engine.redis.RedisServerProcess;
-import io.bayeuxd.server.BrokerServer;
-import io.bayeuxd.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,13 +10,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Three brokers on one real {@code redis-server}, each with its own {@link RedisBus}: the whole Faye
+ * Three brokers on one real {@code redis-server}, each with its own Redis bus: the whole Faye
  * Node client suite runs against the first node with the bus on, and its cluster test
  * ({@code interop/faye/test/cluster.test.js}) spreads subscribers and publishers over all three. Skipped
  * with a message without node, the suite's packages or {@code redis-server} ({@code .ci/run} installs them).
@@ -28,8 +22,7 @@ import java.util.stream.Collectors;
 class FayeClusterTest {
     private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
     private static final int NODES = 3;
-    private static RedisServerProcess redis;
-    private static final List<BrokerServer> nodes = new ArrayList<>();
+    private static RedisBrokers cluster;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,29 +30,21 @@ class FayeClusterTest {
         Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
                 "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye cluster tests skipped");
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: Faye cluster tests skipped");
-        redis = RedisServerProcess.start();
-        for (int i = 0; i < NODES; i++) {
-            BrokerServer node = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
-                    .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build(),
-                    new RedisBus(redis.url(), "bayeuxd:", 100_000)).start();
-            node.addExtension(new TokenExtension());
-            nodes.add(node);
-        }
+        cluster = RedisBrokers.start(NODES, 10_000);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nodes.forEach(BrokerServer::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"websocket", "long-polling"})
     void fayeClientSuitePassesAcrossNodes(String transport) throws Exception {
-        String urls = nodes.stream().map(n -> "http://127.0.0.1:" + n.port() + "/").collect(Collectors.joining(","));
-        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", "http://127.0.0.1:" + nodes.get(0).port() + "/",
+        String urls = cluster.nodes.stream().map(RedisBrokers::url).collect(Collectors.joining(","));
+        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", RedisBrokers.url(cluster.nodes.get(0)),
                         "BAYEUX_URLS", urls, "BAYEUX_TRANSPORT", transport),
                 Duration.ofMinutes(5), "Faye client suite across " + NODES + " nodes over " + transport);
     }

@@ -1,10 +1,7 @@
 package io.bayeuxd.interop;
 
-import io.bayeuxd.broker.BrokerConfig;
-import io.bayeuxd.engine.redis.RedisBus;
 import io.bayeuxd.engine.redis.RedisServerProcess;
 import io.bayeuxd.server.BrokerServer;
-import io.bayeuxd.server.ServerConfig;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -19,7 +16,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoundRobinPollingTest {
     private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
     private static final int NODES = 3;
-    private static RedisServerProcess redis;
-    private static final List<BrokerServer> nodes = new ArrayList<>();
+    private static RedisBrokers cluster;
+    private static List<BrokerServer> nodes;
     private static Process nginx;
     private static int nginxPort;
     @org.junit.jupiter.api.io.TempDir
@@ -52,13 +48,8 @@ class RoundRobinPollingTest {
                 "interop/faye/node_modules missing (run `npm ci` in interop/faye): round-robin test skipped");
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: round-robin test skipped");
         Assumptions.assumeTrue(NodeTestRun.toolRuns("nginx", "-v"), "nginx is not installed: round-robin test skipped");
-        redis = RedisServerProcess.start();
-        for (int i = 0; i < NODES; i++) {
-            nodes.add(new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
-                    .broker(BrokerConfig.builder().timeoutMs(5_000).build()).build(),
-                    new RedisBus(redis.url(), "bayeuxd:", 100_000)).start());
-            nodes.get(i).addExtension(new TokenExtension());
-        }
+        cluster = RedisBrokers.start(NODES, 5_000);
+        nodes = cluster.nodes;
         nginxPort = freePort();
         Path conf = Files.writeString(dir.resolve("nginx.conf"), nginxConfig(nginxPort, nodes.stream().map(BrokerServer::port).toList()));
         nginx = new ProcessBuilder("nginx", "-p", dir + "/", "-c", conf.toString(), "-g", "daemon off;")
@@ -73,9 +64,8 @@ class RoundRobinPollingTest {
             nginx.destroyForcibly();
             nginx.waitFor();
         }
-        nodes.forEach(BrokerServer::close);
-        if (redis != null) {
-            redis.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -83,7 +73,7 @@ class RoundRobinPollingTest {
     @ValueSource(strings = {"long-polling", "websocket"})
     void clientsKeepTheirSessionsWhileEveryRequestMayLandOnAnotherNode(String transport) throws Exception {
         String balancer = "http://127.0.0.1:" + nginxPort + "/";
-        String urls = balancer + "," + nodes.stream().skip(1).map(n -> "http://127.0.0.1:" + n.port() + "/").collect(Collectors.joining(","));
+        String urls = balancer + "," + nodes.stream().skip(1).map(RedisBrokers::url).collect(Collectors.joining(","));
         long[] forwardedBefore = nodes.stream().mapToLong(n -> n.clusterPolling().forwardedRequests()).toArray();
         NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", balancer, "BAYEUX_URLS", urls, "BAYEUX_TRANSPORT", transport),
                 Duration.ofMinutes(5), "Faye client suite over " + transport + " through round-robin nginx");
