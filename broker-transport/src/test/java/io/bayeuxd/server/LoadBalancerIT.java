@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two broker processes behind a real HAProxy (round robin, WebSocket upgrade, health checks on
- * {@code /readyz}, a cookie to keep each client on its node) configured as in {@code docs/operations.md}.
+ * {@code /readyz}, a cookie to keep each client on its node, even while its {@code /readyz} is 503 unless
+ * it refuses connections) configured as in {@code docs/operations.md}.
  * Faye Node clients connect through it over WebSocket; one broker is drained with SIGTERM; the clients on
  * it reconnect through the balancer to the other node and receive messages again.
  *
@@ -36,6 +37,20 @@ class LoadBalancerIT extends AbstractLoadBalancerIT {
         lb.drain(a);   // its listener closes at once, so HAProxy's next check marks it down
         cluster.clients().awaitRecoveryAfterDrain();
         assertThat(b.process().isAlive()).isTrue();
+    }
+
+    /**
+     * The configuration the balancer tests run is the one {@code docs/operations.md} shows: its block from
+     * {@code defaults} on, without the comments, is {@link #haproxyConfig} for the ports written there
+     * (less the {@code global} section, which only raises the connection limit for the tests).
+     */
+    @Test
+    void theDocsShowTheConfigurationTheTestsRun() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "operations.md"));
+        int from = docs.indexOf("\ndefaults\n") + 1;
+        String shown = docs.substring(from, docs.indexOf("```", from)).replaceAll("(?m)[ \\t]*#.*$", "");
+        String run = haproxyConfig(8080, 8001, 8002);
+        assertThat(shown).isEqualTo(run.substring(run.indexOf("defaults\n")));
     }
 
     /** HAProxy in the foreground with {@link #haproxyConfig}, its configuration and output in {@code dir}. */

@@ -86,14 +86,18 @@ class RedisLoadBalancerIT extends AbstractLoadBalancerIT {
         int port = LoadBalancerHarness.freePort();
         lb.start(LoadBalancerIT.haproxy(logs, port, nodes.values().stream().mapToInt(Broker::port).toArray()));
         lb.awaitReady(port);
+        // HAProxy counts a node up after two good checks, each node on its own schedule: the clients start
+        // once three requests in a row through it reach the three nodes (round robin over those it counts up).
+        await("HAProxy sends to every node").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> landingNodes(port).equals(nodes.keySet()));
         ClusterClients clients = ClusterClients.start(lb, port, WEBSOCKETS, LONG_POLLS);
 
         // 1. Spread over the nodes, as HAProxy's cookie and each node's own count say.
         Report start = clients.report();
         String publisherNode = start.publisherNode();
         Map<String, Long> clientsPerNode = start.subscribers().stream().collect(Collectors.groupingBy(Subscriber::node, Collectors.counting()));
+        assertThat(clientsPerNode).as("subscribers per node (HAProxy's cookie)").containsOnlyKeys(nodes.keySet());
         clientsPerNode.merge(publisherNode, 1L, Long::sum);
-        assertThat(clientsPerNode).as("clients per node (HAProxy's cookie)").containsOnlyKeys(nodes.keySet());
         for (var node : nodes.entrySet()) {
             assertThat(lb.metric(node.getValue(), "bayeux_sessions", "")).as("sessions on node " + node.getKey())
                     .isEqualTo(clientsPerNode.get(node.getKey()));
@@ -218,6 +222,17 @@ class RedisLoadBalancerIT extends AbstractLoadBalancerIT {
 
         System.out.printf("RedisLoadBalancerIT: lost %d deliveries while Redis was down, %d to the node kill%n  %s%n",
                 lostToRedis, lostToKill, String.join("\n  ", lines));
+    }
+
+    /** The nodes that three requests in a row through the balancer reach: the values of the cookie it sets. */
+    private Set<String> landingNodes(int balancerPort) throws Exception {
+        Set<String> reached = new TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            lb.get(balancerPort, "/healthz").headers().allValues("set-cookie").stream()
+                    .filter(c -> c.startsWith("BAYEUXD=")).map(c -> c.substring("BAYEUXD=".length()).split(";")[0])
+                    .forEach(reached::add);
+        }
+        return reached;
     }
 
     /** Every node's {@code /readyz} has this status and body. */
