@@ -98,9 +98,14 @@ class RedisLoadBalancerIT extends AbstractLoadBalancerIT {
         Map<String, Long> clientsPerNode = start.subscribers().stream().collect(Collectors.groupingBy(Subscriber::node, Collectors.counting()));
         assertThat(clientsPerNode).as("subscribers per node (HAProxy's cookie)").containsOnlyKeys(nodes.keySet());
         clientsPerNode.merge(publisherNode, 1L, Long::sum);
+        Map<String, Long> webSocketsPerNode = start.subscribers().stream().filter(s -> s.transport().equals("websocket"))
+                .collect(Collectors.groupingBy(Subscriber::node, Collectors.counting()));
+        webSocketsPerNode.merge(publisherNode, 1L, Long::sum);
         for (var node : nodes.entrySet()) {
             assertThat(lb.metric(node.getValue(), "bayeux_sessions", "")).as("sessions on node " + node.getKey())
                     .isEqualTo(clientsPerNode.get(node.getKey()));
+            assertThat(lb.webSockets(node.getValue())).as("WebSocket connections on node " + node.getKey() + " (through HAProxy)")
+                    .isEqualTo(webSocketsPerNode.getOrDefault(node.getKey(), 0L));
         }
         assertThat(start.subscribers()).as("subscribers on the publisher's node").anyMatch(s -> s.node().equals(publisherNode));
         clients.startStream();
