@@ -95,22 +95,34 @@ final class LoadBalancerHarness implements AutoCloseable {
 
     /** Starts a broker on a free port with a short Bayeux timeout and drain timeout; see {@link #awaitReady}. */
     private Broker broker() throws IOException {
+        return broker(List.of(), List.of());
+    }
+
+    /**
+     * {@link #broker()} with options for its JVM (before {@code -jar}) and more command-line options of
+     * the broker; its output goes to {@code broker-<port>.log} in the harness's directory.
+     */
+    Broker broker(List<String> jvmOptions, List<String> options) throws IOException {
         int port = freePort();
-        Process p = start(new ProcessBuilder("java", "-jar", JAR.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-                "--timeout", "10", "--drain-timeout", "5").redirectErrorStream(true)
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
+                "--timeout", "10", "--drain-timeout", "5"));
+        command.addAll(options);
+        Process p = start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("broker-" + port + ".log").toFile()));
         return new Broker(port, p);
     }
 
     /** Starts a process that {@link #close()} will stop. */
-    private Process start(ProcessBuilder pb) throws IOException {
+    Process start(ProcessBuilder pb) throws IOException {
         Process p = pb.start();
         processes.add(p);
         return p;
     }
 
     /** Waits until {@code /readyz} on the port (a broker's, or a balancer's in front of brokers) answers 200. */
-    private void awaitReady(int port) {
+    void awaitReady(int port) {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
     }
 
@@ -128,15 +140,15 @@ final class LoadBalancerHarness implements AutoCloseable {
         return metric(broker, "bayeux_connections", "{transport=\"websocket\"}");
     }
 
-    /** One sample of a gauge in the broker's {@code /metrics}; {@code labels} as written there, or empty. */
-    private long metric(Broker broker, String name, String labels) throws Exception {
+    /** One sample of a gauge or counter in the broker's {@code /metrics}; {@code labels} as written there, or empty. */
+    long metric(Broker broker, String name, String labels) throws Exception {
         String body = get(broker.port(), "/metrics").body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name + labels) + " ([0-9.e+E]+)$").matcher(body);
         assertThat(m.find()).as(name + labels + " in /metrics").isTrue();
         return (long) Double.parseDouble(m.group(1));
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
+    HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -225,7 +237,7 @@ final class LoadBalancerHarness implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,0 +1,210 @@
+'use strict';
+// Faye clients that reach bayeuxd nodes on one Redis ONLY through a load balancer (used by
+// RedisLoadBalancerIT): subscribers over WebSocket and long-polling, and one publisher (WebSocket) that
+// publishes a numbered stream on one channel. The test drives it on stdin and does the judging; this
+// script records what each client saw.
+//
+// Env: LB_URL (the balancer), WS_SUBSCRIBERS and LP_SUBSCRIBERS (how many of each, default 6),
+// PUBLISH_EVERY_MS (default 20), MAX_MESSAGES (the stream's bound, default 6000), COOKIE (the balancer's
+// stickiness cookie, default BAYEUXD; its value names the node a client is on).
+//
+// Prints READY once every client has subscribed. Then one reply line per command line on stdin:
+//   START               starts the stream (seq 1, 2, ...)                        -> OK START
+//   MARK <name>         notes the last seq sent, and each subscriber's highest
+//                       seq received, node and subscribe replies so far           -> OK MARK <name> <sent>
+//   WAIT_SENT <n>       until seq n has been sent                                 -> OK WAIT_SENT <sent>
+//   WAIT_ALL <n>        until every subscriber has received a seq >= n            -> OK WAIT_ALL
+//   WAIT_RESUBSCRIBED <mark> <node>
+//                       until every subscriber that was on <node> at <mark> has
+//                       had a subscribe reply since, from another node            -> OK WAIT_RESUBSCRIBED
+//   STOP                stops the stream and waits for the publisher's last acks  -> OK STOP <last>
+//   REPORT              what each client saw (lines below), then END
+//   QUIT                disconnects every client and exits 0
+// A wait is bounded (WAIT_TIMEOUT_MS, default 30 s); past it the reply is FAILED <why>, with each
+// subscriber's state, and the script goes on reading commands.
+//
+// REPORT lines:
+//   PUB <node> <sent> <acked> <failed seqs, comma-separated or ->
+//   SUB <id> <transport> <handshakes> <subscribe replies as seqSentThen:node, comma-separated> <seqs received, in arrival order>
+//   MARK <name> <sent> <per subscriber: highestReceived:node:subscribeReplies, comma-separated>
+
+const http = require('http');
+const path = require('path');
+const readline = require('readline');
+const faye = require(path.join(__dirname, '..', 'faye', 'node_modules', 'faye'));
+
+const URL = process.env.LB_URL;
+const WS = Number(process.env.WS_SUBSCRIBERS || 6);
+const LP = Number(process.env.LP_SUBSCRIBERS || 6);
+const EVERY_MS = Number(process.env.PUBLISH_EVERY_MS || 20);
+const MAX_MESSAGES = Number(process.env.MAX_MESSAGES || 6000);
+const COOKIE = process.env.COOKIE || 'BAYEUXD';
+const WAIT_TIMEOUT_MS = Number(process.env.WAIT_TIMEOUT_MS || 30000);
+const CHANNEL = '/lb/stream';
+
+let sent = 0;
+let acked = 0;
+const failed = [];
+const inFlight = new Set();
+let ticker = null;
+const marks = new Map();
+
+// The node a client's requests go to: the value of the balancer's cookie in the client's cookie jar
+// (faye 1.4.3 keeps it in its dispatcher, and sends it on both transports).
+function nodeOf(client) {
+  const jar = client._dispatcher.cookies;
+  const cookie = jar && jar.getCookiesSync(URL).find((c) => c.key === COOKIE);
+  return cookie ? cookie.value : '?';
+}
+
+// As a browser gets the balancer's cookie with the page before its Bayeux client starts: one plain
+// request through the balancer, whose Set-Cookie goes into the client's jar. Without it, Faye's
+// WebSocket probe (sent before the handshake, without a cookie) and its handshake could land on two
+// nodes: the client would handshake twice and the jar could name either node.
+function landingCookie() {
+  return new Promise((resolve, reject) => {
+    const req = http.get(URL + 'healthz', { timeout: 5000 }, (res) => {
+      res.resume();
+      const cookie = [].concat(res.headers['set-cookie'] || []).find((c) => c.startsWith(COOKIE + '='));
+      if (cookie) resolve(cookie); else reject(new Error('no ' + COOKIE + ' cookie from the balancer'));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer from the balancer')));
+    req.on('error', reject);
+  });
+}
+
+// Not an async function: a faye.Client is a thenable that never settles, so awaiting one would hang.
+function newClient(transport, cookie) {
+  const c = new faye.Client(URL, { timeout: 10, retry: 1 });
+  if (transport === 'long-polling') c.disable('websocket');
+  c._dispatcher.cookies.setCookieSync(cookie, URL);
+  return c;
+}
+
+function subscriber(id, transport, cookie) {
+  const s = { id, transport, client: newClient(transport, cookie), seqs: [], handshakes: 0, subscribes: [] };
+  s.client.addExtension({
+    incoming(message, callback) {
+      if (message.channel === '/meta/handshake' && message.successful) s.handshakes += 1;
+      if (message.channel === '/meta/subscribe' && message.successful) s.subscribes.push(sent + ':' + nodeOf(s.client));
+      callback(message);
+    },
+  });
+  return s;
+}
+
+function max(s) {
+  return s.seqs.length === 0 ? 0 : Math.max(...s.seqs);
+}
+
+function node(s) {
+  return nodeOf(s.client);
+}
+
+// Faye retries a subscribe that failed on the way (a node that did not know the client yet, before the
+// balancer's cookie was set); an application would retry a refused one.
+async function subscribe(s) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s.client.subscribe(CHANNEL, (m) => s.seqs.push(m.seq));
+      return;
+    } catch (e) {
+      if (attempt >= 10) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+function publishNext(publisher) {
+  if (sent >= MAX_MESSAGES) return;
+  sent += 1;
+  const seq = sent;
+  inFlight.add(seq);
+  publisher.publish(CHANNEL, { seq }).then(
+    () => { inFlight.delete(seq); acked += 1; },
+    () => { inFlight.delete(seq); failed.push(seq); });
+}
+
+function waitUntil(check, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (check()) { clearInterval(timer); resolve(); }
+      else if (Date.now() - started > WAIT_TIMEOUT_MS) { clearInterval(timer); reject(new Error('timed out waiting for ' + what)); }
+    }, 20);
+  });
+}
+
+function state(subscribers) {
+  return subscribers.map((s) => s.id + '=' + max(s) + '@' + node(s) + '/' + s.subscribes.length).join(' ');
+}
+
+async function main() {
+  // Interleaved, so that the balancer's round robin spreads both transports over the nodes.
+  const transports = [];
+  for (let i = 0; i < Math.max(WS, LP); i++) {
+    if (i < WS) transports.push('websocket');
+    if (i < LP) transports.push('long-polling');
+  }
+  const subscribers = [];
+  for (const transport of transports) {
+    const s = subscriber(subscribers.length, transport, await landingCookie());
+    await subscribe(s);
+    subscribers.push(s);
+  }
+  // Faye handshakes over HTTP and moves to WebSocket once its probe has connected; publications sent
+  // before that go over HTTP, on another connection than the later ones, and may overtake each other.
+  // The stream starts once the publisher is on its WebSocket.
+  const publisher = newClient('websocket', await landingCookie());
+  await publisher.subscribe('/lb/publisher', () => {});
+  await waitUntil(() => publisher._dispatcher.connectionType === 'websocket', 'the publisher to move to WebSocket');
+  console.log('READY');
+
+  const commands = readline.createInterface({ input: process.stdin });
+  for await (const line of commands) {
+    const [command, ...args] = line.trim().split(/\s+/);
+    try {
+      if (command === 'START') {
+        ticker = setInterval(() => publishNext(publisher), EVERY_MS);
+        console.log('OK START');
+      } else if (command === 'MARK') {
+        marks.set(args[0], { sent, subscribers: subscribers.map((s) => max(s) + ':' + node(s) + ':' + s.subscribes.length) });
+        console.log('OK MARK ' + args[0] + ' ' + sent);
+      } else if (command === 'WAIT_SENT') {
+        const n = Number(args[0]);
+        await waitUntil(() => sent >= n, 'seq ' + n + ' to be sent');
+        console.log('OK WAIT_SENT ' + sent);
+      } else if (command === 'WAIT_ALL') {
+        const n = Number(args[0]);
+        await waitUntil(() => subscribers.every((s) => max(s) >= n), 'every subscriber to receive seq ' + n);
+        console.log('OK WAIT_ALL');
+      } else if (command === 'WAIT_RESUBSCRIBED') {
+        const mark = marks.get(args[0]);
+        const moved = subscribers.filter((s, i) => mark.subscribers[i].split(':')[1] === args[1]);
+        await waitUntil(() => moved.every((s) => s.subscribes.length > Number(mark.subscribers[s.id].split(':')[2])
+            && node(s) !== args[1]), 'the clients of node ' + args[1] + ' to subscribe again elsewhere');
+        console.log('OK WAIT_RESUBSCRIBED');
+      } else if (command === 'STOP') {
+        clearInterval(ticker);
+        await waitUntil(() => inFlight.size === 0, 'the last publications to be acknowledged');
+        console.log('OK STOP ' + sent);
+      } else if (command === 'REPORT') {
+        console.log(['PUB', nodeOf(publisher), sent, acked, failed.join(',') || '-'].join(' '));
+        subscribers.forEach((s) => console.log(['SUB', s.id, s.transport, s.handshakes, s.subscribes.join(',') || '-',
+          s.seqs.join(',') || '-'].join(' ')));
+        marks.forEach((m, name) => console.log(['MARK', name, m.sent, m.subscribers.join(',')].join(' ')));
+        console.log('END');
+      } else if (command === 'QUIT') {
+        clearInterval(ticker);
+        await Promise.all(subscribers.map((s) => s.client.disconnect()).concat(publisher.disconnect()));
+        process.exit(0);
+      } else {
+        console.log('FAILED unknown command ' + line);
+      }
+    } catch (e) {
+      console.log('FAILED ' + e.message + ' [' + state(subscribers) + ']');
+    }
+  }
+}
+
+main().catch((e) => { console.log('FAILED ' + e.message); process.exit(1); });
