@@ -148,7 +148,11 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             // A socket that a balancer opened on another node than its session's: the session's node
             // answers each frame, with long-polling's rules, and its answers come back as frames.
             ForwardedFrame answer = new ForwardedFrame();
-            HeldPoll poll = forwarding.forward(messages, context, answer, () -> ByteBufUtil.getBytes(content), () -> process(messages));
+            // When the session's node turns out to be gone, this node answers as one that does not know it.
+            HeldPoll poll = forwarding.forward(messages, context, answer, () -> ByteBufUtil.getBytes(content), () -> {
+                forwarded.remove(answer);
+                process(messages);
+            });
             if (poll != null) {
                 answer.poll = poll;
                 forwarded.add(answer);
