@@ -48,21 +48,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       receives.</li>
  * </ul>
  */
-class HttpPipelinePropertiesTest extends HostileProperties {
+class HttpPipelinePropertiesTest extends HostilePipelineProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 403, 404, 405, 413);
     /** {@code HttpServerCodec}'s default, which the broker keeps. */
     private static final int MAX_INITIAL_LINE_LENGTH = 4096;
 
-    private final EmbeddedBroker server = new EmbeddedBroker();
-    private final List<String> clientIds = server.sessions(3);
-    private final BayeuxDecoder oracle = new BayeuxDecoder();
     private int round;
-
-    @Override
-    protected void closeBroker() {
-        server.close();
-    }
 
     private EmbeddedChannel open() {
         return tries.track(server.open());

@@ -2,7 +2,6 @@ package io.bayeuxd.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bayeuxd.protocol.BayeuxDecodeException;
-import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.transport.WebSocketWire.ServerFrame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import net.jqwik.api.Arbitraries;
@@ -55,19 +54,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       handshakes, subscribes, connects and receives.</li>
  * </ul>
  */
-class WebSocketPipelinePropertiesTest extends HostileProperties {
+class WebSocketPipelinePropertiesTest extends HostilePipelineProperties {
     /** The codes the broker sends: echoes of the client's close, 1002 protocol error, 1003 binary, 1009 too big. */
     private static final Set<Integer> CLOSE_CODES = Set.of(1002, 1003, 1007, 1009);
 
-    private final EmbeddedBroker server = new EmbeddedBroker();
-    private final List<String> clientIds = server.sessions(3);
-    private final BayeuxDecoder oracle = new BayeuxDecoder();
     private int round;
-
-    @Override
-    protected void closeBroker() {
-        server.close();
-    }
 
     /** A connection upgraded to WebSocket, its {@code 101} read and checked. */
     private EmbeddedChannel upgraded() {
