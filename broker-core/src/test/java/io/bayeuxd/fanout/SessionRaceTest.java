@@ -171,6 +171,9 @@ class SessionRaceTest {
                 close();
             }
             quiesce();
+            // First what the threads reported: a buffer released twice by the raced session fails later
+            // releases of the same buffer, by the bystanders too.
+            assertThat(errors).as(name).isEmpty();
             checkAfterClose();
             for (Session b : bystanders) {
                 assertThat(b.isClosed()).as(name + ": bystander closed").isTrue();
