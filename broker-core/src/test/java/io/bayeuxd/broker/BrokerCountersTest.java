@@ -35,14 +35,14 @@ class BrokerCountersTest {
         String b = h.handshake();
         h.subscribe(a, "/x");
         h.sendOne("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + a + "\",\"subscription\":[\"/y\",\"/z\"]}");
-        h.sendOne("{\"channel\":\"/meta/unsubscribe\",\"clientId\":\"" + a + "\",\"subscription\":\"/y\"}");
-        h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + b + "\",\"connectionType\":\"long-polling\"}");
-        h.sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + b + "\"}");
+        h.unsubscribe(a, "/y");
+        h.connect(b);
+        h.disconnect(b);
         // Failures do not count as successes.
         h.sendOne("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\"}");
-        h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + b + "\",\"connectionType\":\"long-polling\"}");
+        h.connect(b);
         h.sendOne("{\"channel\":\"/meta/subscribe\",\"clientId\":\"nobody\",\"subscription\":\"/x\"}");
-        h.sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + b + "\"}");
+        h.disconnect(b);
 
         assertThat(h.broker.handshakes()).isEqualTo(2);
         assertThat(h.broker.subscribes()).isEqualTo(2);
@@ -103,10 +103,8 @@ class BrokerCountersTest {
 
     @Test
     void publishAndDeliveryCountersAndTheFrameReport() {
-        String a = h.handshake();
-        String b = h.handshake();
-        h.subscribe(a, "/news");
-        h.subscribe(b, "/news");
+        String a = h.subscriber("/news");
+        String b = h.subscriber("/news");
         long publishedAt = h.clock.get();
         h.publish(a, "/news", "1");
         h.clock.addAndGet(1_000_000);
@@ -131,11 +129,10 @@ class BrokerCountersTest {
 
     @Test
     void messagesLeftQueuedWhenASessionEndsAreCountedAsDiscarded() {
-        String a = h.handshake();
-        h.subscribe(a, "/x");
+        String a = h.subscriber("/x");
         h.publish(a, "/x", "1");
         h.publish(a, "/x", "2");
-        h.sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + a + "\"}");
+        h.disconnect(a);
 
         assertThat(h.engine.discardedMessages()).isEqualTo(2);
         assertThat(h.engine.droppedMessages()).isZero();

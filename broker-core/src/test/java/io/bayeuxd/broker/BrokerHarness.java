@@ -95,6 +95,29 @@ final class BrokerHarness implements AutoCloseable {
         return sendOne("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel + "\"}");
     }
 
+    /** A new client subscribed to {@code channel}; fails unless the subscription succeeded. */
+    String subscriber(String channel) {
+        String clientId = handshake();
+        JsonNode reply = subscribe(clientId, channel);
+        if (!reply.path("successful").asBoolean()) {
+            throw new AssertionError("subscribing to " + channel + " failed: " + reply);
+        }
+        return clientId;
+    }
+
+    JsonNode unsubscribe(String clientId, String channel) {
+        return sendOne("{\"channel\":\"/meta/unsubscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel + "\"}");
+    }
+
+    /** A long-polling connect, as the broker answers it: held or not. */
+    BatchResult connect(String clientId) {
+        return process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + clientId + "\",\"connectionType\":\"long-polling\"}");
+    }
+
+    JsonNode disconnect(String clientId) {
+        return sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + clientId + "\"}");
+    }
+
     JsonNode publish(String clientId, String channel, String data) {
         return sendOne("{\"channel\":\"" + channel + "\",\"clientId\":\"" + clientId + "\",\"data\":" + data + "}");
     }

@@ -66,7 +66,7 @@ class BrokerTest {
     @Test
     void connectIsHeldForTheTimeoutUnlessAskedOrBatched() {
         String id = h.handshake();
-        BatchResult held = h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}");
+        BatchResult held = h.connect(id);
         assertThat(held.holdMs()).isEqualTo(60_000);
         assertThat(held.connectReply().successful()).isTrue();
         assertThat(held.connectReply().advice().reconnect()).isEqualTo("retry");
@@ -125,10 +125,8 @@ class BrokerTest {
 
     @Test
     void publishDeliversEncodedOnceWithoutClientIdToEverySubscriberIncludingSender() {
-        String alice = h.handshake();
-        String bob = h.handshake();
-        h.subscribe(alice, "/chat");
-        h.subscribe(bob, "/chat");
+        String alice = h.subscriber("/chat");
+        String bob = h.subscriber("/chat");
         BrokerHarness.Collector a = h.collect(alice);
         BrokerHarness.Collector b = h.collect(bob);
 
@@ -152,8 +150,7 @@ class BrokerTest {
 
     @Test
     void publishNeedsNoHandshake() {
-        String sub = h.handshake();
-        h.subscribe(sub, "/open");
+        String sub = h.subscriber("/open");
         BrokerHarness.Collector c = h.collect(sub);
         JsonNode reply = h.sendOne("{\"channel\":\"/open\",\"data\":\"x\"}");
         assertThat(reply.get("successful").asBoolean()).isTrue();
@@ -172,11 +169,9 @@ class BrokerTest {
 
     @Test
     void wildcardsMatchAsFayeExpandsAndEachClientGetsAMessageOnce() {
-        String one = h.handshake();
-        String deep = h.handshake();
+        String one = h.subscriber("/room/*");
+        String deep = h.subscriber("/room/**");
         String both = h.handshake();
-        h.subscribe(one, "/room/*");
-        h.subscribe(deep, "/room/**");
         h.sendOne("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + both + "\",\"subscription\":[\"/room/*\",\"/room/**\",\"/room/a\",\"/**\"]}");
         BrokerHarness.Collector c1 = h.collect(one);
         BrokerHarness.Collector c2 = h.collect(deep);
@@ -193,11 +188,10 @@ class BrokerTest {
 
     @Test
     void unsubscribeStopsDelivery() {
-        String id = h.handshake();
-        h.subscribe(id, "/x");
+        String id = h.subscriber("/x");
         BrokerHarness.Collector c = h.collect(id);
         h.publish(id, "/x", "1");
-        JsonNode reply = h.sendOne("{\"channel\":\"/meta/unsubscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/x\"}");
+        JsonNode reply = h.unsubscribe(id, "/x");
         assertThat(reply.get("successful").asBoolean()).isTrue();
         assertThat(reply.get("subscription").asText()).isEqualTo("/x");
         h.publish(id, "/x", "2");
@@ -207,16 +201,15 @@ class BrokerTest {
 
     @Test
     void disconnectEndsTheSession() {
-        String id = h.handshake();
-        h.subscribe(id, "/x");
+        String id = h.subscriber("/x");
         BrokerHarness.Collector c = h.collect(id);
-        JsonNode reply = h.sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + id + "\"}");
+        JsonNode reply = h.disconnect(id);
         assertThat(reply.get("successful").asBoolean()).isTrue();
         assertThat(h.engine.session(id)).isNull();
         assertThat(h.engine.subscriptionCount()).isZero();
         c.drain();
         assertThat(c.closedCalls).isEqualTo(1);
-        JsonNode again = h.sendOne("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + id + "\"}");
+        JsonNode again = h.disconnect(id);
         assertThat(again.get("error").asText()).isEqualTo("401:" + id + ":Unknown client");
     }
 
@@ -237,11 +230,10 @@ class BrokerTest {
 
     @Test
     void sessionsSilentForTwiceTheTimeoutExpire() {
-        String id = h.handshake();
-        h.subscribe(id, "/x");
+        String id = h.subscriber("/x");
         h.clock.addAndGet(TimeUnit.SECONDS.toNanos(119));
         assertThat(h.broker.sweep()).isZero();
-        h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}");
+        h.connect(id);
         h.clock.addAndGet(TimeUnit.SECONDS.toNanos(119));
         assertThat(h.broker.sweep()).isZero();
         h.clock.addAndGet(TimeUnit.SECONDS.toNanos(2));
@@ -276,8 +268,7 @@ class BrokerTest {
                 return message;
             }
         });
-        String id = h.handshake();
-        h.subscribe(id, "/secure/room");
+        String id = h.subscriber("/secure/room");
         BrokerHarness.Collector c = h.collect(id);
 
         JsonNode denied = h.sendOne("{\"channel\":\"/secure/room\",\"data\":1}");
@@ -294,8 +285,7 @@ class BrokerTest {
     @Test
     void fullOutboxDropsAndCountsInsteadOfGrowing() {
         try (BrokerHarness small = new BrokerHarness(BrokerConfig.builder().outboxCapacity(4).build())) {
-            String id = small.handshake();
-            small.subscribe(id, "/x");
+            String id = small.subscriber("/x");
             for (int i = 0; i < 10; i++) {
                 small.publish(id, "/x", Integer.toString(i));
             }
@@ -308,8 +298,7 @@ class BrokerTest {
 
     @Test
     void serviceChannelsReachOnlyLocalClients() {
-        String remote = h.handshake();
-        h.subscribe(remote, "/**");
+        String remote = h.subscriber("/**");
         BrokerHarness.Collector rc = h.collect(remote);
         List<Message> got = new ArrayList<>();
         LocalClient local = h.broker.newLocalClient(h.loop.eventLoop(), h.decoder);

@@ -24,12 +24,11 @@ class LimitsTest {
     @Test
     void subscriptionsPerClientAreCapped() {
         try (BrokerHarness h = new BrokerHarness(BrokerConfig.builder().maxSubscriptionsPerSession(2).build())) {
-            String id = h.handshake();
-            h.subscribe(id, "/a");
+            String id = h.subscriber("/a");
             h.subscribe(id, "/b");
             assertThat(h.subscribe(id, "/c").get("error").asText()).isEqualTo("403:/c:Too many subscriptions");
             assertThat(h.subscribe(id, "/a").get("successful").asBoolean()).isTrue();
-            h.sendOne("{\"channel\":\"/meta/unsubscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/b\"}");
+            h.unsubscribe(id, "/b");
             assertThat(h.subscribe(id, "/c").get("successful").asBoolean()).isTrue();
         }
     }
@@ -66,8 +65,7 @@ class LimitsTest {
     void disconnectPolicyEndsSlowConsumersWhoThenRehandshake() {
         try (BrokerHarness h = new BrokerHarness(BrokerConfig.builder().outboxCapacity(4)
                 .slowConsumerPolicy(BrokerConfig.SlowConsumerPolicy.DISCONNECT).build())) {
-            String slow = h.handshake();
-            h.subscribe(slow, "/firehose");
+            String slow = h.subscriber("/firehose");
             for (int i = 0; i < 5; i++) {
                 assertThat(h.publish(null, "/firehose", Integer.toString(i)).get("successful").asBoolean()).isTrue();
             }

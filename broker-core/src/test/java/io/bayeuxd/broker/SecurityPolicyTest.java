@@ -105,8 +105,7 @@ class SecurityPolicyTest {
     @Test
     void credentialsInExtDoNotReachSubscribers() {
         h.broker.addExtension(new StripExtFields(StripExtFields.DEFAULT_FIELDS));
-        String id = h.handshake();
-        h.subscribe(id, "/s");
+        String id = h.subscriber("/s");
         BrokerHarness.Collector c = h.collect(id);
         h.sendOne("{\"channel\":\"/s\",\"data\":1,\"ext\":{\"token\":\"t\",\"trace\":\"keep\"}}");
         h.sendOne("{\"channel\":\"/s\",\"data\":2,\"ext\":{\"authToken\":\"t\"}}");

@@ -6,6 +6,7 @@ import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.Outbound;
+import io.bayeuxd.transport.RawHttpResponse;
 import io.bayeuxd.transport.websocket.WebSocketUpgraded;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -27,10 +28,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,12 +56,12 @@ class OpsHttpHandlerTest {
 
     @Test
     void healthzIsOkThroughoutAndReadyzFollowsTheLifecycle() {
-        assertThat(get("/healthz")).extracting(Response::status, Response::body).containsExactly(200, "ok\n");
-        assertThat(get("/readyz")).extracting(Response::status, Response::body).containsExactly(503, "starting\n");
+        assertThat(get("/healthz")).extracting(RawHttpResponse::status, RawHttpResponse::text).containsExactly(200, "ok\n");
+        assertThat(get("/readyz")).extracting(RawHttpResponse::status, RawHttpResponse::text).containsExactly(503, "starting\n");
         readiness.serving();
-        assertThat(get("/readyz")).extracting(Response::status, Response::body).containsExactly(200, "ready\n");
+        assertThat(get("/readyz")).extracting(RawHttpResponse::status, RawHttpResponse::text).containsExactly(200, "ready\n");
         readiness.drain();
-        assertThat(get("/readyz")).extracting(Response::status, Response::body).containsExactly(503, "draining\n");
+        assertThat(get("/readyz")).extracting(RawHttpResponse::status, RawHttpResponse::text).containsExactly(503, "draining\n");
         readiness.serving();
         assertThat(get("/readyz").status()).as("draining is final").isEqualTo(503);
         assertThat(get("/healthz").status()).isEqualTo(200);
@@ -72,15 +70,15 @@ class OpsHttpHandlerTest {
 
     @Test
     void metricsArePrometheusTextUnlessOpenMetricsIsAccepted() {
-        Response text = get("/metrics");
+        RawHttpResponse text = get("/metrics");
         assertThat(text.status()).isEqualTo(200);
         assertThat(text.headers()).containsEntry("content-type", "text/plain; version=0.0.4; charset=utf-8");
-        assertThat(text.body()).contains("# TYPE bayeux_messages_published_total counter", "bayeux_connections{transport=\"websocket\"} 0.0");
-        assertThat(text.body()).doesNotContain("# EOF");
+        assertThat(text.text()).contains("# TYPE bayeux_messages_published_total counter", "bayeux_connections{transport=\"websocket\"} 0.0");
+        assertThat(text.text()).doesNotContain("# EOF");
 
-        Response open = get("/metrics", "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        RawHttpResponse open = get("/metrics", "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
         assertThat(open.headers()).containsEntry("content-type", "application/openmetrics-text; version=1.0.0; charset=utf-8");
-        assertThat(open.body()).contains("# TYPE bayeux_messages_published counter", "bayeux_messages_published_total 0.0")
+        assertThat(open.text()).contains("# TYPE bayeux_messages_published counter", "bayeux_messages_published_total 0.0")
                 .endsWith("# EOF\n");
     }
 
@@ -97,7 +95,7 @@ class OpsHttpHandlerTest {
     @Test
     void otherMethodsAreRefusedAndHeadGetsHeadersOnly() {
         send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
-        Response post = read();
+        RawHttpResponse post = read();
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.headers()).containsEntry("allow", "GET, HEAD");
 
@@ -118,7 +116,7 @@ class OpsHttpHandlerTest {
         ch.runPendingTasks();
         assertThat(downstream.requests).as("the request behind the probe is passed on after it").hasSize(1);
         downstream.answer("third");
-        assertThat(readAll()).extracting(Response::body).containsExactly("first", "ready\n", "third");
+        assertThat(readAll()).extracting(RawHttpResponse::text).containsExactly("first", "ready\n", "third");
     }
 
     @Test
@@ -137,8 +135,8 @@ class OpsHttpHandlerTest {
         assertThat(downstream.events).as("the Bayeux handler answers its held connect").containsExactly(DrainEvent.INSTANCE);
 
         downstream.answer("held");
-        Response last = read();
-        assertThat(last.body()).isEqualTo("held");
+        RawHttpResponse last = read();
+        assertThat(last.text()).isEqualTo("held");
         assertThat(last.headers()).containsEntry("connection", "close");
         assertThat(ch.isOpen()).isFalse();
     }
@@ -152,8 +150,8 @@ class OpsHttpHandlerTest {
         downstream.answer("held");
         ch.runPendingTasks();
 
-        List<Response> responses = readAll();
-        assertThat(responses).extracting(Response::status).containsExactly(200, 503);
+        List<RawHttpResponse> responses = readAll();
+        assertThat(responses).extracting(RawHttpResponse::status).containsExactly(200, 503);
         assertThat(responses.get(0).headers()).doesNotContainEntry("connection", "close");
         assertThat(responses.get(1).headers()).containsEntry("connection", "close");
         assertThat(ch.isOpen()).isFalse();
@@ -176,7 +174,7 @@ class OpsHttpHandlerTest {
         ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.US_ASCII));
     }
 
-    private Response get(String path, String... headers) {
+    private RawHttpResponse get(String path, String... headers) {
         StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: x\r\n");
         for (String header : headers) {
             request.append(header).append("\r\n");
@@ -185,33 +183,15 @@ class OpsHttpHandlerTest {
         return read();
     }
 
-    private Response read() {
-        List<Response> all = readAll();
+    private RawHttpResponse read() {
+        List<RawHttpResponse> all = readAll();
         assertThat(all).hasSize(1);
         return all.get(0);
     }
 
-    /** Every response written so far, split by their Content-Length. */
-    private List<Response> readAll() {
-        List<Response> responses = new ArrayList<>();
-        String rest = Outbound.writtenText(ch);
-        while (!rest.isEmpty()) {
-            int split = rest.indexOf("\r\n\r\n");
-            String[] lines = rest.substring(0, split).split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int c = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, c).toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
-            }
-            int status = Integer.parseInt(lines[0].split(" ")[1]);
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            responses.add(new Response(status, headers, rest.substring(split + 4, split + 4 + length)));
-            rest = rest.substring(split + 4 + length);
-        }
-        return responses;
-    }
-
-    record Response(int status, Map<String, String> headers, String body) {
+    /** Every response written so far, read strictly: whole, well-formed, each body its Content-Length. */
+    private List<RawHttpResponse> readAll() {
+        return RawHttpResponse.responses(ch);
     }
 
     /** Stands in for the Bayeux HTTP handler: keeps each request until the test answers it. */

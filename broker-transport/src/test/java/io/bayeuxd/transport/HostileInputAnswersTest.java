@@ -44,16 +44,13 @@ class HostileInputAnswersTest {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 
     private final EmbeddedBroker server = new EmbeddedBroker();
-    private final SwallowedErrors swallowed = new SwallowedErrors();
-    private final LeakWatch leaks = new LeakWatch();
+    private final HostileTries tries = new HostileTries();
+    private final SwallowedErrors swallowed = tries.swallowed();
 
     @AfterEach
     void close() {
-        swallowed.close();
         server.close();
-        try (leaks) {
-            leaks.assertNoLeaks();
-        }
+        tries.close();
     }
 
     // ---- the decoder's limits ----

@@ -12,10 +12,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the hostile-input properties share around each try: the swallowed-error listener, the leak
- * watch, and the channels a try opened. A property test calls {@link #startTry} from its
- * {@code @BeforeTry}, {@link #endTry} from its {@code @AfterTry}, and, after closing its broker,
- * {@link #close} from its {@code @AfterProperty}.
+ * What the hostile-input tests share around each try: the swallowed-error listener, the leak watch,
+ * and the channels a try opened. {@link HostileProperties} calls {@link #startTry} before each try of a
+ * property, {@link #endTry} after it, and {@link #close} after the property has closed its broker; a
+ * plain test calls {@link #close} after each test.
  */
 public final class HostileTries implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +23,11 @@ public final class HostileTries implements AutoCloseable {
     private final SwallowedErrors swallowed = new SwallowedErrors();
     private final LeakWatch leaks = new LeakWatch();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    /** What the pipeline's handlers swallowed since the last {@link SwallowedErrors#drain}. */
+    public SwallowedErrors swallowed() {
+        return swallowed;
+    }
 
     /** Forgets what earlier tries swallowed. */
     public void startTry() {

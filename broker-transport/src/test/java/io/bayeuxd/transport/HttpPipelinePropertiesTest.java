@@ -14,9 +14,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 
 import java.io.ByteArrayOutputStream;
@@ -51,33 +48,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       receives.</li>
  * </ul>
  */
-class HttpPipelinePropertiesTest {
+class HttpPipelinePropertiesTest extends HostilePipelineProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 403, 404, 405, 413);
     /** {@code HttpServerCodec}'s default, which the broker keeps. */
     private static final int MAX_INITIAL_LINE_LENGTH = 4096;
 
-    private final EmbeddedBroker server = new EmbeddedBroker();
-    private final List<String> clientIds = server.sessions(3);
-    private final HostileTries tries = new HostileTries();
-    private final BayeuxDecoder oracle = new BayeuxDecoder();
     private int round;
-
-    @BeforeTry
-    void forgetEarlierTries() {
-        tries.startTry();
-    }
-
-    @AfterTry
-    void releaseChannels() {
-        tries.endTry();
-    }
-
-    @AfterProperty
-    void close() {
-        server.close();
-        tries.close();
-    }
 
     private EmbeddedChannel open() {
         return tries.track(server.open());

@@ -1,5 +1,10 @@
 package io.bayeuxd.transport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,31 +25,46 @@ import java.util.regex.Pattern;
  *
  * @param headers lower-cased names, last value wins (the broker never repeats a header)
  */
-record RawHttpResponse(int status, Map<String, String> headers, byte[] body) {
+public record RawHttpResponse(int status, Map<String, String> headers, byte[] body) {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) [\\x20-\\x7E]*");
     private static final Pattern HEADER = Pattern.compile("([!#$%&'*+.^_`|~0-9A-Za-z-]+): ?([\\x20-\\x7E\\t]*)");
 
-    String text() {
+    public String text() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    boolean isFinal() {
+    /** The body as JSON; fails the test when it is not. */
+    public JsonNode json() {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("body is not JSON: " + text(), e);
+        }
+    }
+
+    public boolean isFinal() {
         return status >= 200 || status == 101;
     }
 
     /** The responses on the wire and the bytes after a {@code 101}, if any. */
-    record Wire(List<RawHttpResponse> responses, byte[] afterUpgrade) {
-        List<RawHttpResponse> finals() {
+    public record Wire(List<RawHttpResponse> responses, byte[] afterUpgrade) {
+        public List<RawHttpResponse> finals() {
             return responses.stream().filter(RawHttpResponse::isFinal).toList();
         }
 
-        boolean upgraded() {
+        public boolean upgraded() {
             return afterUpgrade != null;
         }
     }
 
-    static Wire read(byte[] wire) {
+    public static Wire read(byte[] wire) {
         return read(wire, new ArrayDeque<>());
+    }
+
+    /** The responses {@code ch} has written since they were last read, read strictly (see {@link #read(byte[], Queue)}). */
+    public static List<RawHttpResponse> responses(EmbeddedChannel ch) {
+        return read(Outbound.written(ch)).responses();
     }
 
     /**
@@ -53,7 +73,7 @@ record RawHttpResponse(int status, Map<String, String> headers, byte[] body) {
      * @param headRequests one entry per request sent, in order: whether it was a {@code HEAD}, whose
      *                     response may have a {@code Content-Length} but no body. Consumed per final response.
      */
-    static Wire read(byte[] wire, Queue<Boolean> headRequests) {
+    public static Wire read(byte[] wire, Queue<Boolean> headRequests) {
         List<RawHttpResponse> responses = new ArrayList<>();
         int at = 0;
         while (at < wire.length) {

@@ -2,7 +2,6 @@ package io.bayeuxd.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bayeuxd.protocol.BayeuxDecodeException;
-import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.transport.WebSocketWire.ServerFrame;
 import io.netty.channel.embedded.EmbeddedChannel;
 import net.jqwik.api.Arbitraries;
@@ -14,9 +13,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 
 import java.io.ByteArrayOutputStream;
@@ -58,31 +54,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       handshakes, subscribes, connects and receives.</li>
  * </ul>
  */
-class WebSocketPipelinePropertiesTest {
+class WebSocketPipelinePropertiesTest extends HostilePipelineProperties {
     /** The codes the broker sends: echoes of the client's close, 1002 protocol error, 1003 binary, 1009 too big. */
     private static final Set<Integer> CLOSE_CODES = Set.of(1002, 1003, 1007, 1009);
 
-    private final EmbeddedBroker server = new EmbeddedBroker();
-    private final List<String> clientIds = server.sessions(3);
-    private final HostileTries tries = new HostileTries();
-    private final BayeuxDecoder oracle = new BayeuxDecoder();
     private int round;
-
-    @BeforeTry
-    void forgetEarlierTries() {
-        tries.startTry();
-    }
-
-    @AfterTry
-    void releaseChannels() {
-        tries.endTry();
-    }
-
-    @AfterProperty
-    void close() {
-        server.close();
-        tries.close();
-    }
 
     /** A connection upgraded to WebSocket, its {@code 101} read and checked. */
     private EmbeddedChannel upgraded() {

@@ -12,6 +12,7 @@ import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.Outbound;
+import io.bayeuxd.transport.RawHttpResponse;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.longpoll.PollingResponder;
 import io.netty.buffer.ByteBufAllocator;
@@ -86,7 +87,7 @@ class HttpDrainTest {
 
         subscriber.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
 
-        HttpTransportTest.Response r = read(subscriber);
+        RawHttpResponse r = read(subscriber);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("connection", "close");
         JsonNode body = r.json();

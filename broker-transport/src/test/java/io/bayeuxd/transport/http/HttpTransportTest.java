@@ -1,7 +1,6 @@
 package io.bayeuxd.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
@@ -9,6 +8,7 @@ import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.Outbound;
+import io.bayeuxd.transport.RawHttpResponse;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.longpoll.PollingResponder;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,10 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bytes in, raw response bytes out.
  */
 class HttpTransportTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MemoryEngine engine = new MemoryEngine(1024);
     private final Broker broker = new Broker(BrokerConfig.builder().timeoutMs(5_000).build(), engine, new BayeuxEncoder(),
@@ -91,27 +87,11 @@ class HttpTransportTest {
         ch.runPendingTasks();
     }
 
-    /** Reads one whole HTTP response from the channel's outbound buffers, or null if none. */
-    static Response read(EmbeddedChannel ch) {
-        String all = Outbound.writtenText(ch);
-        return all.isEmpty() ? null : Response.parse(all);
-    }
-
-    record Response(int status, Map<String, String> headers, String body) {
-        static Response parse(String raw) {
-            int split = raw.indexOf("\r\n\r\n");
-            String[] lines = raw.substring(0, split).split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int c = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, c).toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
-            }
-            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, raw.substring(split + 4));
-        }
-
-        JsonNode json() throws Exception {
-            return JSON.readTree(body);
-        }
+    /** The one HTTP response the channel has written since the last read, read strictly, or null if none. */
+    static RawHttpResponse read(EmbeddedChannel ch) {
+        List<RawHttpResponse> responses = RawHttpResponse.responses(ch);
+        assertThat(responses).as("responses written").hasSizeLessThanOrEqualTo(1);
+        return responses.isEmpty() ? null : responses.get(0);
     }
 
     private String handshake(EmbeddedChannel ch) throws Exception {
@@ -123,12 +103,12 @@ class HttpTransportTest {
     void postJsonGetsJsonWithFayeHeaders() throws Exception {
         EmbeddedChannel ch = channel();
         write(ch, json("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"],\"id\":\"a\"}]"));
-        Response r = read(ch);
+        RawHttpResponse r = read(ch);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("content-type", "application/json; charset=utf-8")
                 .containsEntry("cache-control", "no-cache, no-store")
                 .containsEntry("x-content-type-options", "nosniff")
-                .containsEntry("content-length", Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
+                .containsEntry("content-length", Integer.toString(r.body().length));
         assertThat(r.json().get(0).get("successful").asBoolean()).isTrue();
         assertThat(r.json().get(0).get("id").asText()).isEqualTo("a");
     }
@@ -138,7 +118,7 @@ class HttpTransportTest {
         EmbeddedChannel ch = channel();
         String message = "{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"cross-origin-long-polling\"]}";
         write(ch, post("/", null, "message=" + URLEncoder.encode(message, StandardCharsets.UTF_8), "Origin: http://app.example"));
-        Response r = read(ch);
+        RawHttpResponse r = read(ch);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("access-control-allow-origin", "http://app.example")
                 .containsEntry("access-control-allow-credentials", "true");
@@ -151,26 +131,26 @@ class HttpTransportTest {
         String message = URLEncoder.encode("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"callback-polling\"]}",
                 StandardCharsets.UTF_8);
         write(ch, get("/?message=" + message + "&jsonp=__jsonp1__"));
-        Response r = read(ch);
+        RawHttpResponse r = read(ch);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("content-type", "text/javascript; charset=utf-8")
                 .containsEntry("content-disposition", "attachment; filename=f.txt");
-        assertThat(r.body()).startsWith("/**/__jsonp1__([{").endsWith("]);");
+        assertThat(r.text()).startsWith("/**/__jsonp1__([{").endsWith("]);");
 
         write(ch, get("/?message=" + message));
-        assertThat(read(ch).body()).startsWith("/**/jsonpcallback([");
+        assertThat(read(ch).text()).startsWith("/**/jsonpcallback([");
 
         write(ch, get("/?message=" + message + "&jsonp=alert(1)"));
-        Response bad = read(ch);
+        RawHttpResponse bad = read(ch);
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.body()).isEqualTo("Bad request");
+        assertThat(bad.text()).isEqualTo("Bad request");
     }
 
     @Test
     void corsPreflightAsFaye() {
         EmbeddedChannel ch = channel();
         write(ch, "OPTIONS / HTTP/1.1\r\nHost: localhost\r\nOrigin: http://app.example\r\nAccess-Control-Request-Method: POST\r\n\r\n");
-        Response r = read(ch);
+        RawHttpResponse r = read(ch);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).containsEntry("access-control-allow-origin", "http://app.example")
                 .containsEntry("access-control-allow-credentials", "true")
@@ -193,9 +173,9 @@ class HttpTransportTest {
         EmbeddedChannel ch = channel();
         for (String body : List.of("{not json", "\"a string\"", "42", "[1,2]", "", "{\"channel\":\"/a\"}garbage")) {
             write(ch, json(body));
-            Response r = read(ch);
+            RawHttpResponse r = read(ch);
             assertThat(r.status()).as(body).isEqualTo(400);
-            assertThat(r.body()).isEqualTo("Bad request");
+            assertThat(r.text()).isEqualTo("Bad request");
             assertThat(r.headers()).containsEntry("content-type", "text/plain; charset=utf-8");
         }
         write(ch, get("/"));

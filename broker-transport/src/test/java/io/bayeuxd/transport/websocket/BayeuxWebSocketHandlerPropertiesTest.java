@@ -10,6 +10,7 @@ import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.transport.HostileInputs;
+import io.bayeuxd.transport.HostileProperties;
 import io.bayeuxd.transport.HostileTries;
 import io.bayeuxd.transport.http.HttpRequestContext;
 import io.netty.buffer.ByteBufAllocator;
@@ -36,9 +37,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 
 import java.nio.charset.StandardCharsets;
@@ -65,7 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>afterwards, fresh sockets on the same broker still subscribe, connect and receive.</li>
  * </ul>
  */
-class BayeuxWebSocketHandlerPropertiesTest {
+class BayeuxWebSocketHandlerPropertiesTest extends HostileProperties {
     private static final long TIMEOUT_MS = 1_000;
     private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -74,23 +72,11 @@ class BayeuxWebSocketHandlerPropertiesTest {
             ByteBufAllocator.DEFAULT, System::nanoTime);
     private final BayeuxDecoder decoder = new BayeuxDecoder();
     private final List<String> clientIds = sessions(3);
-    private final HostileTries tries = new HostileTries();
     private int round;
 
-    @BeforeTry
-    void forgetEarlierTries() {
-        tries.startTry();
-    }
-
-    @AfterTry
-    void releaseChannels() {
-        tries.endTry();
-    }
-
-    @AfterProperty
-    void close() {
+    @Override
+    protected void closeBroker() {
         engine.close();
-        tries.close();
     }
 
     private EmbeddedChannel socket() {
