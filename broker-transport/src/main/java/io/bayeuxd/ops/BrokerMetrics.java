@@ -75,6 +75,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private ClusterBusStats clusterBus;
     private LongSupplier[] clusterPollingCounters;
+    private LongSupplier[] connectionLimitCounters;
 
     public BrokerMetrics(Broker broker, Readiness readiness) {
         this.broker = broker;
@@ -143,6 +144,27 @@ public final class BrokerMetrics implements AutoCloseable {
         FunctionCounter.builder("bayeux.cluster.answers.late", lateAnswers, LongSupplier::getAsLong)
                 .description("Answers of other nodes that came after their request was given up (their messages are lost)").register(registry);
         clusterPollingCounters = new LongSupplier[] {forwarded, served, lateAnswers};
+    }
+
+    /**
+     * The connection cap and what was turned away at it: connections refused with a 503 by the total or the
+     * per-address cap, and accepts that failed (at the open-file limit, or otherwise).
+     */
+    public void bindConnectionLimits(int maxConnections, LongSupplier refusedOverTotal, LongSupplier refusedOverAddress,
+                                     LongSupplier acceptFileLimit, LongSupplier acceptOther) {
+        Gauge.builder("bayeux.connections.max", () -> maxConnections)
+                .description("Cap on open connections in total (0: none)").register(registry);
+        String refused = "Connections answered 503 and closed at accept, by the cap they were over";
+        FunctionCounter.builder("bayeux.connections.refused", refusedOverTotal, LongSupplier::getAsLong)
+                .description(refused).tag("reason", "max_connections").register(registry);
+        FunctionCounter.builder("bayeux.connections.refused", refusedOverAddress, LongSupplier::getAsLong)
+                .description(refused).tag("reason", "max_connections_per_address").register(registry);
+        String failed = "Accepts that failed, each pausing accepting for a second: file_limit when the open-file limit was reached";
+        FunctionCounter.builder("bayeux.accept.failures", acceptFileLimit, LongSupplier::getAsLong)
+                .description(failed).tag("reason", "file_limit").register(registry);
+        FunctionCounter.builder("bayeux.accept.failures", acceptOther, LongSupplier::getAsLong)
+                .description(failed).tag("reason", "other").register(registry);
+        connectionLimitCounters = new LongSupplier[] {refusedOverTotal, refusedOverAddress, acceptFileLimit, acceptOther};
     }
 
     private void bindState() {

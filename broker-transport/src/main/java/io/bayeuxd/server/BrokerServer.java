@@ -66,6 +66,8 @@ public final class BrokerServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SslContext tls;
     private final ConnectionLimiter limiter;
+    private final ConnectionCap cap;
+    private final AcceptErrorHandler acceptErrors = new AcceptErrorHandler();
     private Channel serverChannel;
     private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
@@ -108,7 +110,6 @@ public final class BrokerServer implements AutoCloseable {
             broker.addExtension(new StripExtFields(config.stripExtFields()));
         }
         this.tls = config.tlsCertificate() == null ? null : TlsContexts.fromPem(config.tlsCertificate(), config.tlsKey());
-        this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
         this.metrics = new BrokerMetrics(broker, readiness);
         if (bus.stats() != null) {
             metrics.bindClusterBus(bus.stats());
@@ -122,6 +123,11 @@ public final class BrokerServer implements AutoCloseable {
             channelClass = NioServerSocketChannel.class;
         }
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        // Derived once the event loops hold their descriptors, so that they count among those open at start.
+        this.cap = ConnectionCap.resolve(config.maxConnections());
+        this.limiter = new ConnectionLimiter(cap.maxConnections(), config.maxConnectionsPerAddress());
+        metrics.bindConnectionLimits(cap.maxConnections(), limiter::refusedOverTotalCap, limiter::refusedOverAddressCap,
+                acceptErrors::fileLimitFailures, acceptErrors::otherFailures);
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -139,6 +145,7 @@ public final class BrokerServer implements AutoCloseable {
                 .group(group)
                 .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(acceptErrors)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(connections);
@@ -146,12 +153,14 @@ public final class BrokerServer implements AutoCloseable {
             managementChannel = new ServerBootstrap()
                     .group(group)
                     .channel(channelClass)
+                    .handler(acceptErrors)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ManagementChannelInitializer(readiness, metrics, managementChannels, config.transport().idleTimeoutMs()))
                     .bind(config.managementHost(), config.managementPort()).sync().channel();
             log.info("Management endpoints (/metrics, /healthz, /readyz) on http://{}:{}", config.managementHost(), managementPort());
         }
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
+        log.info("{}", Character.toUpperCase(cap.explanation().charAt(0)) + cap.explanation().substring(1));
         sweeper = group.next().scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
         readiness.serving();
         if (config.transport().clientScripts().directory() != null) {
@@ -188,6 +197,11 @@ public final class BrokerServer implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /** The total connection cap, as set or derived from the open-file limit. */
+    public ConnectionCap connectionCap() {
+        return cap;
     }
 
     /** Connections open now and refused by the caps so far. */

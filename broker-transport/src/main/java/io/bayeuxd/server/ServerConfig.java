@@ -73,7 +73,10 @@ public final class ServerConfig {
 
     public TransportConfig transport() { return transport; }
 
-    /** Open connections allowed in total (0: no cap); more are answered 503 and closed. */
+    /**
+     * Open connections allowed in total; more are answered 503 and closed. 0: no cap;
+     * {@link ConnectionCap#AUTO} (the default): derived from the open-file limit when the server is built.
+     */
     public int maxConnections() { return maxConnections; }
 
     /** Open connections allowed from one client address (0: no cap). */

@@ -40,8 +40,10 @@ public final class ServerSettings {
             .build();
 
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.named("max-connections", ValueType.INTEGER)
-            .defaultValue(0).atLeast(0)
-            .description("open connections in total; 0 for no cap (503 and close above)")
+            .defaultValue(ConnectionCap.AUTO).atLeast(0).special(ConnectionCap.AUTO, "from the open-file limit")
+            .description("open connections in total, above which a connection is answered 503 and closed; unset "
+                    + "(-1), the cap is the open-file limit less the files open at start and a headroom of max(64, 5 %) "
+                    + "([operations](operations.md)); 0 for no cap")
             .build();
 
     public static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = Setting.named("max-connections-per-address",

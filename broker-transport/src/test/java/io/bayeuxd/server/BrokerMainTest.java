@@ -30,6 +30,16 @@ class BrokerMainTest {
         assertThat(c.stripExtFields()).contains("token", "authToken");
         assertThat(c.managementPort()).as("no management port").isEqualTo(-1);
         assertThat(c.transport().clientScripts().directory()).as("no client directory").isNull();
+        assertThat(c.maxConnections()).as("cap from the open-file limit").isEqualTo(ConnectionCap.AUTO);
+    }
+
+    @Test
+    void maxConnectionsZeroSetExplicitlyMeansNoCap() {
+        assertThat(BrokerMain.parse(new String[] {"--max-connections", "0"}, Map.of()).maxConnections()).isZero();
+        assertThat(BrokerMain.parse(new String[0], Map.of("BAYEUXD_MAX_CONNECTIONS", "0")).maxConnections()).isZero();
+        assertThat(BrokerMain.parse(new String[] {"--max-connections", "-1"}, Map.of()).maxConnections()).isEqualTo(ConnectionCap.AUTO);
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--max-connections", "-2"}, Map.of()))
+                .hasMessageContaining("--max-connections");
     }
 
     @Test
