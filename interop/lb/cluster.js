@@ -168,12 +168,12 @@ function publishNext(publisher) {
     () => { inFlight.delete(seq); failed.push(seq); });
 }
 
-function waitUntil(check, what) {
+function waitUntil(check, what, timeoutMs = WAIT_TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {
       if (check()) { clearInterval(timer); resolve(); }
-      else if (Date.now() - started > WAIT_TIMEOUT_MS) { clearInterval(timer); reject(new Error('timed out waiting for ' + what)); }
+      else if (Date.now() - started > timeoutMs) { clearInterval(timer); reject(new Error('timed out waiting for ' + (typeof what === 'function' ? what() : what))); }
     }, 20);
   });
 }
@@ -223,7 +223,9 @@ async function main() {
           record.drops.push(sent + ':' + record.opened[record.opened.length - 1].split(':')[1]);
           record.current._stream.destroy();
         }
-        await waitUntil(() => dropped.every((s) => sockets.get(s.client).current === null), 'the dropped sockets to close');
+        await waitUntil(() => dropped.every((s) => sockets.get(s.client).current === null), () => 'the dropped sockets to close (still open: '
+          + dropped.filter((s) => sockets.get(s.client).current !== null).map((s) => s.id + ' in state ' + sockets.get(s.client).current.readyState
+            + ', opened ' + sockets.get(s.client).opened.join(',')).join('; ') + ')', 10000);
         console.log('OK DROP ' + sent);
       } else if (command === 'WAIT_RECONNECTED') {
         const dropped = args[0].split(',').map((id) => subscribers[Number(id)]);
