@@ -1,12 +1,17 @@
 'use strict';
 // Faye clients that reach bayeuxd nodes on one Redis ONLY through a load balancer (used by
-// RedisLoadBalancerIT): subscribers over WebSocket and long-polling, and one publisher (WebSocket) that
-// publishes a numbered stream on one channel. The test drives it on stdin and does the judging; this
-// script records what each client saw.
+// RedisLoadBalancerIT and RoundRobinLoadBalancerIT): subscribers over WebSocket and long-polling, and one
+// publisher (WebSocket) that publishes a numbered stream on one channel. The test drives it on stdin and
+// does the judging; this script records what each client saw.
 //
 // Env: LB_URL (the balancer), WS_SUBSCRIBERS and LP_SUBSCRIBERS (how many of each, default 6),
-// PUBLISH_EVERY_MS (default 20), MAX_MESSAGES (the stream's bound, default 6000), COOKIE (the balancer's
-// stickiness cookie, default BAYEUXD; its value names the node a client is on).
+// PUBLISH_EVERY_MS (default 20), MAX_MESSAGES (the stream's bound, default 6000), RETRY_S (Faye's retry
+// interval, default 1), ROUTING (default cookie):
+//   cookie       the balancer sets a stickiness cookie, COOKIE (default BAYEUXD), whose value names the
+//                node a client is on; each client gets it before it starts, as a browser with its page
+//   round-robin  no cookie: a client's node is its session's, the node token its client id starts with
+// Each WebSocket a client opens is recorded with the balancer's X-Upstream response header (the node it
+// reached), when the balancer sends one.
 //
 // Prints READY once every client has subscribed. Then one reply line per command line on stdin:
 //   START               starts the stream (seq 1, 2, ...)                        -> OK START
@@ -17,6 +22,15 @@
 //   WAIT_RESUBSCRIBED <mark> <node>
 //                       until every subscriber that was on <node> at <mark> has
 //                       had a subscribe reply since, from another node            -> OK WAIT_RESUBSCRIBED
+//   PAUSE               stops the stream, waits for the publisher's acks and
+//                       until every subscriber has received every seq sent        -> OK PAUSE <sent>
+//                       (START starts it again)
+//   DROP <ids>          destroys the TCP connection under each of these (comma-
+//                       separated) WebSocket subscribers' socket, as a network
+//                       blip would, and waits until Faye has seen it close        -> OK DROP <sent>
+//   WAIT_RECONNECTED <ids> <n>
+//                       until each of these has opened a WebSocket since its last
+//                       drop and received a seq >= n                              -> OK WAIT_RECONNECTED
 //   STOP                stops the stream and waits for the publisher's last acks  -> OK STOP <last>
 //   REPORT              what each client saw (lines below), then END
 //   QUIT                disconnects every client and exits 0
@@ -26,6 +40,7 @@
 // REPORT lines:
 //   PUB <node> <sent> <acked> <failed seqs, comma-separated or ->
 //   SUB <id> <transport> <handshakes> <subscribe replies as seqSentThen:node, comma-separated> <seqs received, in arrival order>
+//       <client id> <WebSockets opened, as seqSentThen:upstream port, comma-separated or -> <drops, as seqSentThen:upstream port of the dropped socket, or ->
 //   MARK <name> <sent> <per subscriber: highestReceived:node:subscribeReplies, comma-separated>
 
 const http = require('http');
@@ -39,6 +54,8 @@ const LP = Number(process.env.LP_SUBSCRIBERS || 6);
 const EVERY_MS = Number(process.env.PUBLISH_EVERY_MS || 20);
 const MAX_MESSAGES = Number(process.env.MAX_MESSAGES || 6000);
 const COOKIE = process.env.COOKIE || 'BAYEUXD';
+const ROUTING = process.env.ROUTING || 'cookie';
+const RETRY_S = Number(process.env.RETRY_S || 1);
 const WAIT_TIMEOUT_MS = Number(process.env.WAIT_TIMEOUT_MS || 30000);
 const CHANNEL = '/lb/stream';
 
@@ -52,6 +69,7 @@ const marks = new Map();
 // The node a client's requests go to: the value of the balancer's cookie in the client's cookie jar
 // (faye 1.4.3 keeps it in its dispatcher, and sends it on both transports).
 function nodeOf(client) {
+  if (ROUTING === 'round-robin') return client._dispatcher.clientId ? client._dispatcher.clientId.slice(0, 7) : '?';
   const jar = client._dispatcher.cookies;
   const cookie = jar && jar.getCookiesSync(URL).find((c) => c.key === COOKIE);
   return cookie ? cookie.value : '?';
@@ -73,12 +91,37 @@ function landingCookie() {
   });
 }
 
+// Every WebSocket Faye opens, by client: the seq sent when it opened, the node the balancer says it
+// reached (the port in X-Upstream), and the socket itself while it is open.
+const sockets = new WeakMap();
+const WebSocketTransport = require(path.join(__dirname, '..', 'faye', 'node_modules', 'faye', 'src', 'transport', 'web_socket'));
+const createSocket = WebSocketTransport.prototype._createSocket;
+WebSocketTransport.prototype._createSocket = function () {
+  const socket = createSocket.apply(this, arguments);
+  const client = this._dispatcher._client;
+  if (socket && sockets.has(client)) {
+    const record = sockets.get(client);
+    socket.addEventListener('open', () => {
+      record.current = socket;
+      const upstream = socket.headers && socket.headers['x-upstream'];   // host:port
+      record.opened.push(sent + ':' + (upstream ? upstream.slice(upstream.lastIndexOf(':') + 1) : '?'));
+    });
+    socket.addEventListener('close', () => { if (record.current === socket) record.current = null; });
+  }
+  return socket;
+};
+
 // Not an async function: a faye.Client is a thenable that never settles, so awaiting one would hang.
 function newClient(transport, cookie) {
-  const c = new faye.Client(URL, { timeout: 10, retry: 1 });
+  const c = new faye.Client(URL, { timeout: 10, retry: RETRY_S });
   if (transport === 'long-polling') c.disable('websocket');
-  c._dispatcher.cookies.setCookieSync(cookie, URL);
+  if (cookie) c._dispatcher.cookies.setCookieSync(cookie, URL);
+  sockets.set(c, { opened: [], drops: [], current: null });
   return c;
+}
+
+function landing() {
+  return ROUTING === 'round-robin' ? Promise.resolve(null) : landingCookie();
 }
 
 function subscriber(id, transport, cookie) {
@@ -125,12 +168,12 @@ function publishNext(publisher) {
     () => { inFlight.delete(seq); failed.push(seq); });
 }
 
-function waitUntil(check, what) {
+function waitUntil(check, what, timeoutMs = WAIT_TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {
       if (check()) { clearInterval(timer); resolve(); }
-      else if (Date.now() - started > WAIT_TIMEOUT_MS) { clearInterval(timer); reject(new Error('timed out waiting for ' + what)); }
+      else if (Date.now() - started > timeoutMs) { clearInterval(timer); reject(new Error('timed out waiting for ' + (typeof what === 'function' ? what() : what))); }
     }, 20);
   });
 }
@@ -148,14 +191,14 @@ async function main() {
   }
   const subscribers = [];
   for (const transport of transports) {
-    const s = subscriber(subscribers.length, transport, await landingCookie());
+    const s = subscriber(subscribers.length, transport, await landing());
     await subscribe(s);
     subscribers.push(s);
   }
   // Faye handshakes over HTTP and moves to WebSocket once its probe has connected; publications sent
   // before that go over HTTP, on another connection than the later ones, and may overtake each other.
   // The stream starts once the publisher is on its WebSocket.
-  const publisher = newClient('websocket', await landingCookie());
+  const publisher = newClient('websocket', await landing());
   await publisher.subscribe('/lb/publisher', () => {});
   await waitUntil(() => publisher._dispatcher.connectionType === 'websocket', 'the publisher to move to WebSocket');
   console.log('READY');
@@ -165,8 +208,33 @@ async function main() {
     const [command, ...args] = line.trim().split(/\s+/);
     try {
       if (command === 'START') {
-        ticker = setInterval(() => publishNext(publisher), EVERY_MS);
+        if (!ticker) ticker = setInterval(() => publishNext(publisher), EVERY_MS);
         console.log('OK START');
+      } else if (command === 'PAUSE') {
+        clearInterval(ticker);
+        ticker = null;
+        await waitUntil(() => inFlight.size === 0 && subscribers.every((s) => max(s) >= sent), 'every subscriber to receive seq ' + sent);
+        console.log('OK PAUSE ' + sent);
+      } else if (command === 'DROP') {
+        const dropped = args[0].split(',').map((id) => subscribers[Number(id)]);
+        for (const s of dropped) {
+          const record = sockets.get(s.client);
+          if (!record.current) throw new Error('subscriber ' + s.id + ' has no open WebSocket');
+          record.drops.push(sent + ':' + record.opened[record.opened.length - 1].split(':')[1]);
+          record.current._stream.destroy();
+        }
+        await waitUntil(() => dropped.every((s) => sockets.get(s.client).current === null), () => 'the dropped sockets to close (still open: '
+          + dropped.filter((s) => sockets.get(s.client).current !== null).map((s) => s.id + ' in state ' + sockets.get(s.client).current.readyState
+            + ', opened ' + sockets.get(s.client).opened.join(',')).join('; ') + ')', 10000);
+        console.log('OK DROP ' + sent);
+      } else if (command === 'WAIT_RECONNECTED') {
+        const dropped = args[0].split(',').map((id) => subscribers[Number(id)]);
+        const n = Number(args[1]);
+        await waitUntil(() => dropped.every((s) => {
+          const record = sockets.get(s.client);
+          return record.current !== null && record.opened.length > record.drops.length && max(s) >= n;
+        }), 'the dropped subscribers to reconnect and receive seq ' + n);
+        console.log('OK WAIT_RECONNECTED');
       } else if (command === 'MARK') {
         marks.set(args[0], { sent, subscribers: subscribers.map((s) => max(s) + ':' + node(s) + ':' + s.subscribes.length) });
         console.log('OK MARK ' + args[0] + ' ' + sent);
@@ -186,12 +254,14 @@ async function main() {
         console.log('OK WAIT_RESUBSCRIBED');
       } else if (command === 'STOP') {
         clearInterval(ticker);
+        ticker = null;
         await waitUntil(() => inFlight.size === 0, 'the last publications to be acknowledged');
         console.log('OK STOP ' + sent);
       } else if (command === 'REPORT') {
         console.log(['PUB', nodeOf(publisher), sent, acked, failed.join(',') || '-'].join(' '));
         subscribers.forEach((s) => console.log(['SUB', s.id, s.transport, s.handshakes, s.subscribes.join(',') || '-',
-          s.seqs.join(',') || '-'].join(' ')));
+          s.seqs.join(',') || '-', s.client._dispatcher.clientId || '-', sockets.get(s.client).opened.join(',') || '-',
+          sockets.get(s.client).drops.join(',') || '-'].join(' ')));
         marks.forEach((m, name) => console.log(['MARK', name, m.sent, m.subscribers.join(',')].join(' ')));
         console.log('END');
       } else if (command === 'QUIT') {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The test's side of {@code interop/lb/cluster.js}: Faye Node subscribers (WebSocket and long-polling)
@@ -29,8 +30,16 @@ final class ClusterClients {
     record Subscribed(int sentThen, String node) {
     }
 
-    /** What one subscriber saw: every seq in arrival order, each subscribe reply, its handshakes. */
-    record Subscriber(int id, String transport, int handshakes, List<Subscribed> subscribes, List<Integer> seqs) {
+    /** A WebSocket event of a subscriber: the last seq sent then, and the balancer's upstream port of the socket ("?" unknown). */
+    record Socket(int sentThen, String upstream) {
+    }
+
+    /**
+     * What one subscriber saw: every seq in arrival order, each subscribe reply, its handshakes, its
+     * client id at the end, each WebSocket it opened and each one {@link #drop} destroyed.
+     */
+    record Subscriber(int id, String transport, int handshakes, List<Subscribed> subscribes, List<Integer> seqs,
+                      String clientId, List<Socket> opened, List<Socket> drops) {
         /** The node of its last subscribe reply: where it is now. */
         String node() {
             return subscribes.get(subscribes.size() - 1).node();
@@ -76,20 +85,44 @@ final class ClusterClients {
      * and the publisher is on its WebSocket.
      */
     static ClusterClients start(LoadBalancerHarness harness, int balancerPort, int webSockets, int longPolls) throws IOException, InterruptedException {
+        return start(harness, balancerPort, webSockets, longPolls, Map.of("PUBLISH_EVERY_MS", "20", "MAX_MESSAGES", "6000"));
+    }
+
+    /**
+     * {@link #start(LoadBalancerHarness, int, int, int)} with the script's other settings ({@code PUBLISH_EVERY_MS},
+     * {@code MAX_MESSAGES}, {@code ROUTING}, {@code RETRY_S}; see its header).
+     */
+    static ClusterClients start(LoadBalancerHarness harness, int balancerPort, int webSockets, int longPolls, Map<String, String> settings)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString()).redirectErrorStream(true);
         pb.environment().put("LB_URL", "http://127.0.0.1:" + balancerPort + "/");
         pb.environment().put("WS_SUBSCRIBERS", Integer.toString(webSockets));
         pb.environment().put("LP_SUBSCRIBERS", Integer.toString(longPolls));
-        pb.environment().put("PUBLISH_EVERY_MS", "20");
-        pb.environment().put("MAX_MESSAGES", "6000");
+        pb.environment().putAll(settings);
         ClusterClients clients = new ClusterClients(harness.start(pb));
         clients.expect("READY", 60);
         return clients;
     }
 
-    /** Starts the numbered stream, one publication every 20 ms. */
+    /** Starts the numbered stream (one publication every 20 ms unless started otherwise), or starts it again after {@link #pause}. */
     void startStream() throws Exception {
         command("START", "OK START", 10);
+    }
+
+    /** Stops the stream until {@link #startStream}, once every subscriber has every seq sent; returns the last seq sent. */
+    int pause() throws Exception {
+        String reply = command("PAUSE", "OK PAUSE ", 40);
+        return Integer.parseInt(reply.substring("OK PAUSE ".length()));
+    }
+
+    /** Destroys the TCP connection under these WebSocket subscribers' sockets; returns once Faye has seen each close. */
+    void drop(List<Integer> ids) throws Exception {
+        command("DROP " + ids.stream().map(String::valueOf).collect(Collectors.joining(",")), "OK DROP", 20);
+    }
+
+    /** Returns once each of these subscribers has opened a WebSocket since its last drop and received seq {@code n} or a later one. */
+    void awaitReconnected(List<Integer> ids, int n) throws Exception {
+        command("WAIT_RECONNECTED " + ids.stream().map(String::valueOf).collect(Collectors.joining(",")) + " " + n, "OK WAIT_RECONNECTED", 40);
     }
 
     /** Notes the stream's position and each subscriber's state under {@code name}; returns the last seq sent. */
@@ -130,7 +163,8 @@ final class ClusterClients {
             if (f[0].equals("SUB")) {
                 List<Subscribed> subscribes = list(f[4]).stream().map(s -> s.split(":"))
                         .map(s -> new Subscribed(Integer.parseInt(s[0]), s[1])).toList();
-                subscribers.add(new Subscriber(Integer.parseInt(f[1]), f[2], Integer.parseInt(f[3]), subscribes, ints(f[5])));
+                subscribers.add(new Subscriber(Integer.parseInt(f[1]), f[2], Integer.parseInt(f[3]), subscribes, ints(f[5]),
+                        f[6], sockets(f[7]), sockets(f[8])));
             } else if (f[0].equals("MARK")) {
                 List<At> at = list(f[3]).stream().map(s -> s.split(":"))
                         .map(s -> new At(Integer.parseInt(s[0]), s[1], Integer.parseInt(s[2]))).toList();
@@ -152,6 +186,10 @@ final class ClusterClients {
 
     private static List<String> list(String field) {
         return field.equals("-") ? List.of() : Arrays.asList(field.split(","));
+    }
+
+    private static List<Socket> sockets(String field) {
+        return list(field).stream().map(s -> s.split(":", 2)).map(s -> new Socket(Integer.parseInt(s[0]), s[1])).toList();
     }
 
     private static List<Integer> ints(String field) {
