@@ -60,9 +60,16 @@ class RoundRobinPollingTest {
     @AfterAll
     static void stop() throws Exception {
         if (nginx != null) {
+            // SIGTERM first: nginx's master then stops its workers itself. A master killed outright
+            // leaves a worker that forked after our look at its children running on its own.
+            List<ProcessHandle> workers = nginx.descendants().toList();
+            nginx.destroy();
+            if (!nginx.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+                nginx.waitFor();
+            }
+            workers.forEach(ProcessHandle::destroyForcibly);
             nginx.descendants().forEach(ProcessHandle::destroyForcibly);
-            nginx.destroyForcibly();
-            nginx.waitFor();
         }
         if (cluster != null) {
             cluster.close();
