@@ -1,6 +1,7 @@
 package io.bayeuxd.channel;
 
 import java.util.Objects;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The subscription index: which subscribers receive a message published to a channel.
@@ -157,6 +158,17 @@ public final class ChannelTrie<S> {
     /** Whether there is no subscription at all. */
     public boolean isEmpty() {
         return subscriptionCount == 0;
+    }
+
+    /**
+     * Calls {@code action} with every channel and pattern that has subscribers, and how many. For
+     * operators, not the publish path: it walks the whole trie and builds each name. It takes no lock,
+     * so writers are never held up; a walk that runs beside them sees each list before or after a given
+     * change, and the counts it gives are a consistent view of each list, not of the whole trie.
+     */
+    public void forEachSubscribed(ObjIntConsumer<String> action) {
+        Objects.requireNonNull(action, "action");
+        root.forEachSubscribed("", action);
     }
 
     /** Nodes below the root, so tests can see that unsubscribing prunes. */

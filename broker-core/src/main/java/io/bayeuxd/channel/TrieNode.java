@@ -3,6 +3,7 @@ package io.bayeuxd.channel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.IdentityHashMap;
+import java.util.function.ObjIntConsumer;
 
 /**
  * One level of the {@link ChannelTrie}: the channel whose last segment is {@link #segment}, the
@@ -261,6 +262,35 @@ final class TrieNode {
     /** Whether nothing is subscribed here and there is no child, so the node may be pruned. Caller holds the lock. */
     boolean isUnused() {
         return childCount == 0 && exact.length == 0 && anyChild.length == 0 && anyDescendant.length == 0;
+    }
+
+    /**
+     * Reports the non-empty subscriber lists of this node and its descendants, {@code path} being this
+     * node's channel ({@code ""} for the root). Lock-free, like a match: it reads the volatile fields and
+     * slots once each.
+     */
+    void forEachSubscribed(String path, ObjIntConsumer<String> action) {
+        int exactCount = SubscriberChunks.size(exact);
+        if (exactCount > 0 && !path.isEmpty()) {
+            action.accept(path, exactCount);
+        }
+        int anyChildCount = SubscriberChunks.size(anyChild);
+        if (anyChildCount > 0) {
+            action.accept(path + "/*", anyChildCount);
+        }
+        int anyDescendantCount = SubscriberChunks.size(anyDescendant);
+        if (anyDescendantCount > 0) {
+            action.accept(path + "/**", anyDescendantCount);
+        }
+        TrieNode[] table = children;
+        if (table != null) {
+            for (int i = 0; i < table.length; i++) {
+                TrieNode node = (TrieNode) SLOT.getVolatile(table, i);
+                if (node != null && node != REMOVED) {
+                    node.forEachSubscribed(path + "/" + node.segment, action);
+                }
+            }
+        }
     }
 
     /** This node and all its descendants, counted for tests. Caller holds the lock. */

@@ -5,6 +5,7 @@ import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 
 import java.util.Collection;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Where clients, subscriptions and queued messages live. The protocol handlers and the transports only
@@ -57,6 +58,13 @@ public interface Engine extends AutoCloseable {
     int channelCount();
 
     int subscriptionCount();
+
+    /**
+     * Calls {@code action} with every channel and pattern that sessions of this node subscribe to, and
+     * how many sessions each. For operators (the HTTP API's {@code /api/channels}), never on the publish
+     * path; it takes no lock that publishes or subscribes wait for.
+     */
+    void forEachSubscribed(ObjIntConsumer<String> action);
 
     /** Messages refused because a subscriber's outbox was full. */
     long droppedMessages();

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The engine of one node: sessions in a concurrent map, subscriptions in a {@link ChannelTrie}, queued
@@ -177,6 +178,11 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
     @Override
     public int subscriptionCount() {
         return trie.subscriptionCount();
+    }
+
+    @Override
+    public void forEachSubscribed(ObjIntConsumer<String> action) {
+        trie.forEachSubscribed(action);
     }
 
     @Override

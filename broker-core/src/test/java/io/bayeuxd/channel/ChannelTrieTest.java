@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ChannelTrieTest {
@@ -26,6 +28,32 @@ class ChannelTrieTest {
         for (String s : channelsOrPatterns) {
             assertThat(trie.subscribe(s, s)).isTrue();
         }
+    }
+
+    private Map<String, Integer> subscribed() {
+        Map<String, Integer> counts = new TreeMap<>();
+        trie.forEachSubscribed((channel, n) -> assertThat(counts.put(channel, n)).as("reported once: %s", channel).isNull());
+        return counts;
+    }
+
+    @Test
+    void forEachSubscribedReportsEveryChannelAndPatternWithItsCount() {
+        assertThat(subscribed()).isEmpty();
+        trie.subscribe("/a/b", "s1");
+        trie.subscribe("/a/b", "s2");
+        trie.subscribe("/a/*", "s1");
+        trie.subscribe("/a/**", "s3");
+        trie.subscribe("/**", "s1");
+        trie.subscribe("/*", "s2");
+        trie.subscribe("/a/b/c/d", "s2");
+        assertThat(subscribed()).isEqualTo(Map.of("/a/b", 2, "/a/*", 1, "/a/**", 1, "/**", 1, "/*", 1, "/a/b/c/d", 1));
+
+        trie.unsubscribe("/a/b", "s1");
+        trie.unsubscribe("/a/b/c/d", "s2");
+        trie.unsubscribe("/**", "s1");
+        assertThat(subscribed()).isEqualTo(Map.of("/a/b", 1, "/a/*", 1, "/a/**", 1, "/*", 1));
+        assertThat(subscribed().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(trie.subscriptionCount());
+        assertThat(subscribed()).hasSize(trie.channelCount());
     }
 
     @Test

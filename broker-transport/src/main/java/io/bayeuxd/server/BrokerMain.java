@@ -148,6 +148,7 @@ public final class BrokerMain implements Callable<Integer> {
                 .tls(file(ServerSettings.TLS_CERT), file(ServerSettings.TLS_KEY))
                 .managementPort(value(ServerSettings.MANAGEMENT_PORT))
                 .managementHost(value(ServerSettings.MANAGEMENT_HOST))
+                .apiKey(value(ServerSettings.API_KEY))
                 .securityPolicy(securityPolicy())
                 .stripExtFields(new LinkedHashSet<>(value(BrokerSettings.STRIP_EXT_FIELDS)))
                 .engine(value(ServerSettings.ENGINE))

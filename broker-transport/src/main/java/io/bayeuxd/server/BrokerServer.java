@@ -11,6 +11,10 @@ import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.ops.BrokerMetrics;
 import io.bayeuxd.ops.Readiness;
+import io.bayeuxd.ops.api.ApiHttpHandler;
+import io.bayeuxd.ops.api.ApiKey;
+import io.bayeuxd.ops.api.HttpApi;
+import io.bayeuxd.ops.api.InfoEndpoint;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.transport.DrainEvent;
@@ -37,7 +41,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,6 +77,8 @@ public final class BrokerServer implements AutoCloseable {
     private Channel serverChannel;
     private Channel managementChannel;
     private ScheduledFuture<?> sweeper;
+    /** The in-process client the HTTP API publishes through; {@code null} without {@code --api-key}. */
+    private LocalClient apiClient;
     /** Forwards polling requests to the node of their session; {@code null} for a node alone. */
     private ClusterPolling clusterPolling;
     /** Beyond the connect timeout, how long a forwarded request waits before its node is taken for gone. */
@@ -150,14 +158,17 @@ public final class BrokerServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(connections);
         if (config.managementPort() >= 0) {
+            ApiHttpHandler api = config.apiKey() == null ? null : httpApi();
             managementChannel = new ServerBootstrap()
                     .group(group)
                     .channel(channelClass)
                     .handler(acceptErrors)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ManagementChannelInitializer(readiness, metrics, managementChannels, config.transport().idleTimeoutMs()))
+                    .childHandler(new ManagementChannelInitializer(readiness, metrics, managementChannels, config.transport().idleTimeoutMs(),
+                            api, config.transport().maxMessageBytes()))
                     .bind(config.managementHost(), config.managementPort()).sync().channel();
-            log.info("Management endpoints (/metrics, /healthz, /readyz) on http://{}:{}", config.managementHost(), managementPort());
+            log.info("Management endpoints (/metrics, /healthz, /readyz{}) on http://{}:{}", api == null ? "" : ", /api",
+                    config.managementHost(), managementPort());
         }
         serverChannel = b.bind(config.host(), config.port()).sync().channel();
         log.info("{}", Character.toUpperCase(cap.explanation().charAt(0)) + cap.explanation().substring(1));
@@ -170,6 +181,33 @@ public final class BrokerServer implements AutoCloseable {
         log.info("bayeuxd listening on {}://{}:{}{} ({}{})", tls == null ? "http" : "https", config.host(), port(),
                 config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "" : ", TLS by " + TlsContexts.provider());
         return this;
+    }
+
+    /** The HTTP API: it publishes through an in-process client of its own, as server code would. */
+    private ApiHttpHandler httpApi() {
+        apiClient = newLocalClient();
+        String token = engine.bus().nodeToken();
+        InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), config.engine().name().toLowerCase(java.util.Locale.ROOT));
+        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, config.broker(), engine, node, limiter::openConnections);
+    }
+
+    /** This machine's name as its environment or its resolver gives it. */
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    /** The jar's {@code Implementation-Version}; {@code development} when run from classes. */
+    static String version() {
+        String version = BrokerServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     private void sweep() {
@@ -297,6 +335,9 @@ public final class BrokerServer implements AutoCloseable {
         if (managementChannel != null) {
             managementChannel.close().syncUninterruptibly();
             managementChannels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (apiClient != null) {
+            apiClient.close();
         }
         long discardedBefore = engine.discardedMessages();
         engine.close();

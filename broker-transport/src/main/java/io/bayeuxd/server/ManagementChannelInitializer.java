@@ -3,6 +3,8 @@ package io.bayeuxd.server;
 import io.bayeuxd.ops.BrokerMetrics;
 import io.bayeuxd.ops.OpsHttpHandler;
 import io.bayeuxd.ops.Readiness;
+import io.bayeuxd.ops.api.ApiBodyLimit;
+import io.bayeuxd.ops.api.ApiHttpHandler;
 import io.bayeuxd.transport.http.HttpResponses;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,7 +21,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The pipeline of a connection to the management port: plain HTTP with {@code /metrics}, {@code /healthz}
- * and {@code /readyz}, and 404 for anything else. No Bayeux, no WebSocket. Its connections are not in the
+ * and {@code /readyz}, the HTTP API under {@code /api} when {@code --api-key} is set, and 404 for anything
+ * else. No Bayeux, no WebSocket. Its connections are not in the
  * traffic port's channel group, so a drain leaves them open: {@code /readyz} reports the drain here too.
  */
 final class ManagementChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -31,12 +34,26 @@ final class ManagementChannelInitializer extends ChannelInitializer<SocketChanne
     private final BrokerMetrics metrics;
     private final ChannelGroup channels;
     private final long idleTimeoutMs;
+    /** The API, or {@code null} when it is off. */
+    private final ApiHttpHandler api;
+    private final int apiMaxBodyBytes;
 
     ManagementChannelInitializer(Readiness readiness, BrokerMetrics metrics, ChannelGroup channels, long idleTimeoutMs) {
+        this(readiness, metrics, channels, idleTimeoutMs, null, 0);
+    }
+
+    /**
+     * @param api             the HTTP API's handler, or {@code null} for none
+     * @param apiMaxBodyBytes the largest request body while the API is on (413 above)
+     */
+    ManagementChannelInitializer(Readiness readiness, BrokerMetrics metrics, ChannelGroup channels, long idleTimeoutMs,
+                                 ApiHttpHandler api, int apiMaxBodyBytes) {
         this.readiness = readiness;
         this.metrics = metrics;
         this.channels = channels;
         this.idleTimeoutMs = idleTimeoutMs;
+        this.api = api;
+        this.apiMaxBodyBytes = apiMaxBodyBytes;
     }
 
     @Override
@@ -46,9 +63,12 @@ final class ManagementChannelInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("idle", new IdleConnectionCloser(idleTimeoutMs));
         }
         ch.pipeline().addLast("http-codec", new HttpServerCodec())
-                .addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast("ops", new OpsHttpHandler(readiness, metrics, MAX_WAITING, true))
-                .addLast("not-found", NotFound.INSTANCE);
+                .addLast("http-aggregator", api == null ? new HttpObjectAggregator(MAX_REQUEST_BYTES) : new ApiBodyLimit(apiMaxBodyBytes))
+                .addLast("ops", new OpsHttpHandler(readiness, metrics, MAX_WAITING, true));
+        if (api != null) {
+            ch.pipeline().addLast("api", api);
+        }
+        ch.pipeline().addLast("not-found", NotFound.INSTANCE);
     }
 
     /** Whatever the operations handler passes on is not served here. */

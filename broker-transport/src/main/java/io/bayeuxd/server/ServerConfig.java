@@ -31,6 +31,7 @@ public final class ServerConfig {
     private final Set<String> stripExtFields;
     private final int managementPort;
     private final String managementHost;
+    private final String apiKey;
     private final EngineKind engine;
     private final String redisUrl;
 
@@ -39,6 +40,7 @@ public final class ServerConfig {
         this.redisUrl = b.redisUrl;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost == null ? b.host : b.managementHost;
+        this.apiKey = b.apiKey;
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.tlsCertificate = b.tlsCertificate;
@@ -103,6 +105,12 @@ public final class ServerConfig {
     /** Bind address of the management listener; the traffic port's unless set. */
     public String managementHost() { return managementHost; }
 
+    /**
+     * The key of the HTTP API on the management port ({@code Authorization: Bearer KEY}), or {@code null}
+     * when the API is off (the default). A secret: never logged.
+     */
+    public String apiKey() { return apiKey; }
+
     /** Where sessions, subscriptions and messages live. */
     public EngineKind engine() { return engine; }
 
@@ -125,6 +133,7 @@ public final class ServerConfig {
         private Set<String> stripExtFields = StripExtFields.DEFAULT_FIELDS;
         private int managementPort = ServerSettings.MANAGEMENT_PORT.defaultValue();
         private String managementHost;
+        private String apiKey;
         private EngineKind engine = ServerSettings.ENGINE.defaultValue();
         private String redisUrl;
 
@@ -141,6 +150,8 @@ public final class ServerConfig {
         public Builder stripExtFields(Set<String> v) { stripExtFields = v; return this; }
         public Builder managementPort(int v) { managementPort = v; return this; }
         public Builder managementHost(String v) { managementHost = v; return this; }
+        /** Turns on the HTTP API on the management port with this key; null (the default) for no API. */
+        public Builder apiKey(String v) { apiKey = v; return this; }
         public Builder engine(EngineKind v) { engine = v; return this; }
         /** A {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL; null for none. */
         public Builder redisUrl(String v) { redisUrl = v; return this; }
@@ -158,6 +169,13 @@ public final class ServerConfig {
             ServerSettings.MANAGEMENT_PORT.check(managementPort);
             if (managementPort > 0 && managementPort == port && (managementHost == null || managementHost.equals(host))) {
                 throw new IllegalArgumentException("management port must differ from the port");
+            }
+            if (apiKey != null) {
+                ServerSettings.API_KEY.check(apiKey);
+                if (managementPort < 0) {
+                    throw new IllegalArgumentException(ServerSettings.API_KEY.flag() + " needs "
+                            + ServerSettings.MANAGEMENT_PORT.flag() + ": the API is served on the management port only");
+                }
             }
             ServerSettings.IO_THREADS.check(ioThreads);
             ServerSettings.DRAIN_TIMEOUT.checkMillis(drainTimeoutMs);

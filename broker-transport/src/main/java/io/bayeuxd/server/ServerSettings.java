@@ -68,13 +68,24 @@ public final class ServerSettings {
 
     public static final Setting<Integer> MANAGEMENT_PORT = Setting.named("management-port", ValueType.INTEGER)
             .defaultValue(-1).between(0, 65535).special(-1, "none")
-            .description("a second port serving `/metrics`, `/healthz` and `/readyz` only; `/metrics` then leaves the "
-                    + "broker's port ([operations](operations.md)); -1 for none")
+            .description("a second port serving `/metrics`, `/healthz` and `/readyz`, and with `--api-key` the HTTP API; "
+                    + "`/metrics` then leaves the broker's port ([operations](operations.md)); -1 for none")
             .build();
 
     public static final Setting<String> MANAGEMENT_HOST = Setting.named("management-host", ValueType.TEXT)
             .noDefault("`--host`")
             .description("bind address of the management port")
+            .build();
+
+    /** A secret: never logged, and a rejected one is not repeated in the error. */
+    public static final Setting<String> API_KEY = Setting.named("api-key", ValueType.TEXT)
+            .noDefault("none: no API")
+            .rule(key -> key.length() >= 16 && key.chars().allMatch(c -> c > 0x20 && c < 0x7f),
+                    "must be at least 16 printable ASCII characters without spaces")
+            .secret()
+            .description("turns on the HTTP API on the management port (`/api/publish`, `/api/channels`, `/api/info`, "
+                    + "`/api/disconnect`; see [api](api.md)), each call authorised by `Authorization: Bearer KEY`; "
+                    + "needs `--management-port`")
             .build();
 
     public static final Setting<String> LOG_FORMAT = Setting.named("log-format",

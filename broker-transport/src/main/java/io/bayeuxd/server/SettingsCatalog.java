@@ -41,6 +41,7 @@ final class SettingsCatalog {
             ServerSettings.TLS_KEY,
             ServerSettings.MANAGEMENT_PORT,
             ServerSettings.MANAGEMENT_HOST,
+            ServerSettings.API_KEY,
             TransportSettings.CLIENT_DIR,
             ServerSettings.LOG_FORMAT,
             ServerSettings.ENGINE,

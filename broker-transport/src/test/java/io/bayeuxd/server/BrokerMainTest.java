@@ -136,6 +136,21 @@ class BrokerMainTest {
     }
 
     @Test
+    void theApiKeyComesFromTheFlagOrTheEnvironmentAndIsNeverRepeatedInAnError() {
+        assertThat(BrokerMain.parse(new String[] {"--management-port", "9090"}, Map.of()).apiKey()).as("off by default").isNull();
+        String key = "k3y-0f-at-least-16-chars";
+        assertThat(BrokerMain.parse(new String[] {"--management-port", "9090", "--api-key", key}, Map.of()).apiKey()).isEqualTo(key);
+        assertThat(BrokerMain.parse(new String[] {"--management-port", "9090"}, Map.of("BAYEUXD_API_KEY", key)).apiKey())
+                .isEqualTo(key);
+
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--management-port", "9090", "--api-key", "short-secret"}, Map.of()))
+                .hasMessageContaining("--api-key must be at least 16 printable ASCII characters without spaces")
+                .hasMessageNotContaining("short-secret");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--api-key", key}, Map.of()))
+                .hasMessageContaining("--api-key needs --management-port").hasMessageNotContaining(key);
+    }
+
+    @Test
     void helpListsEveryFlagWithItsDefault() {
         StringWriter out = new StringWriter();
         picocli.CommandLine cli = new picocli.CommandLine(new BrokerMain());

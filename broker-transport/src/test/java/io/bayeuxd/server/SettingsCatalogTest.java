@@ -35,9 +35,11 @@ class SettingsCatalogTest {
                 "--idle-timeout", "--outbox-capacity", "--slow-consumer", "--max-subscriptions", "--max-channel-length",
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
                 "--max-connections-per-address", "--require-handshake", "--jsonp", "--security-file", "--strip-ext-fields",
-                "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--client-dir",
+                "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
+                "--client-dir",
                 "--log-format", "--engine", "--redis-url");
         assertThat(ServerSettings.REDIS_URL.envVar()).isEqualTo("BAYEUXD_REDIS_URL");
+        assertThat(ServerSettings.API_KEY.envVar()).isEqualTo("BAYEUXD_API_KEY");
         assertThat(TransportSettings.MAX_MESSAGE_BYTES.envVar()).isEqualTo("BAYEUXD_MAX_MESSAGE_BYTES");
     }
 }

@@ -1,0 +1,22 @@
+package io.bayeuxd.ops.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * One path of the API. {@link ApiHttpHandler} has checked the key and the method, and for a method with a
+ * body, that the body is JSON, before it calls {@link #handle}. Runs on the connection's event loop: it must
+ * not block.
+ */
+public interface ApiEndpoint {
+    /** The one method this path answers; any other gets 405. */
+    HttpMethod method();
+
+    /**
+     * Answers a call.
+     *
+     * @param body the parsed request body, or {@code null} for a method without one
+     * @throws ApiException for a request it refuses
+     */
+    ApiResponse handle(JsonNode body);
+}

@@ -1,0 +1,50 @@
+package io.bayeuxd.ops.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bayeuxd.engine.Engine;
+import io.bayeuxd.session.Session;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * {@code POST /api/disconnect} with {@code {"clientId": "..."}}: ends that client's session on this node as
+ * the server ends one (an expiry, a slow consumer): its subscriptions go, what was queued for it is
+ * dropped, and a connect it holds is answered with {@code advice: {reconnect: "handshake"}}. 404 when no
+ * client has that id here; the server's own in-process clients cannot be ended this way.
+ */
+public final class DisconnectEndpoint implements ApiEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(DisconnectEndpoint.class);
+
+    private final Engine engine;
+
+    public DisconnectEndpoint(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public HttpMethod method() {
+        return HttpMethod.POST;
+    }
+
+    @Override
+    public ApiResponse handle(JsonNode body) {
+        JsonNode id = body.isObject() ? body.get("clientId") : null;
+        if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+            throw ApiException.badRequest("clientId is required, as a string");
+        }
+        if (body.size() > 1) {
+            throw ApiException.badRequest("only clientId is expected");
+        }
+        String clientId = id.textValue();
+        Session session = engine.session(clientId);
+        if (session == null || session.isLocal() || !engine.destroySession(session)) {
+            throw new ApiException(HttpResponseStatus.NOT_FOUND, "no client with this clientId on this node");
+        }
+        log.info("Session {} ended through the API", clientId);
+        return ApiResponse.ok(Map.of("disconnected", clientId));
+    }
+}
