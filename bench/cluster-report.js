@@ -77,13 +77,19 @@ for (const system of SYSTEMS) {
           run.creditPerCpuSec = Math.max(run.perCpuSec || 0, arriving);
           run.creditIsArriving = arriving > (run.perCpuSec || 0);
         }
-        // bayeuxd's cluster metrics, summed over the nodes (whole run, warm-up and drain included).
-        const metrics = {};
-        for (const line of readText(`${label}.metrics.txt`).split('\n')) {
-          const m = line.match(/^(bayeux_cluster_[a-z_]+) ([0-9.eE+-]+)$/);
-          if (m) metrics[m[1]] = (metrics[m[1]] || 0) + Number(m[2]);
-        }
-        run.metrics = metrics;
+        // bayeuxd's cluster metrics, summed over the nodes, read before and after the run (nodes serve
+        // both transports in turn): what this run added, warm-up and drain included.
+        const sums = (file) => {
+          const metrics = {};
+          for (const line of readText(file).split('\n')) {
+            const m = line.match(/^(bayeux_cluster_[a-z_]+) ([0-9.eE+-]+)$/);
+            if (m) metrics[m[1]] = (metrics[m[1]] || 0) + Number(m[2]);
+          }
+          return metrics;
+        };
+        const before = sums(`${label}.metrics-before.txt`);
+        run.metrics = {};
+        for (const [name, value] of Object.entries(sums(`${label}.metrics.txt`))) run.metrics[name] = value - (before[name] || 0);
         run.lastErrors = readText(`${label}.loadgen.out`).split('\n').filter((l) => /^\s+last /.test(l)).map((l) => l.trim());
         run.logProblems = [];
         for (let i = 0; i < nodes; i++) {
@@ -243,8 +249,10 @@ out.push('single-node comparison with CometD, Faye and a relay is in [benchmarks
 out.push('share publications is in [scaling](scaling.md).');
 out.push('');
 out.push('Scenarios S1 and S3 of the load generator (`broker-bench`) across 1, 2 and 3 nodes on one Redis on this');
-out.push('machine, over loopback. Each run starts a fresh `redis-server` on a free port and its own nodes, and stops');
-out.push('them. The generator\'s subscribers are spread over the nodes (`--url` given once per node: round-robin');
+out.push('machine, over loopback. Each scenario and node count gets a fresh `redis-server` on a free port and its');
+out.push('own nodes; bayeuxd\'s serve the WebSocket run and then the long-polling run (a JVM takes seconds to start');
+out.push('on this busy machine), Faye gets fresh processes and a fresh Redis for every run (a Faye run may leave a');
+out.push('backlog behind). The generator\'s subscribers are spread over the nodes (`--url` given once per node: round-robin');
 out.push('within every channel, so with *n* nodes (n-1)/n of all deliveries cross nodes); every publisher is on the');
 out.push('first node. Sessions stay on the node they handshook with; there is no balancer.');
 out.push('');
@@ -284,7 +292,7 @@ out.push('every node process **and** the `redis-server` process used during the 
 out.push('**CPU µs per delivery** is its inverse. **arriving/s**: every delivery that arrived during the window,');
 out.push('whenever its message was published (the generator\'s per-second progress lines): a system that fell');
 out.push('behind still delivers at its own pace. Where that is higher, Faye is credited with it in the goals.');
-out.push('**cross-node deliveries**: `bayeux_cluster_deliveries_total` summed over the nodes, for the whole run');
+out.push('**cross-node deliveries**: what `bayeux_cluster_deliveries_total`, summed over the nodes, grew by in the run');
 out.push('(warm-up and drain included): copies of other nodes\' publications the nodes queued for their sessions.');
 out.push('Loss: deliveries owed for the window\'s messages that had not arrived by the end of the drain.');
 out.push('');

@@ -7,7 +7,8 @@
 #
 #   bench/cluster.sh
 #
-# Everything is bounded: each run has a fresh redis-server on a free port and its own nodes, every
+# Everything is bounded: each scenario and node count has a fresh redis-server on a free port and its own
+# nodes (bayeuxd's serve both transports in turn; Faye gets fresh ones and a fresh Redis per run), every
 # load-generator run has a deadline, the whole script stops starting runs after CL_MAX_SECONDS, and it
 # stops only the processes it started, by PID. Settings, all optional:
 #
@@ -28,7 +29,7 @@
 #   CL_JVM_OPTS    JVM options of every bayeuxd node (default none)
 #   CL_NODE_ARGS   extra options of every bayeuxd node (default none)
 #   CL_REDIS_MAXMEMORY  Redis' maxmemory (default 2gb, noeviction: a backlog cannot grow without bound)
-#   CL_MAX_SECONDS no run starts after this many seconds (default 840)
+#   CL_MAX_SECONDS no run starts after this many seconds (default 900)
 #   CL_BUILD       1 to build first, 0 to use what is built (default 1)
 #   CL_OUT         raw results directory (default target/cluster)
 #   CL_DOC         the report (default docs/benchmarks-cluster.md)
@@ -51,7 +52,7 @@ cd "$ROOT"
 : "${CL_JVM_OPTS:=}"
 : "${CL_NODE_ARGS:=}"
 : "${CL_REDIS_MAXMEMORY:=2gb}"
-: "${CL_MAX_SECONDS:=840}"
+: "${CL_MAX_SECONDS:=900}"
 : "${CL_BUILD:=1}"
 : "${CL_OUT:=$ROOT/target/cluster}"
 : "${CL_DOC:=$ROOT/docs/benchmarks-cluster.md}"
@@ -65,6 +66,7 @@ REDIS_PORT=
 NODE_PIDS=()
 NODE_PORTS=()
 LOADGEN_PID=
+PREVIOUS_LABEL=
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -208,12 +210,18 @@ run_one() {
     local label="$system-${nodes}n-$scn-$transport"
     local err="$CL_OUT/$label.loadgen.err" out="$CL_OUT/$label.loadgen.out" args limit urls=() i
     rm -f "$CL_OUT/$label".*
-    if [[ $system != bayeuxd-memory ]]; then start_redis "$CL_OUT/$label.redis.log" || { stop_all; return 0; }; fi
-    for ((i = 0; i < nodes; i++)); do
-        start_node "$system" "$CL_OUT/$label.node$i.log" || { stop_all; return 0; }
-    done
-    await_nodes || { stop_all; return 0; }
-    sleep 1 # let the nodes finish starting before anything is read
+    if ((${#NODE_PIDS[@]} == 0)); then
+        if [[ $system != bayeuxd-memory ]]; then start_redis "$CL_OUT/$label.redis.log" || { stop_all; return 0; }; fi
+        for ((i = 0; i < nodes; i++)); do
+            start_node "$system" "$CL_OUT/$label.node$i.log" || { stop_all; return 0; }
+        done
+        await_nodes || { stop_all; return 0; }
+        sleep 1 # let the nodes finish starting before anything is read
+    else
+        echo "the nodes of the previous run ($PREVIOUS_LABEL) go on: see its logs" >"$CL_OUT/$label.node0.log"
+    fi
+    PREVIOUS_LABEL=$label
+    if [[ $system != faye ]]; then save_metrics "$CL_OUT/$label.metrics-before.txt"; fi
     for i in "${NODE_PORTS[@]}"; do urls+=("http://127.0.0.1:$i/"); done
     args=$(scenario_args "$scn" "$transport")
     log "$label: ${urls[*]}"
@@ -241,7 +249,8 @@ run_one() {
     wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
     LOADGEN_PID=
     if [[ $system != faye ]]; then save_metrics "$CL_OUT/$label.metrics.txt"; fi
-    stop_all
+    # Faye's processes may still be working off a backlog: every Faye run gets fresh ones (and a fresh Redis).
+    if [[ $system == faye ]]; then stop_all; fi
 
     grep '^{' "$out" | tail -1 >"$CL_OUT/$label.json" || true
     [[ -s $CL_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$CL_OUT/$label.json"; }
@@ -294,11 +303,12 @@ main() {
     cat >"$CL_OUT/settings.txt" <<EOF
 CL_SYSTEMS="$CL_SYSTEMS" CL_NODES="$CL_NODES" CL_SCENARIOS="$CL_SCENARIOS" CL_TRANSPORTS="$CL_TRANSPORTS" CL_MEMORY_TRANSPORTS="$CL_MEMORY_TRANSPORTS" CL_DURATION=$CL_DURATION CL_WARMUP=$CL_WARMUP CL_DRAIN=$CL_DRAIN CL_TIMEOUT=$CL_TIMEOUT CL_LOADGEN_NICE=$CL_LOADGEN_NICE CL_SERVER_NICE=$CL_SERVER_NICE CL_JVM_OPTS="$CL_JVM_OPTS" CL_NODE_ARGS="$CL_NODE_ARGS" CL_REDIS_MAXMEMORY=$CL_REDIS_MAXMEMORY
 EOF
-    # Interleaved by scenario and transport, so that bayeuxd and Faye of one comparison run close in time.
+    # A JVM takes seconds to start on a busy 2-core machine: bayeuxd's nodes (and Redis) serve every
+    # transport of one scenario and node count in turn, WebSocket first; Faye's are fresh for each run.
     for scn in $CL_SCENARIOS; do
-        for transport in $CL_TRANSPORTS; do
-            for system in $CL_SYSTEMS; do
-                for nodes in $CL_NODES; do
+        for system in $CL_SYSTEMS; do
+            for nodes in $CL_NODES; do
+                for transport in $CL_TRANSPORTS; do
                     if [[ $system == bayeuxd-memory ]] && [[ $nodes != 1 || " $CL_MEMORY_TRANSPORTS " != *" $transport "* ]]; then continue; fi
                     if ((SECONDS - began >= CL_MAX_SECONDS)); then
                         log "CL_MAX_SECONDS ($CL_MAX_SECONDS) reached: skipping $system-${nodes}n-$scn-$transport"
@@ -308,6 +318,7 @@ EOF
                     fi
                     run_one "$system" "$nodes" "$scn" "$transport"
                 done
+                stop_all
             done
         done
     done
