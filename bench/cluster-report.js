@@ -159,6 +159,13 @@ function resultTable(scn, transport) {
 
 // ---- goals ---------------------------------------------------------------------------------
 
+// What other processes took during the runs of a comparison, when it is enough to matter.
+function contention(...rs) {
+  const busy = rs.filter((r) => r && r.otherCores >= CONTENDED_CORES);
+  return busy.length === 0 ? '' : '; contended: other processes took ' +
+    busy.map((r) => `${num(r.otherCores, 2)} cores in the ${r.system === 'faye' ? 'Faye ' : ''}${r.nodes}-node run`).join(', ');
+}
+
 const goals = [];
 for (const scn of Object.keys(SCENARIOS)) {
   for (const transport of TRANSPORTS) {
@@ -175,7 +182,7 @@ for (const scn of Object.keys(SCENARIOS)) {
       const ratio = many.cpuUsPerDelivery / one.cpuUsPerDelivery;
       const lost = (many.gen.lost || 0) + (one.gen.lost || 0);
       const measured = `${num(many.cpuUsPerDelivery, 2)} vs ${num(one.cpuUsPerDelivery, 2)} µs: ${x(ratio)}` +
-        (lost > 0 ? `; lost ${num(many.gen.lost)} at ${nodes} nodes, ${num(one.gen.lost)} at 1` : '');
+        (lost > 0 ? `; lost ${num(many.gen.lost)} at ${nodes} nodes, ${num(one.gen.lost)} at 1` : '') + contention(one, many);
       const met = ratio <= MAX_CROSS_NODE_CPU_RATIO && lost === 0;
       goals.push([name, measured, met ? '**met**' : `**not met**${lost > 0 && ratio <= MAX_CROSS_NODE_CPU_RATIO ? ' (loss)' : ''}`]);
     }
@@ -195,7 +202,8 @@ for (const scn of Object.keys(SCENARIOS)) {
       const ratio = ours.perCpuSec / theirs.creditPerCpuSec;
       goals.push([name,
         `${num(ours.perCpuSec)} vs ${num(theirs.creditPerCpuSec)}${theirs.creditIsArriving ? ' (theirs: arriving/s per CPU-s, higher than their delivered)' : ''}: ${x(ratio)}` +
-          `; lost ${num(ours.gen.lost)} vs ${num(theirs.gen.lost)} of ${num(theirs.gen.expected)}${pct(theirs.gen.lost, theirs.gen.expected)}`,
+          `; lost ${num(ours.gen.lost)} vs ${num(theirs.gen.lost)} of ${num(theirs.gen.expected)}${pct(theirs.gen.lost, theirs.gen.expected)}` +
+          contention(ours, theirs),
         ratio >= MIN_FAYE_RATIO ? '**met**' : '**not met**']);
     }
   }
@@ -209,6 +217,12 @@ if (saturated.length > 0) {
   findings.push('**The load generator was at or above ' + GENERATOR_SATURATED_CORES + ' of its one core** in: ' +
     saturated.map((r) => `${key(r.system, r.nodes, r.scn, r.transport)} (${num(r.gen.loadgenCpuCores, 2)})`).join(', ') +
     '. There delivered/s is a floor, and latency includes the generator\'s own queueing.');
+}
+const quiet = readText('settings.txt').match(/CL_QUIET_CORES=([0-9.]+)/);
+const unquiet = Object.values(runs).filter((r) => quiet && r.srv && r.srv.busyCoresBefore > Number(quiet[1]));
+if (unquiet.length > 0) {
+  findings.push(`**The machine never became quiet** (at most ${quiet[1]} busy cores over a second) within the wait before: ` +
+    unquiet.map((r) => `${key(r.system, r.nodes, r.scn, r.transport)} (${num(r.srv.busyCoresBefore, 2)})`).join(', ') + '.');
 }
 const contended = Object.values(runs).filter((r) => r.otherCores >= CONTENDED_CORES);
 if (contended.length > 0) {

@@ -21,7 +21,7 @@
 #   CL_TRANSPORTS  transports (default "websocket long-polling")
 #   CL_MEMORY_TRANSPORTS  transports of the bayeuxd-memory reference (default "websocket")
 #   CL_DURATION    measured seconds per run, whole (default 10)
-#   CL_WARMUP      warm-up seconds per run, whole (default 4: every node is a fresh JVM)
+#   CL_WARMUP      warm-up seconds per run, whole (default 3)
 #   CL_DRAIN       seconds to wait for stragglers (default 3)
 #   CL_TIMEOUT     /meta/connect hold of every node, seconds (default 30)
 #   CL_LOADGEN_NICE, CL_SERVER_NICE  niceness of the generator and of the servers and Redis
@@ -29,6 +29,9 @@
 #   CL_JVM_OPTS    JVM options of every bayeuxd node (default none)
 #   CL_NODE_ARGS   extra options of every bayeuxd node (default none)
 #   CL_REDIS_MAXMEMORY  Redis' maxmemory (default 2gb, noeviction: a backlog cannot grow without bound)
+#   CL_QUIET_CORES, CL_QUIET_WAIT  before each run, wait up to CL_QUIET_WAIT seconds (default 10) for a
+#                  second in which the machine is busier than CL_QUIET_CORES cores (default 0.5) no more: the
+#                  machine is shared, and a run that starts while others' builds run measures them too
 #   CL_MAX_SECONDS no run starts after this many seconds (default 900)
 #   CL_BUILD       1 to build first, 0 to use what is built (default 1)
 #   CL_OUT         raw results directory (default target/cluster)
@@ -44,7 +47,7 @@ cd "$ROOT"
 : "${CL_TRANSPORTS:=websocket long-polling}"
 : "${CL_MEMORY_TRANSPORTS:=websocket}"
 : "${CL_DURATION:=10}"
-: "${CL_WARMUP:=4}"
+: "${CL_WARMUP:=3}"
 : "${CL_DRAIN:=3}"
 : "${CL_TIMEOUT:=30}"
 : "${CL_LOADGEN_NICE:=-5}"
@@ -53,6 +56,8 @@ cd "$ROOT"
 : "${CL_NODE_ARGS:=}"
 : "${CL_REDIS_MAXMEMORY:=2gb}"
 : "${CL_MAX_SECONDS:=900}"
+: "${CL_QUIET_CORES:=0.5}"
+: "${CL_QUIET_WAIT:=10}"
 : "${CL_BUILD:=1}"
 : "${CL_OUT:=$ROOT/target/cluster}"
 : "${CL_DOC:=$ROOT/docs/benchmarks-cluster.md}"
@@ -203,6 +208,17 @@ save_metrics() {
     done >"$1"
 }
 
+# Waits, at most CL_QUIET_WAIT seconds, for a second in which the machine is busy on at most CL_QUIET_CORES
+# cores (this script's nodes, if any, are idle then); echoes the busy cores of the last second.
+await_quiet() {
+    local deadline=$((SECONDS + CL_QUIET_WAIT)) m0 m1 busy
+    while :; do
+        m0=$(machine_busy_ticks); sleep 1; m1=$(machine_busy_ticks)
+        busy=$(awk -v a="$m0" -v b="$m1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')
+        if awk -v b="$busy" -v q="$CL_QUIET_CORES" 'BEGIN { exit !(b <= q) }' || ((SECONDS >= deadline)); then echo "$busy"; return 0; fi
+    done
+}
+
 # One run: system $1, $2 nodes, scenario $3, transport $4. Writes $CL_OUT/<label>.json (generator) and
 # <label>.server.json (CPU of the nodes and Redis over the measured window).
 run_one() {
@@ -224,7 +240,9 @@ run_one() {
     if [[ $system != faye ]]; then save_metrics "$CL_OUT/$label.metrics-before.txt"; fi
     for i in "${NODE_PORTS[@]}"; do urls+=("http://127.0.0.1:$i/"); done
     args=$(scenario_args "$scn" "$transport")
-    log "$label: ${urls[*]}"
+    local busy_before
+    busy_before=$(await_quiet)
+    log "$label: ${urls[*]} (machine busy on $busy_before cores just before)"
     limit=$((CL_WARMUP + CL_DURATION + CL_DRAIN + 90))
     # shellcheck disable=SC2086
     timeout --signal=TERM "$limit" nice -n "$CL_LOADGEN_NICE" java -jar "$LOADGEN_JAR" --url "$(IFS=,; echo "${urls[*]}")" \
@@ -256,15 +274,15 @@ run_one() {
     [[ -s $CL_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$CL_OUT/$label.json"; }
     if [[ -n ${t1:-} ]]; then
         awk -v n0="$n0" -v n1="$n1" -v r0="$r0" -v r1="$r1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" \
-            -v hz="$CLK_TCK" -v rss="$rss" -v nodes="$nodes" 'BEGIN {
+            -v hz="$CLK_TCK" -v rss="$rss" -v nodes="$nodes" -v quiet="$busy_before" 'BEGIN {
             wall = (t1 - t0) / 1e9; k = split(n0, a, " "); split(n1, b, " "); brokers = 0; gone = 0; per = "";
             for (i = 1; i <= k; i++) {
                 if (a[i] < 0 || b[i] < 0) gone = 1;
                 c = (b[i] - a[i]) / hz; brokers += c; per = per (i > 1 ? "," : "") sprintf("%.3f", c);
             }
             rc = (r1 - r0) / hz; if (r0 < 0 || r1 < 0) gone = 1;
-            printf "{\"nodes\":%d,\"windowSec\":%.3f,\"brokersCpuSec\":%.3f,\"nodeCpuSec\":[%s],\"redisCpuSec\":%.3f,\"cpuSec\":%.3f,\"cores\":%.4f,\"machineCores\":%.4f,\"rssKb\":%d,\"processGone\":%s}\n",
-                nodes, wall, brokers, per, rc, brokers + rc, (wall > 0 ? (brokers + rc) / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rss, (gone ? "true" : "false") }' \
+            printf "{\"nodes\":%d,\"windowSec\":%.3f,\"brokersCpuSec\":%.3f,\"nodeCpuSec\":[%s],\"redisCpuSec\":%.3f,\"cpuSec\":%.3f,\"cores\":%.4f,\"machineCores\":%.4f,\"rssKb\":%d,\"processGone\":%s,\"busyCoresBefore\":%.2f}\n",
+                nodes, wall, brokers, per, rc, brokers + rc, (wall > 0 ? (brokers + rc) / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rss, (gone ? "true" : "false"), quiet }' \
             >"$CL_OUT/$label.server.json"
     fi
     sleep 1 # a little quiet between runs
@@ -301,7 +319,7 @@ main() {
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     machine_info
     cat >"$CL_OUT/settings.txt" <<EOF
-CL_SYSTEMS="$CL_SYSTEMS" CL_NODES="$CL_NODES" CL_SCENARIOS="$CL_SCENARIOS" CL_TRANSPORTS="$CL_TRANSPORTS" CL_MEMORY_TRANSPORTS="$CL_MEMORY_TRANSPORTS" CL_DURATION=$CL_DURATION CL_WARMUP=$CL_WARMUP CL_DRAIN=$CL_DRAIN CL_TIMEOUT=$CL_TIMEOUT CL_LOADGEN_NICE=$CL_LOADGEN_NICE CL_SERVER_NICE=$CL_SERVER_NICE CL_JVM_OPTS="$CL_JVM_OPTS" CL_NODE_ARGS="$CL_NODE_ARGS" CL_REDIS_MAXMEMORY=$CL_REDIS_MAXMEMORY
+CL_SYSTEMS="$CL_SYSTEMS" CL_NODES="$CL_NODES" CL_SCENARIOS="$CL_SCENARIOS" CL_TRANSPORTS="$CL_TRANSPORTS" CL_MEMORY_TRANSPORTS="$CL_MEMORY_TRANSPORTS" CL_DURATION=$CL_DURATION CL_WARMUP=$CL_WARMUP CL_DRAIN=$CL_DRAIN CL_TIMEOUT=$CL_TIMEOUT CL_LOADGEN_NICE=$CL_LOADGEN_NICE CL_SERVER_NICE=$CL_SERVER_NICE CL_JVM_OPTS="$CL_JVM_OPTS" CL_NODE_ARGS="$CL_NODE_ARGS" CL_REDIS_MAXMEMORY=$CL_REDIS_MAXMEMORY CL_QUIET_CORES=$CL_QUIET_CORES CL_QUIET_WAIT=$CL_QUIET_WAIT
 EOF
     # A JVM takes seconds to start on a busy 2-core machine: bayeuxd's nodes (and Redis) serve every
     # transport of one scenario and node count in turn, WebSocket first; Faye's are fresh for each run.
