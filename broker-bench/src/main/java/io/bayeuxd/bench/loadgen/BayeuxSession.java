@@ -26,7 +26,12 @@ abstract class BayeuxSession extends ClientSession {
     private boolean ended;
 
     BayeuxSession(RunContext run, LoopContext loop, boolean ownPublishLink) {
-        super(loop, run.links, run.clock, run.config.transport(), run.config.payloadBytes(), ownPublishLink);
+        this(run, loop, run.links, ownPublishLink);
+    }
+
+    /** A session whose links go through {@code links}: to one server of a run that has several. */
+    BayeuxSession(RunContext run, LoopContext loop, LinkOpener links, boolean ownPublishLink) {
+        super(loop, links, run.clock, run.config.transport(), run.config.payloadBytes(), ownPublishLink);
         this.run = run;
     }
 

@@ -2,15 +2,20 @@ package io.bayeuxd.bench.loadgen;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import static io.bayeuxd.bench.loadgen.Settings.check;
 
 /**
  * Everything one load run needs, validated once by {@link Builder#build()}. Units are in the names.
  *
- * <p>The target must be a loopback address (see {@link ServerUrl}).
+ * <p>Every target must be a loopback address (see {@link ServerUrl}). A run may name several servers,
+ * the nodes of one cluster: subscribers are spread over them round-robin (see
+ * {@link #serverOfSubscriber(int)}) and every publisher uses the first.
  */
 final class LoadConfig {
 
@@ -21,8 +26,9 @@ final class LoadConfig {
     static final int MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
     static final long MAX_DURATION_MS = 24L * 3600 * 1000;
     static final int MAX_IO_THREADS = 16;
+    static final int MAX_SERVERS = 64;
 
-    private final ServerUrl server;
+    private final List<ServerUrl> servers;
     private final TransportKind transport;
     private final int clients;
     private final int channels;
@@ -42,7 +48,7 @@ final class LoadConfig {
     private final String label;
 
     private LoadConfig(Builder b) {
-        this.server = b.server;
+        this.servers = b.servers;
         this.transport = b.transport;
         this.clients = b.clients;
         this.channels = b.channels;
@@ -66,9 +72,23 @@ final class LoadConfig {
         return new Builder();
     }
 
-    /** The server, its URL normalized to http. */
-    ServerUrl server() { return server; }
-    URI url() { return server.uri(); }
+    /** The first server, its URL normalized to http: the publishers' (and, with one server, everyone's). */
+    ServerUrl server() { return servers.get(0); }
+    URI url() { return server().uri(); }
+    /** Every server, in the order given; at least one. */
+    List<ServerUrl> servers() { return servers; }
+    /**
+     * The server of subscriber {@code index}, an index into {@link #servers()}. Subscriber {@code i}
+     * listens on channel {@code c = i % channels} as the {@code k = i / channels}-th subscriber of it, and
+     * talks to server {@code (c + k) % servers}: round-robin within every channel, each channel starting
+     * one server further, so every channel's subscribers and all subscribers together are spread evenly
+     * whatever the channel and server counts (plain {@code i % servers} would put all of a channel's
+     * subscribers on one server whenever the server count divides the channel count). With one channel
+     * it is plain round-robin.
+     */
+    int serverOfSubscriber(int index) {
+        return (index % channels + index / channels) % servers.size();
+    }
     TransportKind transport() { return transport; }
     /** Number of subscribing clients. */
     int clients() { return clients; }
@@ -118,13 +138,18 @@ final class LoadConfig {
         return String.format(Locale.ROOT,
                 "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
                         + "duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
-                server, transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
+                urlList(), transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
                 durationMs, warmupMs, drainMs, holdMs, connectRatePerSec, ioThreads, label);
+    }
+
+    /** The servers' URLs, comma-separated. */
+    String urlList() {
+        return servers.stream().map(ServerUrl::toString).collect(Collectors.joining(","));
     }
 
     /** Collects settings; {@link #build()} validates them all at once. */
     static final class Builder {
-        private URI url = URI.create("http://127.0.0.1:8000/");
+        private List<URI> urls = List.of(URI.create("http://127.0.0.1:8000/"));
         private TransportKind transport = TransportKind.WEBSOCKET;
         private int clients = 100;
         private int channels = 10;
@@ -142,13 +167,15 @@ final class LoadConfig {
         private long maxMessages = 1_000_000_000L;
         private Path outDir = Path.of("target", "loadgen");
         private String label = "run";
-        private ServerUrl server;
+        private List<ServerUrl> servers;
 
         private Builder() {
         }
 
-        Builder url(URI url) { this.url = url; return this; }
+        Builder url(URI url) { return urls(List.of(Objects.requireNonNull(url, "url"))); }
         Builder url(String url) { return url(URI.create(url)); }
+        /** Several servers, the nodes of one cluster; see the class comment for who goes where. */
+        Builder urls(List<URI> urls) { this.urls = List.copyOf(urls); return this; }
         Builder transport(TransportKind transport) { this.transport = transport; return this; }
         Builder clients(int clients) { this.clients = clients; return this; }
         Builder channels(int channels) { this.channels = channels; return this; }
@@ -171,7 +198,12 @@ final class LoadConfig {
         LoadConfig build() {
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(outDir, "outDir");
-            server = ServerUrl.of(Objects.requireNonNull(url, "url"));
+            check(!urls.isEmpty() && urls.size() <= MAX_SERVERS, "url must be given 1 to " + MAX_SERVERS + " times");
+            List<ServerUrl> checked = new ArrayList<>(urls.size());
+            for (URI url : urls) {
+                checked.add(ServerUrl.of(url));
+            }
+            servers = List.copyOf(checked);
             check(clients >= 0 && clients <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
             check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
             check(publishers >= 0 && publishers <= MAX_PUBLISHERS, "publishers must be in [0, " + MAX_PUBLISHERS + "]");

@@ -6,8 +6,10 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,10 +24,12 @@ import java.util.concurrent.Callable;
                 + "over raw WebSocket or long-polling, with subscribers and publishers simulated on loopback.")
 public final class LoadGenerator implements Callable<Integer> {
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8000/",
+    @Option(names = "--url", split = ",", paramLabel = "<url>", defaultValue = "http://127.0.0.1:8000/",
             description = "Bayeux endpoint, http:// or ws:// on a loopback address (default ${DEFAULT-VALUE}); "
-                    + "e.g. http://127.0.0.1:8080/cometd")
-    String url;
+                    + "e.g. http://127.0.0.1:8080/cometd. Several (repeat the option, or separate with commas) "
+                    + "are the nodes of one cluster: subscribers are spread over them round-robin, every "
+                    + "channel's too, and the publishers all use the first")
+    List<String> urls;
 
     @Option(names = "--transport", defaultValue = "websocket", converter = TransportConverter.class,
             description = "websocket or long-polling (default ${DEFAULT-VALUE})")
@@ -140,7 +144,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
     LoadConfig toConfig() {
         return LoadConfig.builder()
-                .url(url)
+                .urls(urls.stream().map(String::trim).map(URI::create).toList())
                 .transport(transport)
                 .clients(clients)
                 .channels(channels)

@@ -60,11 +60,12 @@ final class LoadRun {
         try (IoRuntime io = new IoRuntime(config.ioThreads())) {
             loops = new ArrayList<>();
             io.loops().forEach(loop -> loops.add(new LoopContext(loop)));
-            RunContext context = new RunContext(config, stats, timeline, clock, new LinkFactory(config.server(), io.channelClass()));
-            List<SubscriberSession> subscribers = new ArrayList<>(config.clients());
-            for (int i = 0; i < config.clients(); i++) {
-                subscribers.add(new SubscriberSession(context, loops.get(i % loops.size()), i % config.channels()));
+            List<LinkOpener> serverLinks = new ArrayList<>(config.servers().size());
+            for (ServerUrl server : config.servers()) {
+                serverLinks.add(new LinkFactory(server, io.channelClass()));
             }
+            RunContext context = new RunContext(config, stats, timeline, clock, serverLinks);
+            List<SubscriberSession> subscribers = newSubscribers(context, loops);
             List<PublisherSession> publishers = new ArrayList<>(config.publishers());
             for (int i = 0; i < config.publishers(); i++) {
                 // Offset publishers from subscribers so that a single-loop run and a multi-loop run both spread them.
@@ -79,6 +80,20 @@ final class LoadRun {
                 Thread.sleep(CLOSE_GRACE_MS);
             }
         }
+    }
+
+    /**
+     * Subscriber {@code i} listens on channel {@code i % channels}, runs on loop {@code i % loops} and
+     * talks to the server {@link LoadConfig#serverOfSubscriber(int)} names.
+     */
+    static List<SubscriberSession> newSubscribers(RunContext context, List<LoopContext> loops) {
+        LoadConfig config = context.config;
+        List<SubscriberSession> subscribers = new ArrayList<>(config.clients());
+        for (int i = 0; i < config.clients(); i++) {
+            subscribers.add(new SubscriberSession(context, loops.get(i % loops.size()), i % config.channels(),
+                    context.subscriberLinks(config.serverOfSubscriber(i))));
+        }
+        return subscribers;
     }
 
     private RunResult runPhases(IoRuntime io, List<SubscriberSession> subscribers, List<PublisherSession> publishers)

@@ -29,7 +29,7 @@ final class ResultReport {
         StringBuilder out = new StringBuilder(1024);
         String rule = "-".repeat(72) + "\n";
         out.append(rule);
-        out.append(String.format(Locale.ROOT, "bayeuxd loadgen   label %s   %s   %s%n", c.label(), c.transport(), c.url()));
+        out.append(String.format(Locale.ROOT, "bayeuxd loadgen   label %s   %s   %s%n", c.label(), c.transport(), c.urlList()));
         out.append(String.format(Locale.ROOT,
                 "clients %d  channels %d  publishers %d  rate %s  size %d B  warmup %s s  duration %s s  io %s x%d%n",
                 c.clients(), c.channels(), c.publishers(), c.ratePerSec() == 0 ? "max (window " + c.window() + ")" : c.ratePerSec() + "/s",
@@ -81,6 +81,7 @@ final class ResultReport {
                 .put("label", c.label())
                 .put("transport", c.transport().bayeuxName())
                 .put("url", c.url().toString())
+                .put("servers", c.servers().size())
                 .put("completed", result.completed())
                 .put("clients", c.clients())
                 .put("channels", c.channels())

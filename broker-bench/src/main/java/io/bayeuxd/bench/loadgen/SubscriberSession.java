@@ -12,7 +12,12 @@ final class SubscriberSession extends BayeuxSession {
     private boolean subscribed;
 
     SubscriberSession(RunContext run, LoopContext loop, int channel) {
-        super(run, loop, false);
+        this(run, loop, channel, run.links);
+    }
+
+    /** A subscriber whose links go through {@code links}: to its server, in a run against several. */
+    SubscriberSession(RunContext run, LoopContext loop, int channel, LinkOpener links) {
+        super(run, loop, links, false);
         this.channel = channel;
     }
 

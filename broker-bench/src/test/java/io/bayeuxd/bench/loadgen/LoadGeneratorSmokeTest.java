@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,5 +64,46 @@ class LoadGeneratorSmokeTest {
         assertThat(result.expected()).as("10 subscribers per channel").isEqualTo(result.published() * 10);
         assertThat(result.delivered()).as(table).isEqualTo(result.expected());
         assertThat(result.latencyUs().getTotalCount()).isEqualTo(result.delivered());
+    }
+
+    /**
+     * Two servers that share nothing: the subscribers spread over both, the publishers on the first,
+     * so exactly the first server's subscribers get the messages. Proves the spread happens over real
+     * sockets; a cluster on Redis (bench/cluster.sh) is what delivers to both.
+     */
+    @ParameterizedTest
+    @EnumSource(TransportKind.class)
+    @Timeout(60)
+    void subscribersSpreadOverServersAndPublishersUseTheFirst(TransportKind transport) throws Exception {
+        try (BrokerServer second = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+                .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build()).start()) {
+            LoadConfig config = LoadConfig.builder()
+                    .urls(List.of(URI.create("http://127.0.0.1:" + server.port() + "/"),
+                            URI.create("http://127.0.0.1:" + second.port() + "/")))
+                    .transport(transport)
+                    .clients(20)
+                    .channels(1)
+                    .publishers(1)
+                    .ratePerSec(50)
+                    .payloadBytes(100)
+                    .warmupMs(500)
+                    .durationMs(2_000)
+                    .drainMs(1_000)
+                    .connectRatePerSec(200)
+                    .rampTimeoutMs(15_000)
+                    .outDir(Path.of("target", "loadgen-smoke"))
+                    .label("smoke-two-" + transport.bayeuxName())
+                    .build();
+
+            RunResult result = new LoadRun(config, null).run();
+            String table = new ResultReport(result).table();
+            assertThat(result.completed()).as(table).isTrue();
+            assertThat(result.subscribedClients()).as(table).isEqualTo(20);
+            assertThat(result.totalErrors()).as(table).isZero();
+            assertThat(result.published()).as(table).isPositive();
+            assertThat(result.expected()).isEqualTo(result.published() * 20);
+            assertThat(result.delivered()).as("the first server's 10 subscribers only: " + table)
+                    .isEqualTo(result.published() * 10);
+        }
     }
 }

@@ -46,6 +46,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void takesSeveralServersRepeatedOrCommaSeparated() {
+        LoadGenerator generator = new LoadGenerator();
+        new picocli.CommandLine(generator).parseArgs("--url", "http://127.0.0.1:8001/,http://127.0.0.1:8002/",
+                "--url", "ws://127.0.0.1:8003/cometd");
+
+        LoadConfig config = generator.toConfig();
+
+        assertThat(config.servers()).extracting(ServerUrl::port).containsExactly(8001, 8002, 8003);
+        assertThat(config.servers().get(2).path()).isEqualTo("/cometd");
+        assertThat(config.server().port()).isEqualTo(8001);
+    }
+
+    @Test
+    void oneBadServerAmongSeveralIsAnInvalidOption() {
+        assertThat(run("--url", "http://127.0.0.1:8001/,http://192.0.2.1:8000/")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("loopback");
+    }
+
+    @Test
     void mapsAnIdleRun() {
         LoadGenerator generator = new LoadGenerator();
         new picocli.CommandLine(generator).parseArgs("--clients", "10000", "--publishers", "0", "--hold", "20");
