@@ -93,7 +93,9 @@ class RoundRobinPollingTest {
             assertThat(node.clusterPolling().forwardedRequests()).as("requests node %d forwarded", node.port()).isPositive();
             assertThat(node.clusterPolling().servedRequests()).as("requests node %d served for others", node.port()).isPositive();
         }
-        assertThat(nodes.stream().mapToLong(n -> n.broker().errors(401)).sum()).as("401 Unknown client answers").isZero();
+        // Not asserted here: no 401 at all. The suite's teardown disconnects clients whose last connect may
+        // still be on its way through nginx, and that connect is rightly answered 401 (seen once in a CI
+        // run, with every test passing). RoundRobinLoadBalancerIT counts handshakes per client instead.
     }
 
     private static String nginxConfig(int listen, List<Integer> upstreams) {
