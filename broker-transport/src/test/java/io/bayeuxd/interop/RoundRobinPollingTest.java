@@ -2,6 +2,7 @@ package io.bayeuxd.interop;
 
 import io.bayeuxd.engine.redis.RedisServerProcess;
 import io.bayeuxd.server.BrokerServer;
+import io.bayeuxd.server.RoundRobinNginx;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -51,7 +52,7 @@ class RoundRobinPollingTest {
         cluster = RedisBrokers.start(NODES, 5_000);
         nodes = cluster.nodes;
         nginxPort = freePort();
-        Path conf = Files.writeString(dir.resolve("nginx.conf"), nginxConfig(nginxPort, nodes.stream().map(BrokerServer::port).toList()));
+        Path conf = Files.writeString(dir.resolve("nginx.conf"), RoundRobinNginx.config(nginxPort, nodes.stream().map(BrokerServer::port).toList()));
         nginx = new ProcessBuilder("nginx", "-p", dir + "/", "-c", conf.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
         Awaitility.await("nginx listening").atMost(Duration.ofSeconds(10)).until(() -> accepts(nginxPort));
@@ -96,40 +97,6 @@ class RoundRobinPollingTest {
         // Not asserted here: no 401 at all. The suite's teardown disconnects clients whose last connect may
         // still be on its way through nginx, and that connect is rightly answered 401 (seen once in a CI
         // run, with every test passing). RoundRobinLoadBalancerIT counts handshakes per client instead.
-    }
-
-    private static String nginxConfig(int listen, List<Integer> upstreams) {
-        String servers = upstreams.stream().map(p -> "        server 127.0.0.1:" + p + ";").collect(Collectors.joining("\n"));
-        return """
-                user root;
-                worker_processes 1;
-                pid nginx.pid;
-                error_log error.log;
-                events { worker_connections 512; }
-                http {
-                    access_log access.log;
-                    client_body_temp_path client_body_temp;
-                    proxy_temp_path proxy_temp;
-                    fastcgi_temp_path fastcgi_temp;
-                    uwsgi_temp_path uwsgi_temp;
-                    scgi_temp_path scgi_temp;
-                    map $http_upgrade $connection_upgrade { default upgrade; '' ""; }
-                    upstream bayeuxd {
-                %s
-                    }
-                    server {
-                        listen 127.0.0.1:%d;
-                        location / {
-                            proxy_pass http://bayeuxd;
-                            proxy_http_version 1.1;
-                            proxy_set_header Upgrade $http_upgrade;
-                            proxy_set_header Connection $connection_upgrade;
-                            proxy_read_timeout 120s;
-                            proxy_buffering off;
-                        }
-                    }
-                }
-                """.formatted(servers, listen);
     }
 
     private static boolean accepts(int port) {
