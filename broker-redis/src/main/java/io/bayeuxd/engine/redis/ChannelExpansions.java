@@ -18,7 +18,15 @@ final class ChannelExpansions {
     private static final int MAX_CACHED = 16_384;
 
     private final String prefix;
-    private final ConcurrentHashMap<String, byte[][]> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Expansion> cache = new ConcurrentHashMap<>();
+
+    /**
+     * What a publication on one channel needs, computed once per channel: its name in UTF-8 (for the
+     * frame) and the Redis channels it goes to, as UTF-8 (a standalone script's arguments) and as strings
+     * (a Cluster's {@code SPUBLISH} keys). Shared: do not modify the arrays.
+     */
+    record Expansion(byte[] channelUtf8, byte[][] redisChannels, String[] redisChannelNames) {
+    }
 
     ChannelExpansions(String prefix) {
         this.prefix = prefix;
@@ -29,26 +37,26 @@ final class ChannelExpansions {
         return prefix + channelOrPattern;
     }
 
-    /** The Redis channel names, in UTF-8, a publication on {@code channel} goes to. Shared: do not modify. */
-    byte[][] of(String channel) {
-        byte[][] names = cache.get(channel);
-        if (names == null) {
-            names = expand(channel);
+    /** Where a publication on {@code channel} goes. */
+    Expansion of(String channel) {
+        Expansion e = cache.get(channel);
+        if (e == null) {
+            e = expand(channel);
             if (cache.size() >= MAX_CACHED) {
                 cache.clear();
             }
-            cache.put(channel, names);
+            cache.put(channel, e);
         }
-        return names;
+        return e;
     }
 
-    private byte[][] expand(String channel) {
-        List<String> patterns = patterns(channel);
-        byte[][] names = new byte[patterns.size()][];
+    private Expansion expand(String channel) {
+        String[] names = patterns(channel).stream().map(this::redisChannel).toArray(String[]::new);
+        byte[][] utf8 = new byte[names.length][];
         for (int i = 0; i < names.length; i++) {
-            names[i] = redisChannel(patterns.get(i)).getBytes(StandardCharsets.UTF_8);
+            utf8[i] = names[i].getBytes(StandardCharsets.UTF_8);
         }
-        return names;
+        return new Expansion(channel.getBytes(StandardCharsets.UTF_8), utf8, names);
     }
 
     /** {@code channel} itself, then {@code <parent>/*}, then {@code <ancestor>/**} from the deepest to {@code /**}. */

@@ -84,10 +84,11 @@ final class ClusterLinks extends LettuceLinks {
     }
 
     @Override
-    public CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame) {
+    public CompletionStage<Long> publishToAll(ChannelExpansions.Expansion to, byte[] frame) {
+        String[] channels = to.redisChannelNames();
         CompletableFuture<?>[] sent = new CompletableFuture<?>[channels.length];
         for (int i = 0; i < channels.length; i++) {
-            sent[i] = publishLink.async().spublish(new String(channels[i], java.nio.charset.StandardCharsets.UTF_8), frame)
+            sent[i] = publishLink.async().spublish(channels[i], frame)
                     .toCompletableFuture();
         }
         return CompletableFuture.allOf(sent).thenApply(done -> {

@@ -14,7 +14,6 @@ import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -156,11 +155,12 @@ public final class RedisBus implements ClusterBus {
             stats.undelivered.increment();
             return;
         }
-        byte[] frame = BusFrame.encode(origin, sequence.getAndIncrement(), channel.getBytes(StandardCharsets.UTF_8), payload);
+        ChannelExpansions.Expansion to = expansions.of(channel);
+        byte[] frame = BusFrame.encode(origin, sequence.getAndIncrement(), to.channelUtf8(), payload);
         inFlight.incrementAndGet();
         stats.commands.increment();
         long start = System.nanoTime();
-        links.publishToAll(expansions.of(channel), frame).whenComplete((listeners, error) -> {
+        links.publishToAll(to, frame).whenComplete((listeners, error) -> {
             inFlight.decrementAndGet();
             if (error != null) {
                 stats.undelivered.increment();

@@ -19,8 +19,8 @@ interface RedisLinks extends AutoCloseable {
 
     void unlisten(String channel);
 
-    /** Publishes one publication's frame to each of {@code channels}; completes with how many listened. */
-    CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame);
+    /** Publishes one publication's frame to each of its Redis channels; completes with how many listened. */
+    CompletionStage<Long> publishToAll(ChannelExpansions.Expansion to, byte[] frame);
 
     /** Publishes {@code message} to one channel; completes with how many listened. */
     CompletionStage<Long> publish(String channel, byte[] message);

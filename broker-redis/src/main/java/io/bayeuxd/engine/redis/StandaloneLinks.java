@@ -75,7 +75,8 @@ final class StandaloneLinks extends LettuceLinks {
     }
 
     @Override
-    public CompletionStage<Long> publishToAll(byte[][] channels, byte[] frame) {
+    public CompletionStage<Long> publishToAll(ChannelExpansions.Expansion to, byte[] frame) {
+        byte[][] channels = to.redisChannels();
         byte[][] args = new byte[channels.length + 1][];
         args[0] = frame;
         System.arraycopy(channels, 0, args, 1, channels.length);
