@@ -27,9 +27,10 @@ public final class BrokerSettings {
                     ValueType.choice(BrokerConfig.SlowConsumerPolicy.class,
                             Map.entry("drop", BrokerConfig.SlowConsumerPolicy.DROP_NEWEST),
                             Map.entry("disconnect", BrokerConfig.SlowConsumerPolicy.DISCONNECT)))
-            .defaultValue(BrokerConfig.SlowConsumerPolicy.DROP_NEWEST)
-            .description("`drop`: the message that does not fit is refused and counted; `disconnect`: the session ends "
-                    + "and the client must handshake again")
+            .defaultValue(BrokerConfig.SlowConsumerPolicy.DISCONNECT)
+            .description("a client whose outbox is full: `disconnect` ends its session with `advice: {reconnect: "
+                    + "\"handshake\"}`, so it learns of the gap (and recovers it from history, [storage](storage.md)); "
+                    + "`drop` refuses the messages that do not fit, counted but unknown to the client")
             .build();
 
     public static final Setting<Integer> MAX_SUBSCRIPTIONS = Setting.named("max-subscriptions", ValueType.INTEGER)
