@@ -58,7 +58,8 @@ public final class Broker {
         this.limits = new Limits(config);
         this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes());
         this.connect = new ConnectHandler(engine, config);
-        this.storage = new StoredChannels(config.storage());
+        this.storage = new StoredChannels(config.storage(), message -> encoder.encodeDelivery(message, alloc),
+                TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong()));
         int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
         this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit);
         this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit);

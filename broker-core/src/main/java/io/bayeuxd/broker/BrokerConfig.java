@@ -3,8 +3,10 @@ package io.bayeuxd.broker;
 import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.ConnectionTypes;
 
+import io.bayeuxd.storage.StorageLog;
 import io.bayeuxd.storage.StorageRules;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -184,6 +186,11 @@ public final class BrokerConfig {
         public Builder storage(List<String> historyChannels, List<String> stateChannels, int maxRecords, long maxBytes,
                                int maxChannels) {
             return storage(StorageRules.of(historyChannels, stateChannels, maxRecords, maxBytes, maxChannels));
+        }
+
+        /** Keeps the storage rules' channels in an append-only file in {@code dir} (null: memory only). */
+        public Builder dataDir(Path dir, StorageLog.Fsync fsync) {
+            return storage(storage.persistedIn(dir, fsync));
         }
 
         public BrokerConfig build() {

@@ -3,7 +3,10 @@ package io.bayeuxd.broker;
 import io.bayeuxd.config.Setting;
 import io.bayeuxd.config.Unit;
 import io.bayeuxd.config.ValueType;
+import io.bayeuxd.storage.StorageLog;
 import io.bayeuxd.storage.StorageRules;
+
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -98,6 +101,22 @@ public final class BrokerSettings {
     public static final Setting<Integer> MAX_STORED_CHANNELS = Setting.named("max-stored-channels", ValueType.INTEGER)
             .defaultValue(10_000).atLeast(1)
             .description("history and storage channels kept at once; further new channels are delivered but not kept")
+            .build();
+
+    public static final Setting<Path> DATA_DIR = Setting.named("data-dir", ValueType.PATH)
+            .noDefault("memory only")
+            .description("directory of the append-only file that keeps history and storage channels across restarts; "
+                    + "without it they live in memory only")
+            .build();
+
+    public static final Setting<StorageLog.Fsync> DATA_FSYNC = Setting.named("data-fsync",
+                    ValueType.choice(StorageLog.Fsync.class,
+                            Map.entry("always", StorageLog.Fsync.ALWAYS),
+                            Map.entry("every-second", StorageLog.Fsync.EVERY_SECOND),
+                            Map.entry("never", StorageLog.Fsync.NEVER)))
+            .defaultValue(StorageLog.Fsync.EVERY_SECOND)
+            .description("when `--data-dir` writes reach the disk: `always` before each publish is acknowledged, "
+                    + "`every-second` (a machine crash loses at most a second), `never` (the OS decides)")
             .build();
 
     private BrokerSettings() {

@@ -80,6 +80,17 @@ final class History {
         return entries.size();
     }
 
+    /** Calls {@code each} with every kept entry, oldest first; for compacting the storage log. */
+    void forEach(EntryVisitor each) throws java.io.IOException {
+        for (Entry e : entries) {
+            each.entry(e.position(), e.atMillis(), e.message());
+        }
+    }
+
+    interface EntryVisitor {
+        void entry(long position, long atMillis, ByteBuf message) throws java.io.IOException;
+    }
+
     void clear() {
         Entry e;
         while ((e = entries.pollFirst()) != null) {

@@ -114,6 +114,13 @@ final class Records {
         return out;
     }
 
+    /** Calls {@code each} with every record's insert message; for compacting the storage log. */
+    void forEach(java.util.function.Consumer<ByteBuf> each) {
+        for (Record r : byId.values()) {
+            each.accept(r.insertMessage());
+        }
+    }
+
     int size() {
         return byId.size();
     }

@@ -2,6 +2,7 @@ package io.bayeuxd.storage;
 
 import io.bayeuxd.channel.ChannelName;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,9 +18,13 @@ public final class StorageRules {
     private final int maxRecords;
     private final long maxRecordBytes;
     private final int maxChannels;
+    private final Path dataDir;
+    private final StorageLog.Fsync fsync;
 
     private StorageRules(List<HistoryRule> history, List<String> statePatterns, int maxRecords, long maxRecordBytes,
-                         int maxChannels) {
+                         int maxChannels, Path dataDir, StorageLog.Fsync fsync) {
+        this.dataDir = dataDir;
+        this.fsync = fsync;
         this.history = List.copyOf(history);
         this.statePatterns = List.copyOf(statePatterns);
         this.maxRecords = maxRecords;
@@ -45,7 +50,25 @@ public final class StorageRules {
         for (String pattern : statePatterns) {
             checkPattern(pattern);
         }
-        return new StorageRules(rules, statePatterns, maxRecords, maxRecordBytes, maxChannels);
+        return new StorageRules(rules, statePatterns, maxRecords, maxRecordBytes, maxChannels, null,
+                StorageLog.Fsync.EVERY_SECOND);
+    }
+
+    /**
+     * These rules, with what is kept written to an append-only file in {@code dir} and read back at the
+     * next start; {@code dir} null keeps everything in memory only.
+     */
+    public StorageRules persistedIn(Path dir, StorageLog.Fsync when) {
+        return new StorageRules(history, statePatterns, maxRecords, maxRecordBytes, maxChannels, dir, when);
+    }
+
+    /** Where what is kept is written ({@code --data-dir}), or null for memory only. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public StorageLog.Fsync fsync() {
+        return fsync;
     }
 
     public boolean isEmpty() {
@@ -87,18 +110,20 @@ public final class StorageRules {
     @Override
     public boolean equals(Object o) {
         return o instanceof StorageRules r && history.equals(r.history) && statePatterns.equals(r.statePatterns)
-                && maxRecords == r.maxRecords && maxRecordBytes == r.maxRecordBytes && maxChannels == r.maxChannels;
+                && maxRecords == r.maxRecords && maxRecordBytes == r.maxRecordBytes && maxChannels == r.maxChannels
+                && Objects.equals(dataDir, r.dataDir) && fsync == r.fsync;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(history, statePatterns, maxRecords, maxRecordBytes, maxChannels);
+        return Objects.hash(history, statePatterns, maxRecords, maxRecordBytes, maxChannels, dataDir, fsync);
     }
 
     @Override
     public String toString() {
         return "StorageRules{history=" + history + ", state=" + statePatterns + ", maxRecords=" + maxRecords
-                + ", maxRecordBytes=" + maxRecordBytes + ", maxChannels=" + maxChannels + '}';
+                + ", maxRecordBytes=" + maxRecordBytes + ", maxChannels=" + maxChannels + ", dataDir=" + dataDir
+                + ", fsync=" + fsync + '}';
     }
 
     /** Whether {@code spec} is a valid {@code PATTERN=N[/T]}; for the setting's check. */

@@ -29,9 +29,14 @@ public final class StoredChannel {
     private long position;
     private long lastUsedMillis;
     private boolean removed;
+    /** The {@code --data-dir} log, or null. */
+    private final StorageLog storageLog;
+    private final byte logKind;
 
-    StoredChannel(String name, String epoch, History history, Records records, long nowMillis) {
+    StoredChannel(String name, String epoch, History history, Records records, StorageLog storageLog, long nowMillis) {
         this.name = name;
+        this.storageLog = storageLog;
+        this.logKind = (byte) ((history != null ? StorageLog.HISTORY : 0) | (records != null ? StorageLog.RECORD : 0));
         this.epoch = epoch;
         this.history = history;
         this.records = records;
@@ -71,6 +76,10 @@ public final class StoredChannel {
         }
         ByteBuf encoded = publisher.encode(message);
         try {
+            if (storageLog != null) {
+                // Written before anyone is handed the message: what a subscriber saw, a restart keeps.
+                storageLog.append(logKind, name, epoch, next, System.currentTimeMillis(), encoded);
+            }
             publisher.fanOut(encoded);
             if (history != null) {
                 history.append(next, encoded.retain(), nowMillis);
@@ -149,6 +158,41 @@ public final class StoredChannel {
             removed = true;
         }
         return removed;
+    }
+
+    /**
+     * Takes back one entry of the storage log at start. TAKES {@code message}'s reference.
+     *
+     * @param kind which of history ({@link StorageLog#HISTORY}) and records ({@link StorageLog#RECORD})
+     *             the entry was kept for
+     */
+    synchronized void restore(byte kind, long entryPosition, long atMillis, ByteBuf message, JsonValue data,
+                              java.util.function.Function<JsonValue, ByteBuf> encodeInsert) {
+        try {
+            if ((kind & StorageLog.HISTORY) != 0 && history != null) {
+                history.append(entryPosition, message.retain(), atMillis);
+            }
+            if ((kind & StorageLog.RECORD) != 0 && records != null && data != null) {
+                Records.Change change = records.prepare(data);
+                if (change.error() == null) {
+                    records.commit(change, encodeInsert);
+                }
+            }
+            position = Math.max(position, entryPosition);
+        } finally {
+            message.release();
+        }
+    }
+
+    /** Writes what this channel keeps now into a fresh storage log: records as inserts, then history. */
+    synchronized void compactInto(StorageLog fresh, long nowMillis, long nowWallMillis) throws java.io.IOException {
+        if (records != null) {
+            records.forEach(insert -> fresh.append(StorageLog.RECORD, name, epoch, position, nowWallMillis, insert));
+        }
+        if (history != null) {
+            history.forEach((at, atMillis, message) -> fresh.append(StorageLog.HISTORY, name, epoch, at,
+                    nowWallMillis - (nowMillis - atMillis), message));
+        }
     }
 
     synchronized void release() {

@@ -1,9 +1,13 @@
 package io.bayeuxd.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The channels the broker keeps something for, created when first published or subscribed to under a
@@ -27,8 +32,12 @@ public final class StoredChannels implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] EPOCH_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final StorageRules rules;
     private final boolean none;
+    /** The {@code --data-dir} log, or null. */
+    private final StorageLog storageLog;
     private final ConcurrentHashMap<String, StoredChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean fullLogged = new AtomicBoolean();
     private final LongAdder notKept = new LongAdder();
@@ -40,9 +49,51 @@ public final class StoredChannels implements AutoCloseable {
         return none;
     }
 
+    /** Memory only: nothing is read or written, whatever {@link StorageRules#dataDir()} says. */
     public StoredChannels(StorageRules rules) {
         this.rules = rules;
         this.none = rules.isEmpty();
+        this.storageLog = null;
+    }
+
+    /**
+     * Keeps what {@code rules} say and, with a {@link StorageRules#dataDir()}, reads back what the last run
+     * kept and writes on from there.
+     *
+     * @param encode       encodes a delivered message (the broker's encoder); the caller of {@code encode}
+     *                     owns the buffer it returns
+     * @param nowMillis    the broker's monotonic clock, in milliseconds, now
+     */
+    public StoredChannels(StorageRules rules, Function<Message, ByteBuf> encode, long nowMillis) {
+        this.rules = rules;
+        this.none = rules.isEmpty();
+        if (none || rules.dataDir() == null) {
+            this.storageLog = null;
+            return;
+        }
+        long wallNow = System.currentTimeMillis();
+        this.storageLog = StorageLog.in(rules.dataDir(), rules.fsync());
+        storageLog.load((kind, channel, epoch, position, wallMillis, message) -> {
+                    StoredChannel stored = channels.computeIfAbsent(channel, name -> newChannel(name, epoch, nowMillis, true));
+                    if (stored != null) {
+                        stored.restore(kind, position, nowMillis - (wallNow - wallMillis), Unpooled.wrappedBuffer(message),
+                                dataOf(message), data -> encode.apply(new Message().channel(channel).data(data)));
+                    }
+                },
+                fresh -> {
+                    for (StoredChannel stored : channels.values()) {
+                        stored.compactInto(fresh, nowMillis, wallNow);
+                    }
+                });
+    }
+
+    private static JsonValue dataOf(byte[] message) {
+        try {
+            JsonNode data = JSON.readTree(message).get("data");
+            return data == null ? null : JsonValue.of(data);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -121,9 +172,19 @@ public final class StoredChannels implements AutoCloseable {
             }
             return null;
         }
-        return channels.computeIfAbsent(channel, name -> new StoredChannel(name, newEpoch(),
+        return channels.computeIfAbsent(channel, name -> newChannel(name, newEpoch(), nowMillis, false));
+    }
+
+    /** A stored channel as the rules say now; null when a channel read back from the log is no longer covered. */
+    private StoredChannel newChannel(String name, String epoch, long nowMillis, boolean restoring) {
+        StorageRules.HistoryRule historyRule = rules.historyFor(name);
+        boolean state = rules.isState(name);
+        if (restoring && (ChannelName.isService(name) || (historyRule == null && !state))) {
+            return null;
+        }
+        return new StoredChannel(name, epoch,
                 historyRule == null ? null : new History(historyRule.maxMessages(), historyRule.maxAgeMillis()),
-                state ? new Records(rules.maxRecordsPerChannel(), rules.maxRecordBytes()) : null, nowMillis));
+                state ? new Records(rules.maxRecordsPerChannel(), rules.maxRecordBytes()) : null, storageLog, nowMillis);
     }
 
     /**
@@ -185,6 +246,9 @@ public final class StoredChannels implements AutoCloseable {
             channels.remove(name, stored);
             stored.release();
         });
+        if (storageLog != null) {
+            storageLog.close();
+        }
     }
 
     private static String newEpoch() {

@@ -166,6 +166,7 @@ public final class BrokerMain implements Callable<Integer> {
                         .storage(value(BrokerSettings.HISTORY_CHANNELS), value(BrokerSettings.STATE_CHANNELS),
                                 value(BrokerSettings.STATE_MAX_RECORDS), value(BrokerSettings.STATE_MAX_BYTES),
                                 value(BrokerSettings.MAX_STORED_CHANNELS))
+                        .dataDir(value(BrokerSettings.DATA_DIR), value(BrokerSettings.DATA_FSYNC))
                         .build())
                 .transport(TransportConfig.builder()
                         .mount(value(TransportSettings.MOUNT))

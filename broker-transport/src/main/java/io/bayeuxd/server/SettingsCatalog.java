@@ -41,6 +41,8 @@ final class SettingsCatalog {
             BrokerSettings.STATE_MAX_RECORDS,
             BrokerSettings.STATE_MAX_BYTES,
             BrokerSettings.MAX_STORED_CHANNELS,
+            BrokerSettings.DATA_DIR,
+            BrokerSettings.DATA_FSYNC,
             TransportSettings.TRUSTED_PROXIES,
             ServerSettings.TLS_CERT,
             ServerSettings.TLS_KEY,

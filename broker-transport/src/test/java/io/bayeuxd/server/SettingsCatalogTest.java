@@ -36,6 +36,7 @@ class SettingsCatalogTest {
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
                 "--max-connections-per-address", "--require-handshake", "--jsonp", "--security-file", "--strip-ext-fields",
                 "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",
+                "--data-dir", "--data-fsync",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
                 "--client-dir",
                 "--log-format", "--engine", "--redis-url");
