@@ -162,4 +162,20 @@ class JmhBenchmarksTest {
         bench.tearDown();
         return size;
     }
+
+    @Test
+    void historyKeepsAndRecoversAndReleasesEveryBuffer() {
+        for (boolean history : new boolean[] {false, true}) {
+            RecordingAllocator alloc = new RecordingAllocator();
+            HistoryBenchmark bench = new HistoryBenchmark();
+            bench.alloc = alloc;
+            bench.subscribers = 3;
+            bench.history = history;
+            bench.setUp();
+            assertThat(bench.publish()).isEqualTo(3 + 1);
+            assertThat(bench.recover100()).isEqualTo(history ? 100 : 0);
+            bench.tearDown();
+            assertThat(alloc.unreleasedCount()).as("history %s", history).isZero();
+        }
+    }
 }
