@@ -225,9 +225,9 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         Session deliverFor = null;
         if (session != null) {
             session.touch(broker.nanoTime());
-            if (session.acknowledgesBatches()) {
+            if (session.acknowledgesBatches() && session.detach(this)) {
                 // The reply carries what is waiting, and the socket delivers no more until the next connect.
-                session.detach(this);
+                // A socket the session has left (the client connected elsewhere) answers without a batch.
                 deliverFor = session;
             }
         }
