@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Why every kept message goes out again in each batch, not only those of batches known to be lost:
  * the client acknowledges the latest batch it received, not each one, so an acknowledgement of {@code n}
  * may release only what batch {@code n} itself carried. Because every batch starts with all that is kept,
- * what batch {@code n} carried is exactly the front of the kept queue, {@link #inBatch} messages long, and
+ * what batch {@code n} carried is exactly the front of the kept queue, {@code inBatch} messages long, and
  * receiving batch {@code n} means having received everything released by acknowledging it. A batch that
  * the frame limit cuts short leaves the rest kept and not yet in any batch; the next batch starts with
  * them. An acknowledgement of an older batch than the latest releases nothing: the client missed the
@@ -36,14 +36,15 @@ import java.util.concurrent.atomic.LongAdder;
  * shared encoded message); it is released by {@link #acknowledge} or {@link #releaseAll}, never by a
  * batch that writes it. Threads: the connect that acknowledges and the reply that drains may run on two
  * event loops (a client that reconnected on another connection), so every method holds this object's
- * monitor; none calls out while holding it, and each is bounded by {@code capacity}.
+ * monitor; under it they touch only this object, the outbox and the reply being built (no listener, no
+ * extension), and each is bounded by {@code capacity}.
  */
 final class AcknowledgedBatches {
     private final int capacity;
     private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
     /** Number of the latest batch; 0 before the first, as the CometD client's first acknowledgement says. */
     private long batch;
-    /** How many messages at the front of {@link #kept} the latest batch carried. */
+    /** How many messages at the front of {@code kept} the latest batch carried. */
     private int inBatch;
     /** Counts messages written again, for the broker's metric; shared by every session. */
     private final LongAdder resent;
