@@ -210,6 +210,16 @@ public final class Broker {
         return handshake.succeeded();
     }
 
+    /** Handshakes that turned on acknowledged delivery (CometD's acknowledgement extension). */
+    public long acknowledgedHandshakes() {
+        return handshake.acknowledged();
+    }
+
+    /** Messages sent again to sessions with acknowledged delivery because their batch went unacknowledged. */
+    public long resentMessages() {
+        return handshake.resent();
+    }
+
     public long connects() {
         return connect.succeeded();
     }

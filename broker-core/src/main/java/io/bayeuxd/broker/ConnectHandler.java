@@ -1,6 +1,7 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.AckExt;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * {@code /meta/connect}: keeps the session alive and decides how long the transport may hold the reply:
  * the configured timeout, less if the client's {@code advice.timeout} asks, and not at all when the
- * connect shares its request with other messages.
+ * connect shares its request with other messages. For a session with acknowledged delivery it also
+ * passes on the batch the client says it received ({@code ext.ack}) before the reply takes the next one.
  */
 final class ConnectHandler {
     private final Engine engine;
@@ -45,6 +47,9 @@ final class ConnectHandler {
         }
         session.touch(nowNanos);
         session.connectionType(type);
+        if (session.acknowledgesBatches()) {
+            session.acknowledge(AckExt.acknowledgedBatch(request.ext()));
+        }
         long holdMs = batched ? 0 : config.timeoutMs();
         if (request.advice() != null && request.advice().timeoutMs() != null) {
             holdMs = Math.max(0, Math.min(holdMs, request.advice().timeoutMs()));

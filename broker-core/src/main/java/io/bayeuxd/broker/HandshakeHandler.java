@@ -2,6 +2,7 @@ package io.bayeuxd.broker;
 
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.engine.Engine;
+import io.bayeuxd.protocol.AckExt;
 import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
@@ -11,13 +12,20 @@ import io.bayeuxd.session.Session;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
-/** {@code /meta/handshake}: checks version and connection types, then creates the session. */
+/**
+ * {@code /meta/handshake}: checks version and connection types, then creates the session, with
+ * acknowledged delivery when the client asks for it as CometD's {@code AckExtension} does
+ * ({@code ext: {ack: true}}, confirmed in the reply).
+ */
 final class HandshakeHandler {
     static final String BAYEUX_VERSION = "1.0";
 
     static final String DENIED = BayeuxError.format(403, "Handshake denied");
 
     private final LongAdder succeeded = new LongAdder();
+    private final LongAdder acknowledged = new LongAdder();
+    /** Messages sent again to sessions with acknowledged delivery; every such session adds to it. */
+    private final LongAdder resent = new LongAdder();
     private final Engine engine;
     private final AccessGate gate;
     private final Limits limits;
@@ -56,6 +64,11 @@ final class HandshakeHandler {
         Session session = engine.createSession(false, nowNanos);
         session.identify(request.ext(), decision.principal());
         limits.limitPublishes(session);
+        if (AckExt.requested(request.ext())) {
+            session.acknowledgeBatches(resent);
+            reply.ext(AckExt.withEnabled(reply.ext()));
+            acknowledged.increment();
+        }
         succeeded.increment();
         return reply.clientId(session.clientId()).successful(true);
     }
@@ -63,6 +76,16 @@ final class HandshakeHandler {
     /** Successful handshakes so far. */
     long succeeded() {
         return succeeded.sum();
+    }
+
+    /** Successful handshakes that turned on acknowledged delivery. */
+    long acknowledged() {
+        return acknowledged.sum();
+    }
+
+    /** Messages sent again because the batch that carried them was not acknowledged. */
+    long resent() {
+        return resent.sum();
     }
 
     /** Whether the client offers one of the types served; a loop, since every handshake asks. */

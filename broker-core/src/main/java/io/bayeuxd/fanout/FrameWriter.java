@@ -2,6 +2,7 @@ package io.bayeuxd.fanout;
 
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -52,6 +53,9 @@ public final class FrameWriter {
      * {@link Integer#MAX_VALUE}, and the outbox's capacity bounds the frame.
      */
     public ByteBuf frame(ByteBufAllocator alloc, List<Message> replies, Session session, int maxMessages) {
+        if (session != null && session.acknowledgesBatches()) {
+            return acknowledgedFrame(alloc, replies, session, maxMessages);
+        }
         int queued = session == null ? 0 : session.queuedMessages();
         int hint = 64 + replies.size() * 160 + Math.min(queued, maxMessages) * ESTIMATED_MESSAGE_BYTES;
         ByteBuf out = alloc.buffer(hint);
@@ -80,8 +84,62 @@ public final class FrameWriter {
     }
 
     /**
+     * The frame of a session with acknowledged delivery (CometD's acknowledgement extension), where
+     * messages leave only with a successful {@code /meta/connect} reply: {@code [other replies...,
+     * batch..., connect reply]}, the reply last and carrying the batch's number in its {@code ext}, as
+     * CometD orders it. Without a connect reply, the replies alone.
+     */
+    private ByteBuf acknowledgedFrame(ByteBufAllocator alloc, List<Message> replies, Session session, int maxMessages) {
+        Message connectReply = connectReply(replies);
+        int pending = connectReply == null ? 0 : session.queuedMessages() + session.unacknowledgedMessages();
+        ByteBuf out = alloc.buffer(64 + replies.size() * 160 + Math.min(pending, maxMessages) * ESTIMATED_MESSAGE_BYTES);
+        boolean ok = false;
+        try {
+            out.writeByte('[');
+            boolean any = false;
+            for (int i = 0; i < replies.size(); i++) {
+                Message reply = replies.get(i);
+                if (reply != connectReply) {
+                    if (any) {
+                        out.writeByte(',');
+                    }
+                    encoder.writeMessage(reply, out);
+                    any = true;
+                }
+            }
+            if (connectReply != null) {
+                int n = session.drainBatchInto(out, maxMessages, any, connectReply);
+                record(session, n, pending);
+                if (any || n > 0) {
+                    out.writeByte(',');
+                }
+                encoder.writeMessage(connectReply, out);
+            }
+            out.writeByte(']');
+            ok = true;
+            return out;
+        } finally {
+            if (!ok) {
+                out.release();
+            }
+        }
+    }
+
+    /** The successful {@code /meta/connect} reply among {@code replies}, or {@code null}. */
+    private static Message connectReply(List<Message> replies) {
+        for (int i = replies.size() - 1; i >= 0; i--) {
+            Message reply = replies.get(i);
+            if (MetaChannels.CONNECT.equals(reply.channel()) && Boolean.TRUE.equals(reply.successful())) {
+                return reply;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Builds {@code [queued messages...]} for a push (WebSocket), or returns {@code null} when nothing was
-     * queued. The returned buffer is owned by the caller.
+     * queued. The returned buffer is owned by the caller. Not for a session with acknowledged delivery,
+     * whose messages go out only with connect replies.
      */
     public ByteBuf messagesFrame(ByteBufAllocator alloc, Session session) {
         int queued = session.queuedMessages();

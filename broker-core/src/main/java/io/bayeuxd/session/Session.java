@@ -2,12 +2,14 @@ package io.bayeuxd.session;
 
 import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One client of the broker, from handshake to disconnect or expiry.
@@ -48,6 +50,8 @@ public final class Session implements ServerSession {
     private volatile JsonValue handshakeExt;
     private volatile Object principal;
     private volatile RateLimiter publishLimiter;
+    /** Set by the handshake when the client asked for CometD's acknowledgement extension; otherwise null. */
+    private volatile AcknowledgedBatches acknowledged;
 
     public Session(String clientId, boolean local, int outboxCapacity, long nowNanos) {
         this.clientId = clientId;
@@ -75,6 +79,42 @@ public final class Session implements ServerSession {
     public void identify(JsonValue handshakeExt, Object principal) {
         this.handshakeExt = handshakeExt;
         this.principal = principal;
+    }
+
+    /**
+     * Turns on CometD's acknowledged delivery for this session (its handshake asked for it): from now on
+     * messages leave only with a {@code /meta/connect} reply ({@link #drainBatchInto}), and each stays
+     * kept until the client acknowledges its batch. Called by the handshake, before its reply is sent.
+     *
+     * @param resent counts messages sent again because their batch went unacknowledged
+     */
+    public void acknowledgeBatches(LongAdder resent) {
+        acknowledged = new AcknowledgedBatches(outboxCapacity, resent);
+    }
+
+    /**
+     * Whether this session uses acknowledged delivery: its transport must then deliver only with connect
+     * replies, through {@link #drainBatchInto}, never {@link #drainInto}.
+     */
+    public boolean acknowledgesBatches() {
+        return acknowledged != null;
+    }
+
+    /**
+     * The client's connect says it received batch {@code batch}; releases what that batch carried if it
+     * is the latest. No-op for a session without acknowledged delivery.
+     */
+    public void acknowledge(long batch) {
+        AcknowledgedBatches a = acknowledged;
+        if (a != null) {
+            a.acknowledge(batch);
+        }
+    }
+
+    /** Messages sent with acknowledged delivery and not yet acknowledged (0 without it). */
+    public int unacknowledgedMessages() {
+        AcknowledgedBatches a = acknowledged;
+        return a == null ? 0 : a.size();
     }
 
     /** Limits this session's publishes; {@code null} means unlimited. */
@@ -179,8 +219,13 @@ public final class Session implements ServerSession {
         return q == null ? 0 : q.size();
     }
 
+    /**
+     * Whether a connect arriving now has messages to carry: queued ones, or, with acknowledged delivery,
+     * kept ones its acknowledgement did not release (they go out again).
+     */
     public boolean hasQueuedMessages() {
-        return !isOutboxEmpty();
+        AcknowledgedBatches a = acknowledged;
+        return !isOutboxEmpty() || (a != null && a.hasKept());
     }
 
     /**
@@ -304,11 +349,35 @@ public final class Session implements ServerSession {
     }
 
     /**
+     * For a session with acknowledged delivery: fills the next batch into {@code out} (kept messages
+     * first, then up to {@code limit} in all, see {@link AcknowledgedBatches}) and writes the batch's
+     * number into {@code connectReply}'s {@code ext}, which the caller then encodes after the messages.
+     * The messages written stay kept: their references are not released here. Returns how many were
+     * appended, or 0, with no number written, when another thread is draining right now.
+     *
+     * @param commaFirst whether {@code out} already holds an array element
+     */
+    public int drainBatchInto(ByteBuf out, int limit, boolean commaFirst, Message connectReply) {
+        if (!DRAINING.compareAndSet(this, 0, 1)) {
+            return 0;
+        }
+        try {
+            return acknowledged.drainInto(outbox, out, limit, commaFirst, connectReply);
+        } finally {
+            draining = 0;
+        }
+    }
+
+    /**
      * The publish time of the oldest message taken by this thread's latest {@link #drainInto}, or
      * {@link io.bayeuxd.protocol.BayeuxEncoder#NO_PUBLISH_TIME}. Read it right after the drain, on the
      * draining thread.
      */
     public long drainedPublishNanos() {
+        AcknowledgedBatches a = acknowledged;
+        if (a != null) {
+            return a.drainedPublishNanos();
+        }
         SessionOutbox q = outbox;
         return q == null ? io.bayeuxd.protocol.BayeuxEncoder.NO_PUBLISH_TIME : q.drainedPublishNanos();
     }
@@ -324,7 +393,10 @@ public final class Session implements ServerSession {
             return 0;
         }
         closed = true;
-        int discarded = releaseQueued();
+        AcknowledgedBatches a = acknowledged;
+        // First, so that a batch filled from now on keeps nothing the release below would miss.
+        int discarded = a == null ? 0 : a.releaseAll();
+        discarded += releaseQueued();
         DeliveryTarget t = target;
         target = null;
         if (t != null) {

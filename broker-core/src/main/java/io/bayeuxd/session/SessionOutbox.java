@@ -9,6 +9,8 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
+import java.util.Queue;
+
 /**
  * A session's bounded queue of encoded messages waiting for delivery.
  *
@@ -108,6 +110,29 @@ final class SessionOutbox {
             } finally {
                 message.release();
             }
+            comma = true;
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * As {@link #drainInto}, but each message taken is handed to {@code keep} instead of released: its
+     * reference is {@code keep}'s from then on. For sessions with acknowledged delivery
+     * ({@link AcknowledgedBatches}). Consumer thread only.
+     */
+    int drainKeeping(ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
+        ByteBuf oldest = limit > 0 ? queue.relaxedPeek() : null;
+        drainedPublishNanos = oldest == null ? BayeuxEncoder.NO_PUBLISH_TIME : BayeuxEncoder.publishNanos(oldest);
+        int n = 0;
+        boolean comma = commaFirst;
+        ByteBuf message;
+        while (n < limit && (message = queue.relaxedPoll()) != null) {
+            keep.add(message);
+            if (comma) {
+                out.writeByte(',');
+            }
+            out.writeBytes(message, message.readerIndex(), message.readableBytes());
             comma = true;
             n++;
         }

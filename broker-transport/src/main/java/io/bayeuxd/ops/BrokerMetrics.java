@@ -100,6 +100,10 @@ public final class BrokerMetrics implements AutoCloseable {
     private void bindProtocol() {
         counter("bayeux.handshakes", "Successful /meta/handshake requests", broker, Broker::handshakes);
         counter("bayeux.connects", "Successful /meta/connect requests", broker, Broker::connects);
+        counter("bayeux.ack.handshakes", "Handshakes that turned on acknowledged delivery (CometD's ack extension)",
+                broker, Broker::acknowledgedHandshakes);
+        counter("bayeux.ack.messages.resent", "Messages sent again because the batch that carried them was not acknowledged",
+                broker, Broker::resentMessages);
         counter("bayeux.subscribes", "Successful /meta/subscribe requests", broker, Broker::subscribes);
         counter("bayeux.unsubscribes", "Successful /meta/unsubscribe requests", broker, Broker::unsubscribes);
         counter("bayeux.disconnects", "Successful /meta/disconnect requests", broker, Broker::disconnects);

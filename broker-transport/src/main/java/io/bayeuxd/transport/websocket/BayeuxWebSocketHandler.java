@@ -53,6 +53,10 @@ import java.util.concurrent.TimeUnit;
  * flush per frame. The connect reply itself is held until the timeout, as Faye and CometD do. When the
  * socket stops being writable, delivery pauses and messages wait in the bounded outbox.
  *
+ * <p>A session with acknowledged delivery (CometD's acknowledgement extension) gets messages only with
+ * connect replies, as CometD sends them: the socket is its target only while a connect is held, and the
+ * first message answers that connect, carrying the batch ({@link io.bayeuxd.session.Session#drainBatchInto}).
+ *
  * <p>When the server drains ({@link DrainEvent}) the socket hands over everything queued for its session
  * with the held connect reply in one last frame, and closes with 1001 (going away).
  */
@@ -169,26 +173,28 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         BatchResult result = broker.process(messages, context);
         List<Message> replies = result.replies();
         Message connectReply = result.connectReply();
-        if (connectReply != null) {
-            onConnect(result.connectSession(), connectReply, result.holdMs());
-            if (result.holdMs() == 0) {
-                replies = new ArrayList<>(replies);
-                replies.add(connectReply);
-                heldReply = null;
-                cancelHeldTimeout();
-            }
+        if (connectReply != null && !onConnect(result.connectSession(), connectReply, result.holdMs())) {
+            replies = new ArrayList<>(replies);
+            replies.add(connectReply);
         }
         if (replies.isEmpty() && !messages.isEmpty()) {
             return;
         }
         // Piggy-back queued messages on the replies when this socket delivers for the session.
         // Only while the socket takes writes: otherwise queued messages stay in the bounded outbox.
-        Session deliverFor = session != null && session.target() == this && ctx.channel().isWritable() ? session : null;
+        // With acknowledged delivery the frame writer takes messages only with a connect reply.
+        Session deliverFor = session != null && (session.acknowledgesBatches()
+                || (session.target() == this && ctx.channel().isWritable())) ? session : null;
         ByteBuf frame = frames.frame(ctx.alloc(), replies, deliverFor);
         ctx.writeAndFlush(new TextWebSocketFrame(frame));
     }
 
-    private void onConnect(Session connecting, Message reply, long holdMs) {
+    /**
+     * Makes this socket deliver for {@code connecting} and holds the reply when it may; returns whether
+     * it is held. With acknowledged delivery the socket delivers only while the reply is held, and a
+     * connect that finds messages waiting (or kept to be sent again) is answered at once.
+     */
+    private boolean onConnect(Session connecting, Message reply, long holdMs) {
         if (session != connecting) {
             if (session != null) {
                 session.detach(this);
@@ -196,13 +202,16 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             session = connecting;
         }
         sendHeldReply();
-        if (holdMs > 0) {
+        boolean onlyWithConnect = connecting.acknowledgesBatches();
+        boolean hold = holdMs > 0 && !(onlyWithConnect && connecting.hasQueuedMessages());
+        if (hold) {
             heldReply = reply;
             heldTimeout = ctx.executor().schedule(this::sendHeldReply, holdMs, TimeUnit.MILLISECONDS);
         }
-        if (session.target() != this) {
+        if (session.target() != this && (hold || !onlyWithConnect)) {
             session.attach(this);
         }
+        return hold;
     }
 
     /** Answers the held connect (timeout, a newer connect, or the session ending). */
@@ -213,11 +222,17 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             return;
         }
         heldReply = null;
+        Session deliverFor = null;
         if (session != null) {
             session.touch(broker.nanoTime());
+            if (session.acknowledgesBatches() && session.detach(this)) {
+                // The reply carries what is waiting, and the socket delivers no more until the next connect.
+                // A socket the session has left (the client connected elsewhere) answers without a batch.
+                deliverFor = session;
+            }
         }
         if (ctx.channel().isActive() && !closing) {
-            ctx.writeAndFlush(new TextWebSocketFrame(frames.frame(ctx.alloc(), List.of(reply), null)));
+            ctx.writeAndFlush(new TextWebSocketFrame(frames.frame(ctx.alloc(), List.of(reply), deliverFor)));
         }
     }
 
@@ -241,6 +256,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     @Override
     public void onMessages(Session s) {
         if (s != session || closing || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
+            return;
+        }
+        if (s.acknowledgesBatches()) {
+            sendHeldReply();
             return;
         }
         ByteBuf frame = frames.messagesFrame(ctx.alloc(), s);
