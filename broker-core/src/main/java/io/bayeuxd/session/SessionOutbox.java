@@ -87,17 +87,31 @@ final class SessionOutbox {
      * @return how many messages were appended
      */
     int drainInto(ByteBuf out, int limit, boolean commaFirst) {
+        return drainInto(out, limit, commaFirst, null);
+    }
+
+    /**
+     * As {@link #drainInto(ByteBuf, int, boolean)}, but each message taken is handed to {@code keep}
+     * instead of released: its reference is {@code keep}'s from then on. For sessions with acknowledged
+     * delivery ({@link AcknowledgedBatches}). Consumer thread only.
+     */
+    int drainKeeping(ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
+        return drainInto(out, limit, commaFirst, keep);
+    }
+
+    private int drainInto(ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
         int n = 0;
         MpscUnboundedArrayQueue<ByteBuf> r = replays;
         if (r != null && !r.isEmpty()) {
-            n = drain(r, out, limit, commaFirst);
+            n = drain(r, out, limit, commaFirst, keep);
         }
         ByteBuf oldest = n < limit ? queue.relaxedPeek() : null;
         drainedPublishNanos = oldest == null ? BayeuxEncoder.NO_PUBLISH_TIME : BayeuxEncoder.publishNanos(oldest);
-        return n + drain(queue, out, limit - n, commaFirst || n > 0);
+        return n + drain(queue, out, limit - n, commaFirst || n > 0, keep);
     }
 
-    private static int drain(MessagePassingQueue<ByteBuf> from, ByteBuf out, int limit, boolean commaFirst) {
+    /** Copies up to {@code limit} messages of {@code from} into {@code out}; each then goes to {@code keep}, or is released when that is null. */
+    private static int drain(MessagePassingQueue<ByteBuf> from, ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
         int n = 0;
         boolean comma = commaFirst;
         ByteBuf message;
@@ -108,31 +122,12 @@ final class SessionOutbox {
                 }
                 out.writeBytes(message, message.readerIndex(), message.readableBytes());
             } finally {
-                message.release();
+                if (keep == null) {
+                    message.release();
+                } else {
+                    keep.add(message);
+                }
             }
-            comma = true;
-            n++;
-        }
-        return n;
-    }
-
-    /**
-     * As {@link #drainInto}, but each message taken is handed to {@code keep} instead of released: its
-     * reference is {@code keep}'s from then on. For sessions with acknowledged delivery
-     * ({@link AcknowledgedBatches}). Consumer thread only.
-     */
-    int drainKeeping(ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
-        ByteBuf oldest = limit > 0 ? queue.relaxedPeek() : null;
-        drainedPublishNanos = oldest == null ? BayeuxEncoder.NO_PUBLISH_TIME : BayeuxEncoder.publishNanos(oldest);
-        int n = 0;
-        boolean comma = commaFirst;
-        ByteBuf message;
-        while (n < limit && (message = queue.relaxedPoll()) != null) {
-            keep.add(message);
-            if (comma) {
-                out.writeByte(',');
-            }
-            out.writeBytes(message, message.readerIndex(), message.readableBytes());
             comma = true;
             n++;
         }

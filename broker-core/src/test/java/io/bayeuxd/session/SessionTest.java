@@ -41,6 +41,29 @@ class SessionTest {
     }
 
     @Test
+    void replaysGoAheadOfLiveMessagesAlsoForAcknowledgedSessions() {
+        for (boolean acknowledged : new boolean[] {false, true}) {
+            Session s = new Session("c" + acknowledged, false, 8, 0);
+            if (acknowledged) {
+                s.acknowledgeBatches(new java.util.concurrent.atomic.LongAdder());
+            }
+            assertThat(s.offer(text("live1"))).isTrue();
+            assertThat(s.offerReplays(List.of(text("old1"), text("old2")), 4)).isTrue();
+            List<ByteBuf> tooMany = List.of(text("a"), text("b"), text("c"));
+            assertThat(s.offerReplays(tooMany, 4)).as("over the replay limit: refused, the caller keeps them").isFalse();
+            tooMany.forEach(ByteBuf::release);
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+            int n = acknowledged
+                    ? s.drainBatchInto(out, 10, false, new io.bayeuxd.protocol.Message().channel("/meta/connect"))
+                    : s.drainInto(out, 10, false);
+            assertThat(n).isEqualTo(3);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("old1,old2,live1");
+            out.release();
+            s.close();
+        }
+    }
+
+    @Test
     void wakesOnceForManyOffers() {
         Recorder r = new Recorder();
         session.attach(r);
