@@ -36,7 +36,7 @@ class SettingsCatalogTest {
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
                 "--max-connections-per-address", "--require-handshake", "--jsonp", "--security-file", "--strip-ext-fields",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
-                "--client-dir",
+                "--client-dir", "--static",
                 "--log-format", "--engine", "--redis-url");
         assertThat(ServerSettings.REDIS_URL.envVar()).isEqualTo("BAYEUXD_REDIS_URL");
         assertThat(ServerSettings.API_KEY.envVar()).isEqualTo("BAYEUXD_API_KEY");
