@@ -196,7 +196,7 @@ class StaticFilesServingTest {
         assertThat(get(ch, "/client.js").text()).isEqualTo("/* faye */");
         assertThat(get(ch, "/app.js").text()).as("a script Faye has not: the directory's").isEqualTo("console.log('app');\n");
         assertThat(get(ch, "/webix/faye-proxy.js").text()).contains("webix.proxy.faye");
-        assertThat(get(ch, "/demo/").text()).contains("faye->/data");
+        assertThat(get(ch, "/demo/").text()).contains("webixFayeProxy");
         assertThat(get(ch, "/healthz").text()).isNotEqualTo("not the health check");
         assertThat(get(ch, "/").status()).as("the mount itself is the endpoint").isEqualTo(400);
         RawHttpResponse poll = get(ch, "/index.html?message=" + java.net.URLEncoder.encode(HANDSHAKE, StandardCharsets.UTF_8)
