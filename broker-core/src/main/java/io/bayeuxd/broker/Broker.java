@@ -11,6 +11,7 @@ import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.Session;
+import io.bayeuxd.storage.StoredChannels;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -47,6 +48,8 @@ public final class Broker {
     private final ErrorCounts errors = new ErrorCounts();
     /** The {@code disconnect} slow-consumer policy, or {@code null} with {@code drop-newest}. */
     private final SlowConsumerEviction slowConsumers;
+    /** The channels that keep history or Webix records. */
+    private final StoredChannels storage;
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
@@ -55,13 +58,16 @@ public final class Broker {
         this.limits = new Limits(config);
         this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes());
         this.connect = new ConnectHandler(engine, config);
-        this.subscribe = new SubscriptionHandler(engine, gate, limits, true);
-        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false);
+        this.storage = new StoredChannels(config.storage());
+        int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
+        this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit);
+        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit);
         this.disconnect = new DisconnectHandler(engine);
         this.slowConsumers = config.slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT
                 ? new SlowConsumerEviction() : null;
         engine.onSlowConsumer(slowConsumers == null ? Fanout.SlowConsumers.IGNORE : slowConsumers);
-        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, config.requireHandshakeToPublish());
+        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
+                config.requireHandshakeToPublish());
     }
 
     public BrokerConfig config() {
@@ -137,9 +143,9 @@ public final class Broker {
             case MetaChannels.CONNECT:
                 return connect.handle(message, result, batched, now);
             case MetaChannels.SUBSCRIBE:
-                return subscribe.handle(message, context);
+                return subscribe.handle(message, context, now);
             case MetaChannels.UNSUBSCRIBE:
-                return unsubscribe.handle(message, context);
+                return unsubscribe.handle(message, context, now);
             case MetaChannels.DISCONNECT:
                 return disconnect.handle(message);
             default:
@@ -165,6 +171,7 @@ public final class Broker {
             }
         }
         limits.sweep(now);
+        storage.expire(TimeUnit.NANOSECONDS.toMillis(now), limit / 1_000_000);
         if (n > 0) {
             expired.add(n);
             log.debug("Expired {} idle sessions", n);
@@ -179,6 +186,16 @@ public final class Broker {
     public LocalClient newLocalClient(EventExecutor executor, BayeuxDecoder decoder) {
         Session session = engine.createSession(true, nanoClock.getAsLong());
         return new LocalClient(this, session, executor, decoder);
+    }
+
+    /** The channels that keep history or Webix records, for monitoring. */
+    public StoredChannels storage() {
+        return storage;
+    }
+
+    /** Lets go of everything the stored channels keep. The engine is closed by its owner. */
+    public void close() {
+        storage.close();
     }
 
     /** Requests refused by a protocol limit (channel size, subscriptions, publish or handshake rate). */

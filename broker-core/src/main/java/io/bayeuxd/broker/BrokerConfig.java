@@ -3,6 +3,8 @@ package io.bayeuxd.broker;
 import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.ConnectionTypes;
 
+import io.bayeuxd.storage.StorageRules;
+
 import java.util.List;
 
 /**
@@ -24,9 +26,11 @@ public final class BrokerConfig {
     private final SlowConsumerPolicy slowConsumerPolicy;
     private final List<String> connectionTypes;
     private final Advice retryAdvice;
+    private final StorageRules storage;
 
     private BrokerConfig(Builder b) {
         this.retryAdvice = Advice.retry(b.intervalMs, b.timeoutMs);
+        this.storage = b.storage;
         this.connectionTypes = List.copyOf(b.connectionTypes);
         this.maxChannelLength = b.maxChannelLength;
         this.maxChannelDepth = b.maxChannelDepth;
@@ -120,13 +124,18 @@ public final class BrokerConfig {
         return slowConsumerPolicy;
     }
 
+    /** Which channels keep history or Webix records (none by default). */
+    public StorageRules storage() {
+        return storage;
+    }
+
     public Builder toBuilder() {
         return builder().timeoutMs(timeoutMs).intervalMs(intervalMs).outboxCapacity(outboxCapacity)
                 .maxMessagesPerFrame(maxMessagesPerFrame).requireHandshakeToPublish(requireHandshakeToPublish)
                 .maxChannelLength(maxChannelLength).maxChannelDepth(maxChannelDepth)
                 .maxSubscriptionsPerSession(maxSubscriptionsPerSession).publishesPerSecond(publishesPerSecond)
                 .publishBurst(publishBurst).handshakesPerSecondPerAddress(handshakesPerSecondPerAddress)
-                .slowConsumerPolicy(slowConsumerPolicy).connectionTypes(connectionTypes);
+                .slowConsumerPolicy(slowConsumerPolicy).connectionTypes(connectionTypes).storage(storage);
     }
 
     /** What to do with a client that does not keep up with its messages. */
@@ -152,6 +161,9 @@ public final class BrokerConfig {
         private int handshakesPerSecondPerAddress = BrokerSettings.HANDSHAKE_RATE.defaultValue();
         private SlowConsumerPolicy slowConsumerPolicy = BrokerSettings.SLOW_CONSUMER.defaultValue();
         private List<String> connectionTypes = ConnectionTypes.ALL;
+        private StorageRules storage = StorageRules.of(BrokerSettings.HISTORY_CHANNELS.defaultValue(),
+                BrokerSettings.STATE_CHANNELS.defaultValue(), BrokerSettings.STATE_MAX_RECORDS.defaultValue(),
+                BrokerSettings.STATE_MAX_BYTES.defaultValue(), BrokerSettings.MAX_STORED_CHANNELS.defaultValue());
 
         public Builder timeoutMs(long v) { timeoutMs = v; return this; }
         public Builder intervalMs(long v) { intervalMs = v; return this; }
@@ -166,6 +178,13 @@ public final class BrokerConfig {
         public Builder handshakesPerSecondPerAddress(int v) { handshakesPerSecondPerAddress = v; return this; }
         public Builder slowConsumerPolicy(SlowConsumerPolicy v) { slowConsumerPolicy = v; return this; }
         public Builder connectionTypes(List<String> v) { connectionTypes = v; return this; }
+        public Builder storage(StorageRules v) { storage = v; return this; }
+
+        /** Storage rules from the settings' values (see {@link BrokerSettings#HISTORY_CHANNELS} and the rest). */
+        public Builder storage(List<String> historyChannels, List<String> stateChannels, int maxRecords, long maxBytes,
+                               int maxChannels) {
+            return storage(StorageRules.of(historyChannels, stateChannels, maxRecords, maxBytes, maxChannels));
+        }
 
         public BrokerConfig build() {
             BrokerSettings.TIMEOUT.checkMillis(timeoutMs);
@@ -179,6 +198,7 @@ public final class BrokerConfig {
             require(publishBurst >= 0, "publish burst must not be negative");
             BrokerSettings.HANDSHAKE_RATE.check(handshakesPerSecondPerAddress);
             BrokerSettings.SLOW_CONSUMER.check(slowConsumerPolicy);
+            require(storage != null, "storage rules must not be null");
             require(connectionTypes != null && !connectionTypes.isEmpty() && ConnectionTypes.ALL.containsAll(connectionTypes),
                     "connection types must be a non-empty subset of " + ConnectionTypes.ALL);
             return new BrokerConfig(this);

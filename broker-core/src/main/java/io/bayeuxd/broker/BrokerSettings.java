@@ -3,6 +3,7 @@ package io.bayeuxd.broker;
 import io.bayeuxd.config.Setting;
 import io.bayeuxd.config.Unit;
 import io.bayeuxd.config.ValueType;
+import io.bayeuxd.storage.StorageRules;
 
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,10 @@ public final class BrokerSettings {
                     ValueType.choice(BrokerConfig.SlowConsumerPolicy.class,
                             Map.entry("drop", BrokerConfig.SlowConsumerPolicy.DROP_NEWEST),
                             Map.entry("disconnect", BrokerConfig.SlowConsumerPolicy.DISCONNECT)))
-            .defaultValue(BrokerConfig.SlowConsumerPolicy.DROP_NEWEST)
-            .description("`drop`: the message that does not fit is refused and counted; `disconnect`: the session ends "
-                    + "and the client must handshake again")
+            .defaultValue(BrokerConfig.SlowConsumerPolicy.DISCONNECT)
+            .description("a client whose outbox is full: `disconnect` ends its session with `advice: {reconnect: "
+                    + "\"handshake\"}`, so it learns of the gap (and recovers it from history, [storage](storage.md)); "
+                    + "`drop` refuses the messages that do not fit, counted but unknown to the client")
             .build();
 
     public static final Setting<Integer> MAX_SUBSCRIPTIONS = Setting.named("max-subscriptions", ValueType.INTEGER)
@@ -65,6 +67,37 @@ public final class BrokerSettings {
     public static final Setting<List<String>> STRIP_EXT_FIELDS = Setting.named("strip-ext-fields", ValueType.LIST)
             .defaultValue(List.of("token", "authToken", "password", "secret"))
             .description("`ext` fields removed from published messages before subscribers get them; empty for none")
+            .build();
+
+    public static final Setting<List<String>> HISTORY_CHANNELS = Setting.named("history-channels", ValueType.LIST)
+            .defaultValue(List.of()).noDefault("none")
+            .rule(specs -> specs.stream().allMatch(StorageRules::isHistorySpec),
+                    "each `PATTERN=N` or `PATTERN=N/T` (N messages, at most T seconds old), outside /meta and /service")
+            .description("channels that keep their last messages, numbered, for recovery: `PATTERN=N[/T]`, comma-separated "
+                    + "(e.g. `/chat/**=100/300`); see [storage](storage.md)")
+            .build();
+
+    public static final Setting<List<String>> STATE_CHANNELS = Setting.named("state-channels", ValueType.LIST)
+            .defaultValue(List.of()).noDefault("none")
+            .rule(patterns -> patterns.stream().allMatch(StorageRules::isStoragePattern),
+                    "channels or patterns outside /meta and /service")
+            .description("channel patterns whose Webix records are kept and handed to each new subscriber "
+                    + "(e.g. `/data/**`); see [storage](storage.md)")
+            .build();
+
+    public static final Setting<Integer> STATE_MAX_RECORDS = Setting.named("state-max-records", ValueType.INTEGER)
+            .defaultValue(10_000).atLeast(1)
+            .description("records one storage channel may hold (`407` for an insert above)")
+            .build();
+
+    public static final Setting<Long> STATE_MAX_BYTES = Setting.named("state-max-bytes", ValueType.LONG)
+            .defaultValue(16L * 1024 * 1024).unit(Unit.BYTES).atLeast(1024)
+            .description("bytes of records one storage channel may hold (`407` for a change above)")
+            .build();
+
+    public static final Setting<Integer> MAX_STORED_CHANNELS = Setting.named("max-stored-channels", ValueType.INTEGER)
+            .defaultValue(10_000).atLeast(1)
+            .description("history and storage channels kept at once; further new channels are delivered but not kept")
             .build();
 
     private BrokerSettings() {

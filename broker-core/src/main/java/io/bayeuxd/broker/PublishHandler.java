@@ -6,6 +6,8 @@ import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
+import io.bayeuxd.storage.StoredChannel;
+import io.bayeuxd.storage.StoredChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -13,7 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A message to a non-meta channel: validated as Faye does (a literal channel and {@code data}; no
- * handshake needed), passed once through the outgoing extensions, encoded once, and fanned out.
+ * handshake needed), passed once through the outgoing extensions, encoded once, and fanned out. A
+ * channel that keeps history or records goes through its {@link StoredChannel}, which also numbers
+ * and keeps it.
  */
 final class PublishHandler {
     private final Engine engine;
@@ -22,13 +26,15 @@ final class PublishHandler {
     private final ByteBufAllocator alloc;
     private final AccessGate gate;
     private final Limits limits;
+    private final StoredChannels storage;
     private final boolean requireHandshake;
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
 
     PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc, AccessGate gate,
-                   Limits limits, boolean requireHandshake) {
+                   Limits limits, StoredChannels storage, boolean requireHandshake) {
         this.gate = gate;
+        this.storage = storage;
         this.limits = limits;
         this.requireHandshake = requireHandshake;
         this.engine = engine;
@@ -62,21 +68,50 @@ final class PublishHandler {
             return Replies.fail(reply, limited);
         }
         Message outgoing = extensions.isEmpty() ? request : extensions.outgoing(request, context);
-        if (outgoing != null) {
-            fanOut(outgoing, nowNanos);
+        if (outgoing == null) {
+            return reply;
+        }
+        if (!storage.keepsNothing()) {
+            String kept = storage.publish(outgoing, nowNanos / 1_000_000, new KeepingPublisher(outgoing.channel(), nowNanos));
+            if (kept != StoredChannels.NOT_KEPT) {
+                return kept == null ? reply : Replies.fail(reply, kept);
+            }
+        }
+        ByteBuf payload = encoder.encodeDelivery(outgoing, alloc, nowNanos);
+        try {
+            fanOut(outgoing.channel(), payload);
+        } finally {
+            payload.release();
         }
         return reply;
     }
 
-    private void fanOut(Message message, long nowNanos) {
-        ByteBuf payload = encoder.encodeDelivery(message, alloc, nowNanos);
-        try {
-            // Policy: /service/** reaches only the server's own in-process clients, on this node.
-            Engine.Audience audience = ChannelName.isService(message.channel()) ? Engine.Audience.SERVER_SIDE : Engine.Audience.EVERYONE;
-            delivered.add(engine.publish(message.channel(), payload, audience));
-            published.increment();
-        } finally {
-            payload.release();
+    /** Step 5: BORROWS {@code payload}. */
+    private void fanOut(String channel, ByteBuf payload) {
+        // Policy: /service/** reaches only the server's own in-process clients, on this node.
+        Engine.Audience audience = ChannelName.isService(channel) ? Engine.Audience.SERVER_SIDE : Engine.Audience.EVERYONE;
+        delivered.add(engine.publish(channel, payload, audience));
+        published.increment();
+    }
+
+    /** Encodes and fans out for a channel that keeps its messages or records, under that channel's lock. */
+    private final class KeepingPublisher implements StoredChannel.Publisher {
+        private final String channel;
+        private final long nowNanos;
+
+        KeepingPublisher(String channel, long nowNanos) {
+            this.channel = channel;
+            this.nowNanos = nowNanos;
+        }
+
+        @Override
+        public ByteBuf encode(Message message) {
+            return encoder.encodeDelivery(message, alloc, nowNanos);
+        }
+
+        @Override
+        public void fanOut(ByteBuf encoded) {
+            PublishHandler.this.fanOut(channel, encoded);
         }
     }
 

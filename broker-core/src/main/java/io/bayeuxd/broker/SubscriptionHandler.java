@@ -3,8 +3,10 @@ package io.bayeuxd.broker;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
+import io.bayeuxd.storage.StoredChannels;
 
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,23 +14,35 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * {@code /meta/subscribe} and {@code /meta/unsubscribe}, which Faye validates identically: remote
  * clients may not (un)subscribe to {@code /meta/**} or {@code /service/**}; channels are processed in
- * order up to the first bad one.
+ * order up to the first bad one. A subscribe to a channel that keeps history or records is answered
+ * through its stored channel, which hands the subscriber what it kept (see {@code storage}); with a
+ * single channel the reply's {@code ext} then says where the channel is ({@code position},
+ * {@code epoch}) and whether a recovery asked for was served ({@code recovered}).
  */
 final class SubscriptionHandler {
     private final Engine engine;
     private final AccessGate gate;
     private final Limits limits;
     private final boolean subscribe;
+    private final StoredChannels storage;
+    private final int replayLimit;
     private final LongAdder succeeded = new LongAdder();
 
-    SubscriptionHandler(Engine engine, AccessGate gate, Limits limits, boolean subscribe) {
+    /**
+     * @param storage     the channels that keep history or records, which hand them to new subscribers
+     * @param replayLimit most replayed messages a session may have waiting
+     */
+    SubscriptionHandler(Engine engine, AccessGate gate, Limits limits, boolean subscribe, StoredChannels storage,
+                        int replayLimit) {
         this.engine = engine;
+        this.storage = storage;
+        this.replayLimit = replayLimit;
         this.gate = gate;
         this.limits = limits;
         this.subscribe = subscribe;
     }
 
-    Message handle(Message request, RequestContext context) {
+    Message handle(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request);
         String clientId = request.clientId();
         List<String> channels = request.subscription();
@@ -63,7 +77,11 @@ final class SubscriptionHandler {
                 if (!gate.subscribe(session, channel, request, context)) {
                     return Replies.fail(reply, BayeuxError.channelForbidden(channel));
                 }
-                engine.subscribe(session, channel);
+                JsonValue ext = storage.subscribe(channel, session, request.ext(),
+                        () -> engine.subscribe(session, channel), replayLimit, nowNanos / 1_000_000);
+                if (ext != null && channels.size() == 1) {
+                    reply.ext(ext);
+                }
             } else {
                 engine.unsubscribe(session, channel);
             }

@@ -200,6 +200,27 @@ public final class Session implements ServerSession {
         return true;
     }
 
+    /**
+     * Queues messages that a stored channel replays to this session ahead of everything live (see
+     * {@code SessionOutbox}), unless more than {@code limit} replayed messages would then be waiting. On
+     * {@code true} the session owns one reference to each; on {@code false} (over the limit, or the
+     * session closed) the caller still owns them all and must release them.
+     */
+    public boolean offerReplays(List<ByteBuf> messages, int limit) {
+        if (messages.isEmpty()) {
+            return true;
+        }
+        if (closed || !outboxForOffer().offerReplays(messages, limit)) {
+            return false;
+        }
+        if (closed) {
+            releaseQueued();
+        } else {
+            wake();
+        }
+        return true;
+    }
+
     /** The target messages currently go to, or {@code null}. */
     public DeliveryTarget target() {
         return target;

@@ -142,6 +142,7 @@ final class BrokerHarness implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        broker.close();
         loop.finishAndReleaseAll();
     }
 

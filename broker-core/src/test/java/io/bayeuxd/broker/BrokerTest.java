@@ -284,7 +284,8 @@ class BrokerTest {
 
     @Test
     void fullOutboxDropsAndCountsInsteadOfGrowing() {
-        try (BrokerHarness small = new BrokerHarness(BrokerConfig.builder().outboxCapacity(4).build())) {
+        try (BrokerHarness small = new BrokerHarness(BrokerConfig.builder().outboxCapacity(4)
+                .slowConsumerPolicy(BrokerConfig.SlowConsumerPolicy.DROP_NEWEST).build())) {
             String id = small.subscriber("/x");
             for (int i = 0; i < 10; i++) {
                 small.publish(id, "/x", Integer.toString(i));

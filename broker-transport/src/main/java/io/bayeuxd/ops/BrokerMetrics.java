@@ -4,6 +4,7 @@ import io.bayeuxd.broker.Broker;
 import io.bayeuxd.engine.ClusterBusStats;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.DeliveryRecorder;
+import io.bayeuxd.storage.StoredChannels;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.session.Session;
@@ -88,6 +89,7 @@ public final class BrokerMetrics implements AutoCloseable {
                 || id.getName().equals("system.cpu.count")));
         bindProtocol();
         bindState();
+        bindStorage();
         httpDelivery = bindDelivery(HTTP);
         webSocketDelivery = bindDelivery(WEBSOCKET);
         bindConnections();
@@ -220,6 +222,19 @@ public final class BrokerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    private void bindStorage() {
+        StoredChannels storage = broker.storage();
+        gauge("bayeux.stored.channels", "Channels keeping history or Webix records now", storage, StoredChannels::channelCount);
+        gauge("bayeux.history.messages", "Messages held in channel histories now", storage, StoredChannels::historyMessages);
+        gauge("bayeux.storage.records", "Records held in storage channels now", storage, StoredChannels::records);
+        counter("bayeux.recoveries", "Subscribes that asked for recovery, by outcome", storage, StoredChannels::recovered,
+                "outcome", "recovered");
+        counter("bayeux.recoveries", "Subscribes that asked for recovery, by outcome", storage, StoredChannels::notRecovered,
+                "outcome", "failed");
+        counter("bayeux.stored.channels.refused", "Publications to channels a rule covers that were not kept: "
+                + "--max-stored-channels reached", storage, StoredChannels::notKept);
     }
 
     private <T> void counter(String name, String help, T source, ToDoubleFunction<T> read, String... tags) {

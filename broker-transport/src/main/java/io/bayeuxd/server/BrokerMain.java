@@ -163,6 +163,9 @@ public final class BrokerMain implements Callable<Integer> {
                         .publishesPerSecond(value(BrokerSettings.PUBLISH_RATE))
                         .handshakesPerSecondPerAddress(value(BrokerSettings.HANDSHAKE_RATE))
                         .requireHandshakeToPublish(value(BrokerSettings.REQUIRE_HANDSHAKE))
+                        .storage(value(BrokerSettings.HISTORY_CHANNELS), value(BrokerSettings.STATE_CHANNELS),
+                                value(BrokerSettings.STATE_MAX_RECORDS), value(BrokerSettings.STATE_MAX_BYTES),
+                                value(BrokerSettings.MAX_STORED_CHANNELS))
                         .build())
                 .transport(TransportConfig.builder()
                         .mount(value(TransportSettings.MOUNT))

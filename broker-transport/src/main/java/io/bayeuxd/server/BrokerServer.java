@@ -347,6 +347,7 @@ public final class BrokerServer implements AutoCloseable {
         }
         long discardedBefore = engine.discardedMessages();
         engine.close();
+        broker.close();
         long discarded = engine.discardedMessages() - discardedBefore;
         if (discarded > 0) {
             log.warn("{} messages were still queued for sessions without a connection and are discarded", discarded);

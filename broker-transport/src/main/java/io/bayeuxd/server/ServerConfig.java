@@ -2,6 +2,7 @@ package io.bayeuxd.server;
 
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.security.StripExtFields;
 import io.bayeuxd.transport.TransportConfig;
@@ -189,6 +190,11 @@ public final class ServerConfig {
             }
             if (broker == null || transport == null) {
                 throw new IllegalArgumentException("broker and transport settings must be set");
+            }
+            if (engine == EngineKind.REDIS && !broker.storage().isEmpty()) {
+                // History positions and records live in one node's memory; across nodes they would disagree.
+                throw new IllegalArgumentException(BrokerSettings.HISTORY_CHANNELS.flag() + " and "
+                        + BrokerSettings.STATE_CHANNELS.flag() + " are not supported with --engine redis yet");
             }
             return inStep(broker, transport.withConnectTimeout(broker.timeoutMs()));
         }

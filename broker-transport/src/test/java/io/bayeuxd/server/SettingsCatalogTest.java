@@ -35,6 +35,7 @@ class SettingsCatalogTest {
                 "--idle-timeout", "--outbox-capacity", "--slow-consumer", "--max-subscriptions", "--max-channel-length",
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
                 "--max-connections-per-address", "--require-handshake", "--jsonp", "--security-file", "--strip-ext-fields",
+                "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
                 "--client-dir", "--static",
                 "--log-format", "--engine", "--redis-url");

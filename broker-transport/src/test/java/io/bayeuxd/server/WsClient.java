@@ -24,6 +24,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final CompletableFuture<Void> ponged = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     final WebSocket socket;
+    /** While set, no further frame is asked for: the socket stops being read, as a stalled client's would. */
+    private volatile boolean paused;
 
     WsClient(HttpClient http, URI uri) {
         this(http, uri, new String[0]);
@@ -75,8 +77,21 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             }
             partial.setLength(0);
         }
-        webSocket.request(1);
+        if (!paused) {
+            webSocket.request(1);
+        }
         return null;
+    }
+
+    /** Stops reading after the frame being received now, so the server's writes back up. */
+    void pause() {
+        paused = true;
+    }
+
+    /** Reads again. */
+    void resume() {
+        paused = false;
+        socket.request(1);
     }
 
     @Override

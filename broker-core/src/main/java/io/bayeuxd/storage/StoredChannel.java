@@ -1,0 +1,179 @@
+package io.bayeuxd.storage;
+
+import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
+import io.netty.buffer.ByteBuf;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One channel the broker keeps something for: its history (the last messages, each with a position),
+ * its Webix records, or both.
+ *
+ * <p>Why a lock here, when the publish path has none: a new subscriber must get what the channel kept
+ * and then live traffic, with no gap and no duplicate between the two. So a publication of this channel
+ * (position, fan-out, keeping) and a subscription to it (joining the index, handing over what was kept)
+ * take turns on this object's monitor. Only channels that keep something pay for it; the rest never
+ * come here. What a subscriber is handed goes ahead of its live queue ({@link Session#offerReplays}), so
+ * it is delivered before anything published after the hand-over.
+ */
+public final class StoredChannel {
+    private final String name;
+    private final String epoch;
+    private final History history;
+    private final Records records;
+    /** The position of the latest message; guarded by this. */
+    private long position;
+    private long lastUsedMillis;
+    private boolean removed;
+
+    StoredChannel(String name, String epoch, History history, Records records, long nowMillis) {
+        this.name = name;
+        this.epoch = epoch;
+        this.history = history;
+        this.records = records;
+        this.lastUsedMillis = nowMillis;
+    }
+
+    /** Encodes and fans out one publication; the broker's publish handler. */
+    public interface Publisher {
+        /** Encodes {@code message} for delivery; the caller owns the buffer returned. */
+        ByteBuf encode(Message message);
+
+        /** Queues {@code encoded} for every subscriber; BORROWS it. */
+        void fanOut(ByteBuf encoded);
+    }
+
+    /**
+     * Publishes {@code message} on this channel: a storage channel first checks and applies the record
+     * operation (and refuses the publication, changing nothing, when it is not one or breaks a bound);
+     * a history channel stamps the next position into its {@code ext} and keeps the encoded message.
+     *
+     * @return a Bayeux error for the publisher, or {@code null} when it was published
+     */
+    synchronized String publish(Message message, long nowMillis, Publisher publisher) {
+        if (removed) {
+            return StoredChannels.GONE;
+        }
+        Records.Change change = null;
+        if (records != null) {
+            change = records.prepare(message.data());
+            if (change.error() != null) {
+                return BayeuxError.format(407, change.error(), name);
+            }
+        }
+        long next = position + 1;
+        if (history != null) {
+            message.ext(Positions.stamp(message.ext(), next, epoch));
+        }
+        ByteBuf encoded = publisher.encode(message);
+        try {
+            publisher.fanOut(encoded);
+            if (history != null) {
+                history.append(next, encoded.retain(), nowMillis);
+                position = next;
+            }
+            if (change != null) {
+                records.commit(change, insert -> publisher.encode(new Message().channel(name).data(insert)));
+            }
+        } finally {
+            encoded.release();
+        }
+        lastUsedMillis = nowMillis;
+        return null;
+    }
+
+    /**
+     * Subscribes {@code session} and hands it, ahead of live traffic, what it asked for: with
+     * {@code ext.recover} on a history channel, the messages after its recovery point when history
+     * still reaches back there in the same epoch; on a storage channel, unless a recovery did it, the
+     * current records as inserts.
+     *
+     * @param subscribe   joins the index; returns whether the session was not subscribed already
+     * @param replayLimit most replayed messages a session may have waiting
+     * @return the reply's {@code ext} and the recovery's outcome; null, having done nothing, when the
+     * channel was removed meanwhile
+     */
+    synchronized Subscribed subscribe(Session session, JsonValue requestExt, BooleanSupplier subscribe,
+                                            int replayLimit, long nowMillis) {
+        if (removed) {
+            return null;
+        }
+        boolean added = subscribe.getAsBoolean();
+        lastUsedMillis = nowMillis;
+        Boolean recovered = null;
+        if (history != null) {
+            history.expire(nowMillis);
+            Positions.RecoveryPoint from = Positions.recoveryPoint(requestExt, name);
+            if (from != null) {
+                recovered = epoch.equals(from.epoch()) && from.position() <= position
+                        && history.reachesBackTo(from.position(), position)
+                        && handOver(session, history.after(from.position()), replayLimit);
+            }
+        }
+        if (records != null && added && !Boolean.TRUE.equals(recovered)) {
+            handOver(session, records.snapshot(), replayLimit);
+        }
+        return new Subscribed(history == null ? null : Positions.reply(position, epoch, recovered), recovered);
+    }
+
+    /** @param recovered null when no recovery was asked for */
+    record Subscribed(JsonValue replyExt, Boolean recovered) {
+    }
+
+    private static boolean handOver(Session session, List<ByteBuf> messages, int limit) {
+        if (session.offerReplays(messages, limit)) {
+            return true;
+        }
+        for (ByteBuf m : messages) {
+            m.release();
+        }
+        return false;
+    }
+
+    /**
+     * Lets go of history older than its age limit; when nothing is left to keep, the channel is
+     * removed (and a later one of the same name starts a new epoch).
+     *
+     * @return whether the channel is now removed
+     */
+    synchronized boolean expire(long nowMillis, long idleMillis) {
+        if (history != null) {
+            history.expire(nowMillis);
+        }
+        boolean empty = (history == null || history.isEmpty()) && (records == null || records.size() == 0);
+        if (empty && nowMillis - lastUsedMillis > idleMillis) {
+            removed = true;
+        }
+        return removed;
+    }
+
+    synchronized void release() {
+        removed = true;
+        if (history != null) {
+            history.clear();
+        }
+        if (records != null) {
+            records.clear();
+        }
+    }
+
+    synchronized int historySize() {
+        return history == null ? 0 : history.size();
+    }
+
+    synchronized int recordCount() {
+        return records == null ? 0 : records.size();
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    synchronized long position() {
+        return position;
+    }
+}

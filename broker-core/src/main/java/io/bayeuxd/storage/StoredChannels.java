@@ -1,0 +1,197 @@
+package io.bayeuxd.storage;
+
+import io.bayeuxd.channel.ChannelName;
+import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
+import io.bayeuxd.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The channels the broker keeps something for, created when first published or subscribed to under a
+ * {@link StorageRules} pattern, and dropped when they have nothing left to keep. With no rules every
+ * lookup is one field read, so a broker that keeps nothing pays nothing on its publish path.
+ */
+public final class StoredChannels implements AutoCloseable {
+    /** Answered by {@link StoredChannel#publish} when the channel was removed meanwhile; looked up again. */
+    static final String GONE = "gone";
+    /** Answered by {@link #publish} when the channel keeps nothing: the caller publishes it as usual. */
+    public static final String NOT_KEPT = "not kept";
+    private static final Logger log = LoggerFactory.getLogger(StoredChannels.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] EPOCH_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+    private final StorageRules rules;
+    private final boolean none;
+    private final ConcurrentHashMap<String, StoredChannel> channels = new ConcurrentHashMap<>();
+    private final AtomicBoolean fullLogged = new AtomicBoolean();
+    private final LongAdder notKept = new LongAdder();
+    private final LongAdder recovered = new LongAdder();
+    private final LongAdder notRecovered = new LongAdder();
+
+    /** Whether no rule covers any channel, so nothing is ever kept. */
+    public boolean keepsNothing() {
+        return none;
+    }
+
+    public StoredChannels(StorageRules rules) {
+        this.rules = rules;
+        this.none = rules.isEmpty();
+    }
+
+    /**
+     * Publishes {@code message} through its stored channel when a rule covers its channel (see
+     * {@link StoredChannel#publish}).
+     *
+     * @return {@link #NOT_KEPT} when no rule covers the channel (the common case, one field read when
+     * there are no rules at all) or the channel cap is reached: the caller publishes as usual; else a
+     * Bayeux error for the publisher, or {@code null} when it was published
+     */
+    public String publish(Message message, long nowMillis, StoredChannel.Publisher publisher) {
+        if (none) {
+            return NOT_KEPT;
+        }
+        for (;;) {
+            StoredChannel stored = lookUp(message.channel(), nowMillis);
+            if (stored == null) {
+                return NOT_KEPT;
+            }
+            String error = stored.publish(message, nowMillis, publisher);
+            if (!GONE.equals(error)) {
+                return error;
+            }
+        }
+    }
+
+    /**
+     * Subscribes {@code session} to {@code channel}: through its stored channel when a rule covers it
+     * (see {@link StoredChannel#subscribe}), else by calling {@code subscribe} alone. Patterns keep
+     * nothing.
+     *
+     * @param subscribe joins the index, exactly once; returns whether the session was not subscribed already
+     * @return the subscribe reply's {@code ext}, or null
+     */
+    public JsonValue subscribe(String channel, Session session, JsonValue requestExt, BooleanSupplier subscribe,
+                               int replayLimit, long nowMillis) {
+        if (none || !ChannelName.isValidName(channel)) {
+            subscribe.getAsBoolean();
+            return null;
+        }
+        for (;;) {
+            StoredChannel stored = lookUp(channel, nowMillis);
+            if (stored == null) {
+                subscribe.getAsBoolean();
+                return null;
+            }
+            StoredChannel.Subscribed done = stored.subscribe(session, requestExt, subscribe, replayLimit, nowMillis);
+            if (done != null) {
+                if (done.recovered() != null) {
+                    (done.recovered() ? recovered : notRecovered).increment();
+                }
+                return done.replyExt();
+            }
+        }
+    }
+
+    private StoredChannel lookUp(String channel, long nowMillis) {
+        StoredChannel stored = channels.get(channel);
+        return stored != null ? stored : create(channel, nowMillis);
+    }
+
+    private StoredChannel create(String channel, long nowMillis) {
+        if (ChannelName.isService(channel)) {
+            return null;   // /service/** is request and answer between a client and the server: nothing to keep
+        }
+        StorageRules.HistoryRule historyRule = rules.historyFor(channel);
+        boolean state = rules.isState(channel);
+        if (historyRule == null && !state) {
+            return null;
+        }
+        if (channels.size() >= rules.maxChannels()) {
+            notKept.increment();
+            if (fullLogged.compareAndSet(false, true)) {
+                log.warn("{} channels are kept, the most --max-stored-channels allows: {} and further new channels "
+                        + "are delivered but not kept", channels.size(), channel);
+            }
+            return null;
+        }
+        return channels.computeIfAbsent(channel, name -> new StoredChannel(name, newEpoch(),
+                historyRule == null ? null : new History(historyRule.maxMessages(), historyRule.maxAgeMillis()),
+                state ? new Records(rules.maxRecordsPerChannel(), rules.maxRecordBytes()) : null, nowMillis));
+    }
+
+    /**
+     * Lets go of history past its age and removes channels with nothing left to keep that were not used
+     * for {@code idleMillis}. Call periodically, off the event loops' critical path.
+     */
+    public void expire(long nowMillis, long idleMillis) {
+        if (none) {
+            return;
+        }
+        channels.forEach((name, stored) -> {
+            if (stored.expire(nowMillis, idleMillis)) {
+                channels.remove(name, stored);
+                stored.release();
+            }
+        });
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Messages held in all histories now. */
+    public long historyMessages() {
+        long n = 0;
+        for (StoredChannel c : channels.values()) {
+            n += c.historySize();
+        }
+        return n;
+    }
+
+    /** Records held in all storage channels now. */
+    public long records() {
+        long n = 0;
+        for (StoredChannel c : channels.values()) {
+            n += c.recordCount();
+        }
+        return n;
+    }
+
+    /** Publications to channels a rule covers that were not kept because the channel cap was reached. */
+    public long notKept() {
+        return notKept.sum();
+    }
+
+    /** Subscribes whose recovery was served. */
+    public long recovered() {
+        return recovered.sum();
+    }
+
+    /** Subscribes whose recovery could not be served (history gone, or a new epoch). */
+    public long notRecovered() {
+        return notRecovered.sum();
+    }
+
+    @Override
+    public void close() {
+        channels.forEach((name, stored) -> {
+            channels.remove(name, stored);
+            stored.release();
+        });
+    }
+
+    private static String newEpoch() {
+        char[] c = new char[10];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = EPOCH_CHARS[RANDOM.nextInt(EPOCH_CHARS.length)];
+        }
+        return new String(c);
+    }
+}
