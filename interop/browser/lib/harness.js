@@ -252,7 +252,7 @@ function parseMessages(json) {
 function describeTraffic(p) {
   const lines = [`--- ${p.name}: traffic with the Bayeux server`];
   for (const r of p.traffic.requests) {
-    const body = (r.responseBody ?? '').slice(0, 500); // not the whole of client.js
+    const body = (r.responseBody ?? "").slice(0, Number(process.env.TRAFFIC_CHARS || 500)); // not the whole of client.js
     lines.push(`${r.method} ${r.url}${r.body ? ` body=${r.body}` : ''} -> ${r.status} ${body}`);
   }
   for (const s of p.traffic.sockets) {

@@ -314,7 +314,7 @@ describe('Webix faye-> data proxy', () => {
 const LONG_POLLING = TRANSPORTS[1];
 // A storage channel (bayeuxd's --state-channels) sends a new subscriber the current records first.
 const NEEDS_STORAGE = h.STATE_CHANNELS ? false
-  : 'the server keeps no records: STATE_CHANNELS is unset (bayeuxd: --state-channels \'/data/**\', which BrowserClientTest passes once the broker has the option)';
+  : 'the server keeps no records: STATE_CHANNELS is unset (bayeuxd: start it with --state-channels \'/data/**\' and set STATE_CHANNELS=/data/**)';
 
 // Skips the test when the server does not serve bayeuxd's proxy (Faye's own server, say).
 async function skipWithoutProxy(t) {
@@ -409,6 +409,8 @@ for (const transport of [WEBSOCKET, LONG_POLLING]) {
           const channel = h.channel(`webix-stored-${transport.name}`, 'data');
           await createCurrentList(a, transport, channel, 'page-a');
           await createCurrentList(b, transport, channel, 'page-b');
+          // Changes made apart in time, each its own publication: over long-polling they would race
+          // on separate connections if the proxy did not send them one at a time.
           const kept = await a.run(() => window.list.add({ value: 'kept' }));
           const renamed = await a.run(() => window.list.add({ value: 'to rename' }));
           const gone = await a.run(() => window.list.add({ value: 'gone' }));

@@ -2,21 +2,17 @@ package io.bayeuxd.interop;
 
 import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.CommandLineConfigs;
-import io.bayeuxd.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +32,6 @@ import java.util.stream.Stream;
  * the demo's also to {@code docs/webix-demo.png}.
  */
 class BrowserClientTest {
-    private static final Logger log = LoggerFactory.getLogger(BrowserClientTest.class);
     private static final Path SUITE = Path.of("..", "interop", "browser").toAbsolutePath().normalize();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots").toAbsolutePath();
@@ -49,8 +44,6 @@ class BrowserClientTest {
     private static BrokerServer server;
     /** Why the test cannot run here, or null. */
     private static String missing;
-    /** Why the broker keeps no records, or null when it has {@code --state-channels}. */
-    private static String noStateChannels;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,32 +51,15 @@ class BrowserClientTest {
         if (missing != null) {
             return; // the test itself skips, so that the reason shows in Surefire's report
         }
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
+        String[] args = {"--host", "127.0.0.1", "--port", "0",
                 // A short hold: when Faye's WebSocket opens only after its first /meta/connect went by JSONP,
                 // the test waits for that connect to come back before it goes on (interop/browser/test, connect()).
                 "--timeout", "5",
                 "--client-dir", SUITE.resolve("node_modules").resolve("faye").resolve("client").toString(),
-                "--static", demoSite().toString()));
-        ServerConfig config;
-        try {
-            config = CommandLineConfigs.parse(withStateChannels(args));
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().contains("--state-channels")) {
-                throw e;
-            }
-            // TODO(issue 10): remove once main's --state-channels is merged into this branch.
-            noStateChannels = "this broker has no --state-channels yet (" + e.getMessage() + ")";
-            log.warn("Browser tests that need a storage channel are skipped: {}", noStateChannels);
-            config = CommandLineConfigs.parse(args.toArray(String[]::new));
-        }
-        server = new BrokerServer(config).start();
+                "--static", demoSite().toString(),
+                "--state-channels", STATE_CHANNELS};
+        server = new BrokerServer(CommandLineConfigs.parse(args)).start();
         server.addExtension(new TokenExtension());
-    }
-
-    private static String[] withStateChannels(List<String> args) {
-        List<String> all = new ArrayList<>(args);
-        all.addAll(List.of("--state-channels", STATE_CHANNELS));
-        return all.toArray(String[]::new);
     }
 
     /**
@@ -134,10 +110,8 @@ class BrowserClientTest {
     void fayeBrowserClientAndWebixProxiesWorkInChromium() throws Exception {
         Assumptions.assumeTrue(missing == null, missing);
         Map<String, String> env = new HashMap<>(Map.of("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/",
-                "CHROMIUM_PATH", CHROMIUM.toString(), "ARTIFACTS_DIR", SCREENSHOTS.toString()));
-        if (noStateChannels == null) {
-            env.put("STATE_CHANNELS", STATE_CHANNELS);
-        }
+                "CHROMIUM_PATH", CHROMIUM.toString(), "ARTIFACTS_DIR", SCREENSHOTS.toString(),
+                "STATE_CHANNELS", STATE_CHANNELS));
         if (Boolean.getBoolean("bayeuxd.writeDocs")) {
             env.put("DOCS_SCREENSHOT", DOCS_SCREENSHOT.toString());
         }

@@ -14,8 +14,9 @@
  * - Loading ("url") subscribes the view to the channel. Nothing is fetched: the records arrive as
  *   messages (a broker with a storage channel sends the current ones first, as inserts).
  * - Saving ("save") publishes each change of Webix's DataProcessor to the channel as
- *   {id, operation: "insert"|"update"|"delete", data: {id, ...}, clientId}. Webix counts the change as
- *   saved when the server acknowledges the publication, and as failed when it refuses it.
+ *   {id, operation: "insert"|"update"|"delete", data: {id, ...}, clientId}, in the order they were
+ *   made, one at a time. Webix counts the change as saved when the server acknowledges the
+ *   publication, and as failed when it refuses it.
  * - Messages from other pages are applied to the view (without being saved again): delete removes,
  *   update merges the fields, insert adds; an insert for an id already shown updates it instead, so a
  *   replayed insert never duplicates a row. The page's own messages, which the server echoes back, are
@@ -32,6 +33,12 @@
   // overflows. The client and the clientId therefore live here, shared by every copy, behind accessors
   // that webix.copy does not see (not enumerable).
   var shared = { client: null, clientId: null };
+
+  // This page's changes are published one at a time, each once the server has acknowledged the one
+  // before: over long-polling Faye sends publications made apart in time as separate requests, on
+  // separate connections, which may reach the server in any order, and an update overtaking its insert
+  // would be lost on the other pages. A burst of changes costs a round trip each.
+  var lastPublication = Promise.resolve();
 
   function randomId() {
     if (global.crypto && typeof global.crypto.randomUUID === 'function') return global.crypto.randomUUID();
@@ -92,17 +99,24 @@
     },
 
     save: function (view, update) {
+      var client = clientOf(this);
       var channel = this.source;
-      var publication = clientOf(this).publish(channel, {
-        id: update.id, operation: update.operation, data: update.data, clientId: clientIdOf(this),
-      });
-      return new Promise(function (resolve, reject) {
-        // An empty answer: Webix keeps the record's id.
-        publication.callback(function () { resolve({}); });
-        publication.errback(function (error) {
-          reject(new Error('faye-> proxy: publishing to ' + channel + ' failed: ' + (error && error.message)));
+      var message = {
+        id: update.id, operation: update.operation, data: global.webix.copy(update.data), clientId: clientIdOf(this),
+      };
+      var send = function () {
+        return new Promise(function (resolve, reject) {
+          var publication = client.publish(channel, message);
+          // An empty answer: Webix keeps the record's id.
+          publication.callback(function () { resolve({}); });
+          publication.errback(function (error) {
+            reject(new Error('faye-> proxy: publishing to ' + channel + ' failed: ' + (error && error.message)));
+          });
         });
-      });
+      };
+      var result = lastPublication.then(send, send);
+      lastPublication = result.then(null, function () {}); // a refused change does not hold up the next
+      return result;
     },
   };
 
