@@ -24,6 +24,11 @@ const MOUNT_URL = BROKER.href.endsWith('/') ? BROKER.href : `${BROKER.href}/`;
 const WS_URL = MOUNT_URL.replace(/^http/, 'ws');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Where screenshots go (created if needed); unset: none are taken.
+const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR || null;
+// The channel patterns the server keeps records of (bayeuxd's --state-channels), comma-separated;
+// unset: the tests that need a storage channel are skipped.
+const STATE_CHANNELS = process.env.STATE_CHANNELS || null;
 // Bound for one wait inside a test, and for one whole test (ms).
 const WAIT_MS = Number(process.env.INTEROP_WAIT_MS || 10000);
 const TEST_TIMEOUT_MS = Number(process.env.INTEROP_TEST_TIMEOUT_MS || 60000);
@@ -39,22 +44,31 @@ const channel = (name, root = 'browser') => `/${root}/${RUN}/${name}`;
 // XHR, script tags for JSONP, an Origin header on the WebSocket).
 // ---------------------------------------------------------------------------
 const WEBIX_JS = path.join(path.dirname(require.resolve('webix/package.json')), 'webix.js');
+// The newest Webix (npm alias webix-current), which has no faye proxy of its own: its pages load
+// bayeuxd's, from the server under test.
+const WEBIX_CURRENT_JS = path.join(path.dirname(require.resolve('webix-current/package.json')), 'webix.js');
 
-const PAGE = `<!doctype html>
+const page = (webixSrc, extra = '') => `<!doctype html>
 <html>
 <head>
 <meta charset="utf-8">
 <title>bayeuxd browser interop</title>
 <script src="${MOUNT_URL}client.js"></script>
-<script src="/webix/webix.js"></script>
-</head>
+<script src="${webixSrc}"></script>
+${extra}</head>
 <body><div id="app" style="width: 400px; height: 300px"></div></body>
 </html>
 `;
+// Webix 6.4.0 with its own faye proxy.
+const PAGE = page('/webix/webix.js');
+// Current Webix with bayeuxd's proxy, loaded from the server as a page of any origin would.
+const PAGE_CURRENT = page('/webix-current/webix.js', `<script src="${MOUNT_URL}webix/faye-proxy.js"></script>\n`);
 
 const STATIC = {
   '/page.html': { type: 'text/html; charset=utf-8', body: () => PAGE },
+  '/current.html': { type: 'text/html; charset=utf-8', body: () => PAGE_CURRENT },
   '/webix/webix.js': { type: 'text/javascript; charset=utf-8', body: () => fs.readFileSync(WEBIX_JS) },
+  '/webix-current/webix.js': { type: 'text/javascript; charset=utf-8', body: () => fs.readFileSync(WEBIX_CURRENT_JS) },
   // Chromium asks for it; an answer keeps a 404 out of the console.
   '/favicon.ico': { type: 'image/x-icon', body: () => '' },
 };
@@ -71,7 +85,7 @@ function startStaticServer() {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve({
-      url: `http://127.0.0.1:${server.address().port}/page.html`,
+      origin: `http://127.0.0.1:${server.address().port}`,
       close: () => new Promise((done) => {
         server.closeAllConnections();
         server.close(() => done());
@@ -105,7 +119,9 @@ async function start() {
     throw error;
   }
   return {
-    open: (name) => openPage(browser, statics.url, name),
+    // `page`: 'page.html' (Webix 6.4.0), 'current.html' (current Webix and bayeuxd's proxy), or a
+    // full URL (a page the server itself serves, such as its demo).
+    open: (name, page = 'page.html') => openPage(browser, new URL(page, `${statics.origin}/`).href, name),
     // The browser goes first: its open connections would hold up the static
     // server's close.
     async close() {
@@ -236,7 +252,7 @@ function parseMessages(json) {
 function describeTraffic(p) {
   const lines = [`--- ${p.name}: traffic with the Bayeux server`];
   for (const r of p.traffic.requests) {
-    const body = (r.responseBody ?? '').slice(0, 500); // not the whole of client.js
+    const body = (r.responseBody ?? "").slice(0, Number(process.env.TRAFFIC_CHARS || 500)); // not the whole of client.js
     lines.push(`${r.method} ${r.url}${r.body ? ` body=${r.body}` : ''} -> ${r.status} ${body}`);
   }
   for (const s of p.traffic.sockets) {
@@ -270,7 +286,18 @@ async function until(condition, what, ms = WAIT_MS) {
   }
 }
 
+// Saves a screenshot of the page as ARTIFACTS_DIR/<name>.png, and also at `alsoTo` when given.
+async function screenshot(p, name, alsoTo) {
+  const targets = [];
+  if (ARTIFACTS_DIR) targets.push(path.join(ARTIFACTS_DIR, `${name}.png`));
+  if (alsoTo) targets.push(alsoTo);
+  for (const target of targets) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    await withTimeout(p.page.screenshot({ path: target }), WAIT_MS, `${p.name}: screenshot ${target}`);
+  }
+}
+
 module.exports = {
-  MOUNT_URL, WS_URL, WAIT_MS, TEST_TIMEOUT_MS, channel, start, sentMessages, receivedMessages,
-  describeTraffic, withTimeout, until,
+  MOUNT_URL, WS_URL, WAIT_MS, TEST_TIMEOUT_MS, STATE_CHANNELS, channel, start, sentMessages, receivedMessages,
+  describeTraffic, withTimeout, until, screenshot,
 };

@@ -19,11 +19,11 @@ after(async () => {
 
 // Opens pages, runs the test body, checks that no page threw or logged an
 // error, and closes the pages. When the test fails, each page's traffic with
-// the server is printed: it usually tells why.
-async function withPages(names, body) {
+// the server is printed: it usually tells why. `page`: see harness's open().
+async function withPages(names, body, page = 'page.html') {
   const pages = [];
   try {
-    for (const name of names) pages.push(await session.open(name));
+    for (const name of names) pages.push(await session.open(name, page));
     await body(...pages);
     for (const p of pages) assert.deepEqual(p.problems, [], `${p.name}: no script errors in the page`);
   } catch (error) {
@@ -222,10 +222,10 @@ for (const transport of TRANSPORTS) {
 // so handing Webix the client itself overflows the stack in webix.copy before
 // anything is sent. A plain object with the two methods the proxy calls copies
 // safely and passes the calls to the real client.
-async function createWebixList(p, clientId) {
+async function createWebixList(p, clientId, channel = '/data') {
   // Connected over WebSocket first, so that all the list sends goes by it.
   await createClient(p, WEBSOCKET);
-  await p.run((clientId) => {
+  await p.run(({ clientId, channel }) => {
     window.delivered = [];
     window.subscribed = [];
     const client = window.client;
@@ -235,7 +235,7 @@ async function createWebixList(p, clientId) {
       incoming(message, next) {
         next(message);
         if (message.channel === '/meta/subscribe' && message.successful) window.subscribed.push(message.subscription);
-        if (message.channel === '/data' && message.data !== undefined) window.delivered.push(message.data);
+        if (message.channel === channel && message.data !== undefined) window.delivered.push(message.data);
       },
     });
     webix.proxy.faye.client = {
@@ -244,9 +244,9 @@ async function createWebixList(p, clientId) {
     };
     webix.proxy.faye.clientId = clientId;
     window.list = webix.ui({
-      container: 'app', view: 'list', template: '#value#', url: 'faye->/data', save: 'faye->/data',
+      container: 'app', view: 'list', template: '#value#', url: `faye->${channel}`, save: `faye->${channel}`,
     });
-  }, clientId, 'creating the Webix list');
+  }, { clientId, channel }, 'creating the Webix list');
 }
 
 // A list's items as [id, value] pairs, in the order shown.
@@ -255,6 +255,11 @@ const waitForItems = (p, expected) => p.page.waitForFunction((json) => JSON.stri
   window.list.serialize().map((item) => [item.id, item.value])) === json, JSON.stringify(expected));
 // Waits until `count` messages on /data have been delivered in the page.
 const delivered = (p, count) => p.page.waitForFunction((n) => window.delivered.length >= n, count);
+// Waits until a list shows exactly these [id, value] pairs, in any order: a storage channel's replay
+// need not come in the order the records were made.
+const waitForSet = (p, expected) => p.page.waitForFunction((json) => JSON.stringify(
+  window.list.serialize().map((item) => [item.id, item.value]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))))
+  === json, JSON.stringify([...expected].sort((x, y) => String(x[0]).localeCompare(String(y[0])))));
 
 describe('Webix faye-> data proxy', () => {
   it('adds, updates and removes made through a list on one page show in the list on another; no page applies its own echo',
@@ -299,4 +304,229 @@ describe('Webix faye-> data proxy', () => {
       assertTransport(a, WEBSOCKET);
       assertTransport(b, WEBSOCKET);
     }));
+});
+
+// ---------------------------------------------------------------------------
+// bayeuxd's faye-> proxy for current Webix (which has none of its own), loaded from the server under
+// test at <mount>/webix/faye-proxy.js by a page of another origin. It is handed the Faye client itself,
+// as Webix's documentation has it: the proxy keeps the client out of Webix's deep copy.
+// ---------------------------------------------------------------------------
+const LONG_POLLING = TRANSPORTS[1];
+// A storage channel (bayeuxd's --state-channels) sends a new subscriber the current records first.
+const NEEDS_STORAGE = h.STATE_CHANNELS ? false
+  : 'the server keeps no records: STATE_CHANNELS is unset (bayeuxd: start it with --state-channels \'/data/**\' and set STATE_CHANNELS=/data/**)';
+
+// Skips the test when the server does not serve bayeuxd's proxy (Faye's own server, say).
+async function skipWithoutProxy(t) {
+  const response = await fetch(`${h.MOUNT_URL}webix/faye-proxy.js`, { method: 'HEAD' }).catch(() => null);
+  if (response && response.ok) return false;
+  t.skip(`the server does not serve ${h.MOUNT_URL}webix/faye-proxy.js (bayeuxd does)`);
+  return true;
+}
+
+async function createCurrentList(p, transport, channel, clientId) {
+  await createClient(p, transport);
+  await p.run(({ channel, clientId }) => {
+    if (!window.webixFayeProxy || webix.proxy.faye !== window.webixFayeProxy) {
+      throw new Error(`webix ${webix.version}: bayeuxd's proxy is not webix.proxy.faye`);
+    }
+    window.delivered = [];
+    window.subscribed = [];
+    window.client.addExtension({
+      incoming(message, next) {
+        next(message);
+        if (message.channel === '/meta/subscribe' && message.successful) window.subscribed.push(message.subscription);
+        if (message.channel === channel && message.data !== undefined) window.delivered.push(message.data);
+      },
+    });
+    webix.proxy.faye.client = window.client;
+    webix.proxy.faye.clientId = clientId;
+    window.list = webix.ui({
+      container: 'app', view: 'list', template: '#value#', url: `faye->${channel}`, save: `faye->${channel}`,
+    });
+  }, { channel, clientId }, 'creating the Webix list');
+  await p.page.waitForFunction((channel) => window.subscribed.includes(channel), channel);
+}
+
+// Waits until Webix's DataProcessor has nothing left to save: the server acknowledged every publication.
+const allSaved = (p) => p.page.waitForFunction(() => webix.dp(window.list).getState() === false);
+const published = (p, channel) => h.sentMessages(p.traffic).filter((s) => s.message.channel === channel);
+
+for (const transport of [WEBSOCKET, LONG_POLLING]) {
+  describe(`current Webix with bayeuxd's faye-> proxy, over ${transport.name}`, () => {
+    it(`adds, updates and deletes on one page show on another once each; an insert for a shown id updates it, over ${transport.name}`,
+      { timeout: h.TEST_TIMEOUT_MS }, async (t) => {
+        if (await skipWithoutProxy(t)) return;
+        await withPages(['page A', 'page B'], async (a, b) => {
+          const channel = h.channel(`webix-current-${transport.name}`, 'data');
+          await createCurrentList(a, transport, channel, 'page-a');
+          await createCurrentList(b, transport, channel, 'page-b');
+
+          const id = await a.run(() => window.list.add({ value: 'first' }));
+          await waitForItems(b, [[id, 'first']]);
+          await delivered(a, 1);
+          assert.deepEqual(await items(a), [[id, 'first']]);
+
+          await a.run((id) => window.list.updateItem(id, { value: 'second' }), id);
+          await waitForItems(b, [[id, 'second']]);
+          await delivered(a, 2);
+          assert.deepEqual(await items(a), [[id, 'second']]);
+
+          await a.run((id) => window.list.remove(id), id);
+          await waitForItems(b, []);
+          await delivered(a, 3);
+          assert.deepEqual(await items(a), []);
+
+          const other = await b.run(() => window.list.add({ value: 'from B' }));
+          await waitForItems(a, [[other, 'from B']]);
+
+          // A replayed insert (from another client) for an id the lists show: updated, not doubled.
+          assert.deepEqual(await publish(b, channel,
+            { id: other, operation: 'insert', data: { id: other, value: 'replayed' }, clientId: 'elsewhere' }), { ok: true });
+          await waitForItems(a, [[other, 'replayed']]);
+          await waitForItems(b, [[other, 'replayed']]);
+          await allSaved(a);
+          await allSaved(b);
+
+          // On the wire: the DataProcessor's changes, each once, with the page's clientId.
+          assert.deepEqual(published(a, channel).map((s) => [s.carrier, s.message.data.operation, s.message.data.clientId]),
+            [[transport.carrier, 'insert', 'page-a'], [transport.carrier, 'update', 'page-a'], [transport.carrier, 'delete', 'page-a']]);
+          assert.deepEqual(published(a, channel)[1].message.data,
+            { id, operation: 'update', data: { id, value: 'second' }, clientId: 'page-a' });
+          assert.deepEqual(published(b, channel).map((s) => [s.message.data.operation, s.message.data.clientId]),
+            [['insert', 'page-b'], ['insert', 'elsewhere']]);
+          assertTransport(a, transport);
+          assertTransport(b, transport);
+          await h.screenshot(a, `webix-current-${transport.name}-page-a`);
+          await h.screenshot(b, `webix-current-${transport.name}-page-b`);
+        }, 'current.html');
+      });
+
+    it(`a page opened afterwards shows the current list from a storage channel, over ${transport.name}`,
+      { timeout: h.TEST_TIMEOUT_MS, skip: NEEDS_STORAGE }, async (t) => {
+        if (await skipWithoutProxy(t)) return;
+        await withPages(['page A', 'page B'], async (a, b) => {
+          const channel = h.channel(`webix-stored-${transport.name}`, 'data');
+          await createCurrentList(a, transport, channel, 'page-a');
+          await createCurrentList(b, transport, channel, 'page-b');
+          // Changes made apart in time, each its own publication: over long-polling they would race
+          // on separate connections if the proxy did not send them one at a time.
+          const kept = await a.run(() => window.list.add({ value: 'kept' }));
+          const renamed = await a.run(() => window.list.add({ value: 'to rename' }));
+          const gone = await a.run(() => window.list.add({ value: 'gone' }));
+          await a.run(({ renamed, gone }) => {
+            window.list.updateItem(renamed, { value: 'renamed' });
+            window.list.remove(gone);
+          }, { renamed, gone });
+          const fromB = await b.run(() => window.list.add({ value: 'from B' }));
+          const now = [[kept, 'kept'], [renamed, 'renamed'], [fromB, 'from B']];
+          await waitForSet(a, now);
+          await waitForSet(b, now);
+          await allSaved(a);
+          await allSaved(b);
+
+          // Page C opens now, and its list shows what the others show.
+          await withPages(['page C'], async (c) => {
+            await createCurrentList(c, transport, channel, 'page-c');
+            await waitForSet(c, now);
+            const replayed = h.receivedMessages(c.traffic).filter((r) => r.message.channel === channel);
+            assert.ok(replayed.length >= now.length, `page C received the records (${JSON.stringify(replayed)})`);
+            for (const r of replayed) {
+              assert.equal(r.message.data.operation, 'insert');
+              assert.ok(!['page-a', 'page-b', 'page-c'].includes(r.message.data.clientId), 'a clientId no page has');
+            }
+            await h.screenshot(c, `webix-current-${transport.name}-page-c`);
+
+            // And it takes part from there on.
+            await c.run((id) => window.list.remove(id), kept);
+            await waitForSet(a, now.slice(1));
+            await waitForSet(b, now.slice(1));
+            assertTransport(c, transport);
+          }, 'current.html');
+        }, 'current.html');
+      });
+  });
+}
+
+describe('Webix 6.4.0 with its own faye-> proxy and a storage channel', () => {
+  it('a page opened afterwards shows the current list', { timeout: h.TEST_TIMEOUT_MS, skip: NEEDS_STORAGE },
+    () => withPages(['page A'], async (a) => {
+      const channel = h.channel('webix6-stored', 'data');
+      await createWebixList(a, 'page-a', channel);
+      await a.page.waitForFunction((channel) => window.subscribed.includes(channel), channel);
+      const one = await a.run(() => window.list.add({ value: 'one' }));
+      const two = await a.run(() => window.list.add({ value: 'two' }));
+      const three = await a.run(() => window.list.add({ value: 'three' }));
+      await a.run(({ one, three }) => {
+        window.list.updateItem(one, { value: 'one, renamed' });
+        window.list.remove(three);
+      }, { one, three });
+      // Its own five messages came back: the server has them all.
+      await delivered(a, 5);
+
+      await withPages(['page C'], async (c) => {
+        await createWebixList(c, 'page-c', channel);
+        await waitForSet(c, [[one, 'one, renamed'], [two, 'two']]);
+        await h.screenshot(c, 'webix-6.4.0-page-c');
+      });
+    }));
+});
+
+// ---------------------------------------------------------------------------
+// The demo the server bundles at <mount>/demo/ (bayeuxd), with Webix from its --static directory. The
+// pages come from the server itself; each names its own channel under /data/.
+// ---------------------------------------------------------------------------
+describe('the demo at <mount>/demo/', () => {
+  it('what one demo page adds, renames and deletes shows on another; a page opened later shows the list',
+    { timeout: h.TEST_TIMEOUT_MS }, async (t) => {
+      const webixThere = await fetch(`${h.MOUNT_URL}webix/webix.js`, { method: 'HEAD' }).catch(() => null);
+      const demoThere = await fetch(`${h.MOUNT_URL}demo/`, { method: 'HEAD' }).catch(() => null);
+      if (!webixThere || !webixThere.ok || !demoThere || !demoThere.ok) {
+        t.skip(`the server serves no ${h.MOUNT_URL}demo/ or no webix/webix.js (bayeuxd with --static holding webix/)`);
+        return;
+      }
+      const channel = h.channel('demo', 'data');
+      const url = `${h.MOUNT_URL}demo/?channel=${encodeURIComponent(channel)}`;
+      const titles = (p) => p.run(() => $$('list').serialize().map((item) => item.title));
+      const waitForTitles = (p, expected) => p.page.waitForFunction((json) => JSON.stringify(
+        $$('list').serialize().map((item) => item.title)) === json, JSON.stringify(expected));
+      const subscribed = (p) => h.until(() => h.receivedMessages(p.traffic).some((r) => r.message.channel === '/meta/subscribe'
+        && r.message.subscription === channel && r.message.successful), `${p.name}: subscribed to ${channel}`);
+      // As a person would: type a title, press a button.
+      const type = (p, text) => p.page.fill('[view_id="title"] input', text);
+      const press = (p, button) => p.page.click(`[view_id="${button}"] button`);
+
+      await withPages(['demo 1', 'demo 2'], async (one, two) => {
+        for (const p of [one, two]) await subscribed(p);
+        for (const text of ['Buy milk', 'Walk the dog', 'Call Alice']) {
+          await type(one, text);
+          await press(one, 'add');
+        }
+        await waitForTitles(two, ['Buy milk', 'Walk the dog', 'Call Alice']);
+
+        await two.page.click('.webix_list_item >> text=Walk the dog');
+        await type(two, 'Walk the dog twice');
+        await press(two, 'update');
+        await waitForTitles(one, ['Buy milk', 'Walk the dog twice', 'Call Alice']);
+
+        await one.page.click('.webix_list_item >> text=Call Alice');
+        await press(one, 'delete');
+        await waitForTitles(two, ['Buy milk', 'Walk the dog twice']);
+        assert.deepEqual(await titles(one), ['Buy milk', 'Walk the dog twice']);
+        await two.page.click('.webix_list_item >> text=Buy milk');
+        // The size of the picture in docs/webix.md.
+        await two.page.setViewportSize({ width: 960, height: 400 });
+        await h.screenshot(two, 'demo-page-2', process.env.DOCS_SCREENSHOT);
+        await h.screenshot(one, 'demo-page-1');
+
+        if (h.STATE_CHANNELS) {
+          await withPages(['demo 3'], async (three) => {
+            await waitForTitles(three, ['Buy milk', 'Walk the dog twice']);
+            await h.screenshot(three, 'demo-page-3');
+          }, url);
+        } else {
+          t.diagnostic(`no storage channel: ${NEEDS_STORAGE}`);
+        }
+      }, url);
+    });
 });

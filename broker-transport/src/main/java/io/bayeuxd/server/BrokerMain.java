@@ -178,6 +178,7 @@ public final class BrokerMain implements Callable<Integer> {
                         .trustedProxies(value(TransportSettings.TRUSTED_PROXIES))
                         .idleTimeoutMs(millis(TransportSettings.IDLE_TIMEOUT))
                         .clientDir(value(TransportSettings.CLIENT_DIR))
+                        .staticDir(value(TransportSettings.STATIC_DIR))
                         .build())
                 .build();
     }

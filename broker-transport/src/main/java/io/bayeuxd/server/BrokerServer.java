@@ -178,6 +178,12 @@ public final class BrokerServer implements AutoCloseable {
             log.info("Serving Faye's browser client at {} from {}", config.transport().mount().equals("/") ? "/client.js"
                     : config.transport().mount() + "/client.js", config.transport().clientScripts().directory());
         }
+        String below = config.transport().mount().equals("/") ? "/" : config.transport().mount() + "/";
+        if (config.transport().staticFiles().isEnabled()) {
+            log.info("Serving the files of {} under {}", config.transport().staticFiles().directory(), below);
+        }
+        log.info("Webix demo at {}demo/ (Webix from the --static directory's webix/), Webix faye proxy at {}webix/faye-proxy.js",
+                below, below);
         log.info("bayeuxd listening on {}://{}:{}{} ({}{})", tls == null ? "http" : "https", config.host(), port(),
                 config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "" : ", TLS by " + TlsContexts.provider());
         return this;

@@ -50,6 +50,7 @@ final class SettingsCatalog {
             ServerSettings.MANAGEMENT_HOST,
             ServerSettings.API_KEY,
             TransportSettings.CLIENT_DIR,
+            TransportSettings.STATIC_DIR,
             ServerSettings.LOG_FORMAT,
             ServerSettings.ENGINE,
             ServerSettings.REDIS_URL);

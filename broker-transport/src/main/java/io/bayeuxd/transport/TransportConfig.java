@@ -2,6 +2,7 @@ package io.bayeuxd.transport;
 
 import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.transport.http.ClientScripts;
+import io.bayeuxd.transport.http.StaticFiles;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class TransportConfig {
     private final long idleTimeoutMs;
     private final long connectTimeoutMs;
     private final ClientScripts clientScripts;
+    private final StaticFiles staticFiles;
 
     private TransportConfig(Builder b) {
         this.jsonpEnabled = b.jsonpEnabled;
@@ -35,6 +37,7 @@ public final class TransportConfig {
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.connectTimeoutMs = BrokerSettings.TIMEOUT.defaultMillis();
         this.clientScripts = b.clientScripts;
+        this.staticFiles = b.staticFiles;
         this.mount = b.mount;
         this.maxMessageBytes = b.maxMessageBytes;
         this.pingIntervalMs = b.pingIntervalMs;
@@ -48,6 +51,7 @@ public final class TransportConfig {
         this.idleTimeoutMs = base.idleTimeoutMs;
         this.connectTimeoutMs = connectTimeoutMs;
         this.clientScripts = base.clientScripts;
+        this.staticFiles = base.staticFiles;
         this.mount = base.mount;
         this.maxMessageBytes = base.maxMessageBytes;
         this.pingIntervalMs = base.pingIntervalMs;
@@ -121,6 +125,11 @@ public final class TransportConfig {
         return clientScripts;
     }
 
+    /** The {@code --static} directory's files ({@link Builder#staticDir}); {@link StaticFiles#NONE} without one. */
+    public StaticFiles staticFiles() {
+        return staticFiles;
+    }
+
     /** Whether a request with this {@code Origin} header value may be served. */
     public boolean isOriginAllowed(String origin) {
         if (origin == null || allowedOrigins.isEmpty()) {
@@ -154,6 +163,7 @@ public final class TransportConfig {
         private List<String> trustedProxies = TransportSettings.TRUSTED_PROXIES.defaultValue();
         private long idleTimeoutMs = TransportSettings.IDLE_TIMEOUT.defaultMillis();
         private ClientScripts clientScripts = ClientScripts.NONE;
+        private StaticFiles staticFiles = StaticFiles.NONE;
 
         public Builder mount(String v) { mount = v; return this; }
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
@@ -175,6 +185,21 @@ public final class TransportConfig {
                 clientScripts = v == null ? ClientScripts.NONE : ClientScripts.load(v);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(TransportSettings.CLIENT_DIR.flag() + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Serves the files of this directory at their paths under the mount ({@link StaticFiles}); null for
+         * none.
+         *
+         * @throws IllegalArgumentException if it is not a directory
+         */
+        public Builder staticDir(Path v) {
+            try {
+                staticFiles = v == null ? StaticFiles.NONE : StaticFiles.open(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(TransportSettings.STATIC_DIR.flag() + ": " + e.getMessage(), e);
             }
             return this;
         }

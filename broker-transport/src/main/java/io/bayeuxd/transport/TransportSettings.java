@@ -57,6 +57,14 @@ public final class TransportSettings {
                     + "and sets this")
             .build();
 
+    public static final Setting<Path> STATIC_DIR = Setting.named("static", ValueType.PATH)
+            .description("a directory whose files are served at their path under the mount (`GET`/`HEAD`; `index.html` "
+                    + "for a directory; 403 for a path with a dot segment or leading outside it, symbolic links followed; "
+                    + "404 for what is missing); never instead of the Bayeux endpoint, `/client.js`, `/metrics`, "
+                    + "`/healthz`, `/readyz`, `/webix/faye-proxy.js` or `/demo/` ([webix](webix.md)). "
+                    + "`scripts/run.sh` sets it to `client/node_modules`, for the demo's Webix")
+            .build();
+
     private TransportSettings() {
     }
 }

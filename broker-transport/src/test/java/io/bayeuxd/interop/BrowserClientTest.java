@@ -1,28 +1,46 @@
 package io.bayeuxd.interop;
 
-import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.server.BrokerServer;
-import io.bayeuxd.server.ServerConfig;
-import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.server.CommandLineConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Runs Faye's browser client and Webix's {@code faye->} data proxy in headless Chromium against this broker
  * ({@code interop/browser}): pages from another origin load the client from the broker's {@code /client.js}
- * and talk to it over WebSocket, cross-origin long-polling and callback-polling. Skipped with a message where
- * Node, the suite's {@code node_modules} or Debian's Chromium are missing ({@code .ci/run} installs all three).
+ * and talk to it over WebSocket, cross-origin long-polling and callback-polling; Webix 6.4.0 with its own
+ * proxy, current Webix with ours ({@code /webix/faye-proxy.js}), and the broker's demo ({@code /demo/}, with
+ * Webix from {@code --static}). The broker is configured with the flags an operator would type, among them
+ * {@code --state-channels '/data/**'}, so that a page opened late gets the current records. Skipped with a
+ * message where Node, the suite's {@code node_modules} or Debian's Chromium are missing ({@code .ci/run}
+ * installs all three).
+ *
+ * <p>Screenshots of the pages go to {@code target/browser-screenshots}; with {@code -Dbayeuxd.writeDocs=true}
+ * the demo's also to {@code docs/webix-demo.png}.
  */
 class BrowserClientTest {
     private static final Path SUITE = Path.of("..", "interop", "browser").toAbsolutePath().normalize();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SCREENSHOTS = Path.of("target", "browser-screenshots").toAbsolutePath();
+    private static final Path DOCS_SCREENSHOT = Path.of("..", "docs", "webix-demo.png").toAbsolutePath().normalize();
+    /** The channels whose records the broker keeps: the Webix tests' lists live below /data/. */
+    private static final String STATE_CHANNELS = "/data/**";
+
+    @TempDir
+    static Path tmp;
     private static BrokerServer server;
     /** Why the test cannot run here, or null. */
     private static String missing;
@@ -33,23 +51,47 @@ class BrowserClientTest {
         if (missing != null) {
             return; // the test itself skips, so that the reason shows in Surefire's report
         }
-        // A short hold: when Faye's WebSocket opens only after its first /meta/connect went by JSONP, the
-        // test waits for that connect to come back before it goes on (interop/browser/test, connect()).
-        server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
-                .broker(BrokerConfig.builder().timeoutMs(5_000).build())
-                .transport(TransportConfig.builder()
-                        .clientDir(SUITE.resolve("node_modules").resolve("faye").resolve("client"))
-                        .build())
-                .build()).start();
+        String[] args = {"--host", "127.0.0.1", "--port", "0",
+                // A short hold: when Faye's WebSocket opens only after its first /meta/connect went by JSONP,
+                // the test waits for that connect to come back before it goes on (interop/browser/test, connect()).
+                "--timeout", "5",
+                "--client-dir", SUITE.resolve("node_modules").resolve("faye").resolve("client").toString(),
+                "--static", demoSite().toString(),
+                "--state-channels", STATE_CHANNELS};
+        server = new BrokerServer(CommandLineConfigs.parse(args)).start();
         server.addExtension(new TokenExtension());
+    }
+
+    /**
+     * The {@code --static} directory the demo needs: {@code webix/} with current Webix's script, styles and
+     * fonts, copied (a link out of the directory would not be served).
+     */
+    private static Path demoSite() throws IOException {
+        Path webix = SUITE.resolve("node_modules").resolve("webix-current");
+        Path target = Files.createDirectories(tmp.resolve("site").resolve("webix"));
+        for (String file : List.of("webix.js", "webix.css")) {
+            Files.copy(webix.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (Stream<Path> fonts = Files.walk(webix.resolve("fonts"))) {
+            for (Path from : (Iterable<Path>) fonts::iterator) {
+                Path to = target.resolve(webix.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return target.getParent();
     }
 
     private static String missingPrerequisite() {
         if (!NodeTestRun.toolRuns("node", "--version")) {
             return "node is not installed: browser interop test skipped";
         }
-        if (!Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core"))) {
-            return "interop/browser/node_modules missing (run `npm ci` in interop/browser): browser interop test skipped";
+        if (!Files.isDirectory(SUITE.resolve("node_modules").resolve("playwright-core"))
+                || !Files.isDirectory(SUITE.resolve("node_modules").resolve("webix-current"))) {
+            return "interop/browser/node_modules missing or stale (run `npm ci` in interop/browser): browser interop test skipped";
         }
         if (!Files.isExecutable(CHROMIUM)) {
             return CHROMIUM + " missing (apt-get install chromium): browser interop test skipped";
@@ -65,9 +107,14 @@ class BrowserClientTest {
     }
 
     @Test
-    void fayeBrowserClientAndWebixProxyWorkInChromium() throws Exception {
+    void fayeBrowserClientAndWebixProxiesWorkInChromium() throws Exception {
         Assumptions.assumeTrue(missing == null, missing);
-        NodeTestRun.assertPasses(SUITE, Map.of("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/",
-                "CHROMIUM_PATH", CHROMIUM.toString()), Duration.ofMinutes(2), "browser test run");
+        Map<String, String> env = new HashMap<>(Map.of("BAYEUX_URL", "http://127.0.0.1:" + server.port() + "/",
+                "CHROMIUM_PATH", CHROMIUM.toString(), "ARTIFACTS_DIR", SCREENSHOTS.toString(),
+                "STATE_CHANNELS", STATE_CHANNELS));
+        if (Boolean.getBoolean("bayeuxd.writeDocs")) {
+            env.put("DOCS_SCREENSHOT", DOCS_SCREENSHOT.toString());
+        }
+        NodeTestRun.assertPasses(SUITE, env, Duration.ofMinutes(5), "browser test run");
     }
 }

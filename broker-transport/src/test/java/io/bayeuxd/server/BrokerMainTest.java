@@ -91,6 +91,10 @@ class BrokerMainTest {
 
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--client-dir", dir.toString()}, Map.of()))
                 .hasMessageContaining("--client-dir").hasMessageContaining("faye-browser-min.js");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--static", dir.resolve("missing").toString()}, Map.of()))
+                .hasMessageContaining("--static").hasMessageContaining("not a directory");
+        assertThat(BrokerMain.parse(new String[] {"--static", dir.toString()}, Map.of()).transport().staticFiles().directory())
+                .isEqualTo(dir.toRealPath());
 
         StringWriter err = new StringWriter();
         int code = BrokerMain.run(new String[] {"--mount", "no-slash"}, Map.of(), new PrintWriter(err, true));

@@ -38,7 +38,7 @@ class SettingsCatalogTest {
                 "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",
                 "--data-dir", "--data-fsync",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
-                "--client-dir",
+                "--client-dir", "--static",
                 "--log-format", "--engine", "--redis-url");
         assertThat(ServerSettings.REDIS_URL.envVar()).isEqualTo("BAYEUXD_REDIS_URL");
         assertThat(ServerSettings.API_KEY.envVar()).isEqualTo("BAYEUXD_API_KEY");

@@ -101,9 +101,9 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
             return;
         }
-        if (ClientScripts.isScriptPath(path)) {
-            // Faye's browser client, before the Bayeux rules: a <script> tag sends no Origin to check.
-            config.clientScripts().respond(ctx, request, path, config.mount(), keepAlive);
+        if (FileRoutes.respond(config, ctx, request, uri, path, keepAlive)) {
+            // Faye's client scripts, our bundled files and --static: before the Bayeux rules, since a
+            // <script> tag sends no Origin to check.
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);

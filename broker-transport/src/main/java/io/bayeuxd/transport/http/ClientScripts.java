@@ -1,25 +1,15 @@
 package io.bayeuxd.transport.http;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DateFormatter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Date;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -42,9 +32,9 @@ public final class ClientScripts {
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 
     private final Path directory;
-    private final Map<String, Script> byName;
+    private final Map<String, StoredFile> byName;
 
-    private ClientScripts(Path directory, Map<String, Script> byName) {
+    private ClientScripts(Path directory, Map<String, StoredFile> byName) {
         this.directory = directory;
         this.byName = byName;
     }
@@ -63,7 +53,7 @@ public final class ClientScripts {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("client directory " + directory + " does not exist");
         }
-        Map<String, Script> scripts = new HashMap<>();
+        Map<String, StoredFile> scripts = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.{js,map}")) {
             for (Path file : files) {
                 if (!Files.isRegularFile(file)) {
@@ -73,8 +63,9 @@ public final class ClientScripts {
                     throw new IllegalArgumentException("client file " + file + " is over " + MAX_FILE_BYTES + " bytes");
                 }
                 String name = file.getFileName().toString();
-                scripts.put(name, new Script(Files.readAllBytes(file), Files.getLastModifiedTime(file).toMillis(),
-                        name.endsWith(".js") ? HttpResponses.JAVASCRIPT : HttpResponses.JSON));
+                byte[] content = Files.readAllBytes(file);
+                scripts.put(name, new StoredFile(content, new Freshness(StoredFile.digestTag(content),
+                        Files.getLastModifiedTime(file).toMillis()), name.endsWith(".js") ? HttpResponses.JAVASCRIPT : HttpResponses.JSON));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("client directory " + directory + " cannot be read: " + e.getMessage());
@@ -102,27 +93,12 @@ public final class ClientScripts {
             HttpResponses.sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
             return;
         }
-        Script script = byName.get(fileName(path, mount));
+        StoredFile script = byName.get(fileName(path, mount));
         if (script == null) {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
             return;
         }
-        boolean fresh = script.matches(request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
-                request.headers().get(HttpHeaderNames.IF_MODIFIED_SINCE));
-        FullHttpResponse res;
-        if (fresh) {
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-        } else {
-            // A wrapper of the shared array, no copy: nothing writes to it.
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(script.content));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, script.contentType)
-                    .set(HttpResponses.X_CONTENT_TYPE_OPTIONS, HttpResponses.NOSNIFF)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, script.content.length);
-        }
-        res.headers().set(HttpHeaderNames.ETAG, script.etag)
-                .set(HttpHeaderNames.LAST_MODIFIED, script.lastModifiedHeader);
-        HttpResponses.write(ctx, res, keepAlive, null);
+        script.respond(ctx, request, head, keepAlive);
     }
 
     /** The file a script path names: its last segment, with Faye's two aliases for the browser client. */
@@ -134,46 +110,8 @@ public final class ClientScripts {
         return name;
     }
 
-    private static final class Script {
-        final byte[] content;
-        final String etag;
-        final long lastModifiedSeconds;
-        final String lastModifiedHeader;
-        final CharSequence contentType;
-
-        Script(byte[] content, long lastModifiedMillis, CharSequence contentType) {
-            this.content = content;
-            this.etag = '"' + sha1(content) + '"';
-            this.lastModifiedSeconds = lastModifiedMillis / 1000;
-            this.lastModifiedHeader = DateFormatter.format(new Date(lastModifiedSeconds * 1000));
-            this.contentType = contentType;
-        }
-
-        /** Whether the client's copy is current: by ETag when it sent one, else by date. */
-        boolean matches(String ifNoneMatch, String ifModifiedSince) {
-            if (ifNoneMatch != null) {
-                // Faye sends its digest unquoted; accept either form, and lists.
-                for (String tag : ifNoneMatch.split(",")) {
-                    String t = tag.trim();
-                    if (t.equals("*") || t.equals(etag) || t.equals(etag.substring(1, etag.length() - 1))) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            if (ifModifiedSince != null) {
-                Date since = DateFormatter.parseHttpDate(ifModifiedSince);
-                return since != null && lastModifiedSeconds <= since.getTime() / 1000;
-            }
-            return false;
-        }
-
-        private static String sha1(byte[] content) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is required of every JVM", e);
-            }
-        }
+    /** Whether {@code path}, which {@link #isScriptPath} accepted, names one of the client's files. */
+    public boolean has(String path, String mount) {
+        return byName.containsKey(fileName(path, mount));
     }
 }

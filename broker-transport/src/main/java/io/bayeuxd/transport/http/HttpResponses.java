@@ -61,6 +61,17 @@ public final class HttpResponses {
         write(ctx, res, keepAlive, null);
     }
 
+    /** {@code 301 Moved Permanently} to {@code location}, with a short text body. */
+    static void sendRedirect(ChannelHandlerContext ctx, String location, boolean keepAlive) {
+        ByteBuf body = ByteBufUtil.writeUtf8(ctx.alloc(), "Moved to " + location);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY, body);
+        res.headers().set(HttpHeaderNames.LOCATION, location)
+                .set(HttpHeaderNames.CONTENT_TYPE, TEXT)
+                .set(X_CONTENT_TYPE_OPTIONS, NOSNIFF)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        write(ctx, res, keepAlive, null);
+    }
+
     static void write(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive, ChannelFutureListener onWritten) {
         HttpUtil.setKeepAlive(res, keepAlive);
         var future = ctx.writeAndFlush(res);
