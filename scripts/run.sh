@@ -15,4 +15,6 @@ if command -v npm >/dev/null 2>&1; then
 else
   echo "npm not found: Faye's browser client (/client.js) and Webix for the demo (/demo/) will not be served (the broker runs without them)" >&2
 fi
+# The demo's channel keeps its records, so a page opened later shows the current list (docs/storage.md).
+export BAYEUXD_STATE_CHANNELS="${BAYEUXD_STATE_CHANNELS:-/data}"
 exec java -jar broker-transport/target/bayeuxd.jar "$@"
