@@ -59,7 +59,8 @@ public final class Broker {
         this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes());
         this.connect = new ConnectHandler(engine, config);
         this.storage = new StoredChannels(config.storage(), message -> encoder.encodeDelivery(message, alloc),
-                TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong()));
+                () -> TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong()), engine.bus(),
+                (channel, payload) -> engine.publish(channel, payload, Engine.Audience.THIS_NODE));
         int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
         this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit);
         this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit);

@@ -96,6 +96,50 @@ public interface ClusterBus extends AutoCloseable {
     /** Installs what receives the messages other nodes send to this one; called on the bus's thread. */
     void onNodeMessage(Consumer<byte[]> handler);
 
+    /**
+     * Whether this bus numbers the publications of stored channels (history, records) in one order for
+     * the whole cluster ({@link #sequence}); false for a node alone, whose stored channels number their
+     * own.
+     */
+    default boolean sequences() {
+        return false;
+    }
+
+    /**
+     * Sends a publication of a stored channel to be numbered in the cluster's order, kept for nodes that
+     * start later, and handed to every node, this one included, through {@link Sequenced#publication}.
+     * Never blocks.
+     *
+     * @param channel     the stored channel
+     * @param publication its encoded delivery, with no position yet
+     * @param newEpoch    the epoch the channel takes if the cluster has none for it yet
+     * @param keep        how many of the channel's latest publications the cluster keeps (0: none)
+     * @param recordId    with a storage channel, the id of the record this publication changes; else null
+     * @param record      that record's fields after the change (JSON), or null when it is deleted
+     * @return completes with whether it was sent
+     */
+    default CompletionStage<Boolean> sequence(String channel, byte[] publication, String newEpoch, int keep,
+                                              String recordId, byte[] record) {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /**
+     * Installs where numbered publications of stored channels go. A bus that {@link #sequences()} first
+     * hands it what the cluster keeps (the records, then the kept publications, oldest first), so that a
+     * node that starts late catches up, then everything numbered since, in order.
+     */
+    default void onSequenced(Sequenced sink) {
+    }
+
+    /** Receives the numbered publications of stored channels, on the bus's thread. */
+    interface Sequenced {
+        /** A numbered publication (an encoded delivery without position), in the cluster's order. */
+        void publication(long position, String epoch, byte[] publication);
+
+        /** A record the cluster keeps for a storage channel, handed over at start. */
+        void record(String channel, String epoch, long position, byte[] record);
+    }
+
     /** The counters of a bus that links nodes; {@code null} for {@link #NONE}. */
     default ClusterBusStats stats() {
         return null;

@@ -86,6 +86,11 @@ public interface Engine extends AutoCloseable {
         /** Every subscriber, on every node. */
         EVERYONE,
         /** In-process clients of the server on this node only ({@code /service/**}). */
-        SERVER_SIDE
+        SERVER_SIDE,
+        /**
+         * Every subscriber on this node only: a publication that reached every node another way (a
+         * stored channel's, numbered by the cluster bus).
+         */
+        THIS_NODE
     }
 }

@@ -118,9 +118,8 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
 
     @Override
     public int publish(String channel, ByteBuf payload, Audience audience) {
-        boolean serverSideOnly = audience == Audience.SERVER_SIDE;
-        int queued = fanOut(channel, payload, serverSideOnly);
-        if (!serverSideOnly) {
+        int queued = fanOut(channel, payload, audience == Audience.SERVER_SIDE);
+        if (audience == Audience.EVERYONE) {
             bus.publish(channel, payload);
         }
         return queued;

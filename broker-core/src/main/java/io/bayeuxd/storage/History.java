@@ -23,6 +23,10 @@ final class History {
         this.maxAgeMillis = maxAgeMillis;
     }
 
+    int capacity() {
+        return capacity;
+    }
+
     /** Keeps {@code message} at {@code position}; TAKES its reference. */
     void append(long position, ByteBuf message, long nowMillis) {
         entries.addLast(new Entry(position, nowMillis, message));

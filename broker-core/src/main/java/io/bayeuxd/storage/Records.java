@@ -105,6 +105,14 @@ final class Records {
         }
     }
 
+    /** The publication data of an insert of {@code record}: how a record kept elsewhere is taken in. */
+    static JsonValue insertOf(JsonValue record) {
+        ObjectNode insert = JsonNodeFactory.instance.objectNode();
+        insert.put("operation", "insert");
+        insert.set("data", record.tree());
+        return JsonValue.of(insert);
+    }
+
     /** Every record's insert message, in first-insert order, each retained once: the caller owns those references. */
     List<ByteBuf> snapshot() {
         List<ByteBuf> out = new ArrayList<>(byId.size());

@@ -1,10 +1,12 @@
 package io.bayeuxd.storage;
 
+import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -22,7 +24,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class StoredChannel {
     private final String name;
-    private final String epoch;
+    /** Changes only in a cluster, when the cluster's epoch for this channel turns out to differ. */
+    private String epoch;
     private final History history;
     private final Records records;
     /** The position of the latest message; guarded by this. */
@@ -93,6 +96,105 @@ public final class StoredChannel {
         }
         lastUsedMillis = nowMillis;
         return null;
+    }
+
+    /**
+     * In a cluster: checks the publication against what this node keeps, and hands it to the bus to be
+     * numbered in the cluster's order; it comes back to every node, this one too, through
+     * {@link #publishNumbered}.
+     *
+     * @return a Bayeux error for the publisher, or {@code null} when it was sent
+     */
+    synchronized String sequence(Message message, Publisher publisher, ClusterBus bus) {
+        if (removed) {
+            return StoredChannels.GONE;
+        }
+        Records.Change change = null;
+        if (records != null) {
+            change = records.prepare(message.data());
+            if (change.error() != null) {
+                return BayeuxError.format(407, change.error(), name);
+            }
+        }
+        if (!bus.isHealthy()) {
+            return BayeuxError.format(407, "The cluster cannot be reached", name);
+        }
+        ByteBuf encoded = publisher.encode(message);
+        byte[] bytes;
+        try {
+            bytes = ByteBufUtil.getBytes(encoded, encoded.readerIndex(), encoded.readableBytes());
+        } finally {
+            encoded.release();
+        }
+        String recordId = change == null ? null : change.key();
+        byte[] record = change == null || change.record() == null ? null : JsonValue.of(change.record()).bytes();
+        bus.sequence(name, bytes, epoch, history == null ? 0 : history.capacity(), recordId, record);
+        return null;
+    }
+
+    /**
+     * In a cluster: a publication numbered by the bus, {@code at} in the cluster's {@code clusterEpoch},
+     * applied as {@link #publish} would (records, position, local fan-out, history) but at the cluster's
+     * position. Copies already applied are skipped; after a gap (the bus lost publications) the history
+     * starts again at {@code at}, so that no recovery spans the gap.
+     *
+     * @return false, having done nothing, when the channel was removed meanwhile
+     */
+    synchronized boolean publishNumbered(Message message, long at, String clusterEpoch, long nowMillis, Publisher publisher) {
+        if (removed) {
+            return false;
+        }
+        adopt(clusterEpoch);
+        if (at <= position) {
+            return true;
+        }
+        if (history != null && at != position + 1) {
+            history.clear();
+        }
+        if (records != null) {
+            Records.Change change = records.prepare(message.data());
+            if (change.error() == null) {
+                records.commit(change, insert -> publisher.encode(new Message().channel(name).data(insert)));
+            }
+        }
+        if (history != null) {
+            message.ext(Positions.stamp(message.ext(), at, epoch));
+        }
+        ByteBuf encoded = publisher.encode(message);
+        try {
+            publisher.fanOut(encoded);
+            if (history != null) {
+                history.append(at, encoded.retain(), nowMillis);
+            }
+        } finally {
+            encoded.release();
+        }
+        position = at;
+        lastUsedMillis = nowMillis;
+        return true;
+    }
+
+    /** In a cluster, at start: a record the cluster keeps. */
+    synchronized void restoreRecord(String clusterEpoch, long at, JsonValue record, Publisher publisher) {
+        adopt(clusterEpoch);
+        if (records != null) {
+            Records.Change change = records.prepare(Records.insertOf(record));
+            if (change.error() == null) {
+                records.commit(change, insert -> publisher.encode(new Message().channel(name).data(insert)));
+            }
+        }
+        position = Math.max(position, at);
+    }
+
+    /** Takes the cluster's epoch; what was kept under another one no longer counts. */
+    private void adopt(String clusterEpoch) {
+        if (!clusterEpoch.equals(epoch)) {
+            epoch = clusterEpoch;
+            position = 0;
+            if (history != null) {
+                history.clear();
+            }
+        }
     }
 
     /**
@@ -213,7 +315,7 @@ public final class StoredChannel {
         return records == null ? 0 : records.size();
     }
 
-    String epoch() {
+    synchronized String epoch() {
         return epoch;
     }
 

@@ -3,6 +3,8 @@ package io.bayeuxd.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.channel.ChannelName;
+import io.bayeuxd.engine.ClusterBus;
+import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
@@ -12,11 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The channels the broker keeps something for, created when first published or subscribed to under a
@@ -38,6 +43,11 @@ public final class StoredChannels implements AutoCloseable {
     private final boolean none;
     /** The {@code --data-dir} log, or null. */
     private final StorageLog storageLog;
+    private final ClusterBus bus;
+    /** Whether publications are numbered by the cluster bus rather than here. */
+    private final boolean clustered;
+    private final LongSupplier clock;
+    private final NumberedPublisher numbered;
     private final ConcurrentHashMap<String, StoredChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean fullLogged = new AtomicBoolean();
     private final LongAdder notKept = new LongAdder();
@@ -49,30 +59,55 @@ public final class StoredChannels implements AutoCloseable {
         return none;
     }
 
-    /** Memory only: nothing is read or written, whatever {@link StorageRules#dataDir()} says. */
+    /** Memory only, on one node: nothing is read or written, whatever {@link StorageRules#dataDir()} says. */
     public StoredChannels(StorageRules rules) {
-        this.rules = rules;
-        this.none = rules.isEmpty();
-        this.storageLog = null;
+        this(rules.persistedIn(null, rules.fsync()), message -> {
+            throw new IllegalStateException("nothing to read back");
+        }, 0L);
     }
 
     /**
-     * Keeps what {@code rules} say and, with a {@link StorageRules#dataDir()}, reads back what the last run
-     * kept and writes on from there.
+     * Keeps what {@code rules} say on a node alone and, with a {@link StorageRules#dataDir()}, reads back
+     * what the last run kept and writes on from there.
      *
-     * @param encode       encodes a delivered message (the broker's encoder); the caller of {@code encode}
-     *                     owns the buffer it returns
-     * @param nowMillis    the broker's monotonic clock, in milliseconds, now
+     * @param encode    encodes a delivered message (the broker's encoder); the caller of {@code encode}
+     *                  owns the buffer it returns
+     * @param nowMillis the broker's monotonic clock, in milliseconds, now
      */
     public StoredChannels(StorageRules rules, Function<Message, ByteBuf> encode, long nowMillis) {
+        this(rules, encode, () -> nowMillis, ClusterBus.NONE, (channel, payload) -> { });
+    }
+
+    /**
+     * As {@link #StoredChannels(StorageRules, Function, long)}; and when {@code bus} {@link
+     * ClusterBus#sequences() numbers} stored channels for a cluster, publications go through the bus and
+     * every node keeps what the cluster numbers, in the cluster's order (the bus hands over what the
+     * cluster keeps first; {@link StorageRules#dataDir()} is then not used).
+     *
+     * @param clock      the broker's monotonic clock, in milliseconds
+     * @param fanOutHere queues a numbered publication for this node's subscribers only; BORROWS the buffer
+     */
+    public StoredChannels(StorageRules rules, Function<Message, ByteBuf> encode, LongSupplier clock, ClusterBus bus,
+                          BiConsumer<String, ByteBuf> fanOutHere) {
         this.rules = rules;
         this.none = rules.isEmpty();
-        if (none || rules.dataDir() == null) {
+        this.bus = bus;
+        this.clustered = !none && bus.sequences();
+        this.clock = clock;
+        this.numbered = new NumberedPublisher(encode, fanOutHere);
+        if (none || clustered || rules.dataDir() == null) {
             this.storageLog = null;
-            return;
+        } else {
+            this.storageLog = StorageLog.in(rules.dataDir(), rules.fsync());
+            load(encode, clock.getAsLong());
         }
+        if (clustered) {
+            bus.onSequenced(new FromTheCluster());
+        }
+    }
+
+    private void load(Function<Message, ByteBuf> encode, long nowMillis) {
         long wallNow = System.currentTimeMillis();
-        this.storageLog = StorageLog.in(rules.dataDir(), rules.fsync());
         storageLog.load((kind, channel, epoch, position, wallMillis, message) -> {
                     StoredChannel stored = channels.computeIfAbsent(channel, name -> newChannel(name, epoch, nowMillis, true));
                     if (stored != null) {
@@ -85,6 +120,79 @@ public final class StoredChannels implements AutoCloseable {
                         stored.compactInto(fresh, nowMillis, wallNow);
                     }
                 });
+    }
+
+    /** Numbered publications and kept records from the cluster bus, on its thread. */
+    private final class FromTheCluster implements ClusterBus.Sequenced {
+        private final BayeuxDecoder decoder = new BayeuxDecoder();
+
+        @Override
+        public void publication(long position, String epoch, byte[] publication) {
+            List<Message> decoded;
+            try {
+                decoded = decoder.decode(publication, 0, publication.length);
+            } catch (RuntimeException e) {
+                log.warn("Ignored a numbered publication from the cluster that does not decode: {}", e.getMessage());
+                return;
+            }
+            if (decoded.size() != 1 || decoded.get(0).channel() == null || decoded.get(0).data() == null) {
+                return;
+            }
+            Message message = decoded.get(0);
+            for (;;) {
+                StoredChannel stored = lookUp(message.channel(), clock.getAsLong());
+                if (stored == null) {
+                    // Not kept here (the channel cap): still delivered to this node's subscribers.
+                    numbered.fanOutEncoded(message);
+                    return;
+                }
+                if (stored.publishNumbered(message, position, epoch, clock.getAsLong(), numbered.forChannel(message.channel()))) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void record(String channel, String epoch, long position, byte[] record) {
+            StoredChannel stored = lookUp(channel, clock.getAsLong());
+            if (stored != null) {
+                stored.restoreRecord(epoch, position, JsonValue.ofTrustedBytes(record), numbered.forChannel(channel));
+            }
+        }
+    }
+
+    /** Encodes numbered publications and hands them to this node's subscribers only. */
+    private static final class NumberedPublisher {
+        private final Function<Message, ByteBuf> encode;
+        private final BiConsumer<String, ByteBuf> fanOutHere;
+
+        NumberedPublisher(Function<Message, ByteBuf> encode, BiConsumer<String, ByteBuf> fanOutHere) {
+            this.encode = encode;
+            this.fanOutHere = fanOutHere;
+        }
+
+        StoredChannel.Publisher forChannel(String channel) {
+            return new StoredChannel.Publisher() {
+                @Override
+                public ByteBuf encode(Message message) {
+                    return encode.apply(message);
+                }
+
+                @Override
+                public void fanOut(ByteBuf encoded) {
+                    fanOutHere.accept(channel, encoded);
+                }
+            };
+        }
+
+        void fanOutEncoded(Message message) {
+            ByteBuf encoded = encode.apply(message);
+            try {
+                fanOutHere.accept(message.channel(), encoded);
+            } finally {
+                encoded.release();
+            }
+        }
     }
 
     private static JsonValue dataOf(byte[] message) {
@@ -113,7 +221,7 @@ public final class StoredChannels implements AutoCloseable {
             if (stored == null) {
                 return NOT_KEPT;
             }
-            String error = stored.publish(message, nowMillis, publisher);
+            String error = clustered ? stored.sequence(message, publisher, bus) : stored.publish(message, nowMillis, publisher);
             if (!GONE.equals(error)) {
                 return error;
             }

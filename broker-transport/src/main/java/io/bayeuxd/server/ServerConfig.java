@@ -191,10 +191,15 @@ public final class ServerConfig {
             if (broker == null || transport == null) {
                 throw new IllegalArgumentException("broker and transport settings must be set");
             }
-            if (engine == EngineKind.REDIS && !broker.storage().isEmpty()) {
-                // History positions and records live in one node's memory; across nodes they would disagree.
+            if (engine == EngineKind.REDIS && !broker.storage().isEmpty() && redisUrl != null
+                    && redisUrl.regionMatches(true, 0, "redis-cluster://", 0, 16)) {
+                // Stored channels are numbered by one script on one Redis; a Cluster spreads keys over shards.
                 throw new IllegalArgumentException(BrokerSettings.HISTORY_CHANNELS.flag() + " and "
-                        + BrokerSettings.STATE_CHANNELS.flag() + " are not supported with --engine redis yet");
+                        + BrokerSettings.STATE_CHANNELS.flag() + " are not supported on a Redis Cluster yet");
+            }
+            if (engine == EngineKind.REDIS && broker.storage().dataDir() != null) {
+                throw new IllegalArgumentException(BrokerSettings.DATA_DIR.flag()
+                        + " is for a node alone: with --engine redis, stored channels are kept in Redis");
             }
             return inStep(broker, transport.withConnectTimeout(broker.timeoutMs()));
         }

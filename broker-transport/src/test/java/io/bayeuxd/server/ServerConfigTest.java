@@ -61,4 +61,17 @@ class ServerConfigTest {
                 .hasMessageStartingWith("--idle-timeout must be at least 0");
         assertThatThrownBy(() -> TransportConfig.builder().mount("faye").build()).hasMessage("--mount must start with /, not faye");
     }
+
+    @Test
+    void storedChannelsWithRedisAreKeptInRedisOnAStandaloneRedisOnly() {
+        io.bayeuxd.broker.BrokerConfig stored = io.bayeuxd.broker.BrokerConfig.builder()
+                .storage(java.util.List.of("/chat/**=10"), java.util.List.of(), 10, 1024, 10).build();
+        assertThat(ServerConfig.builder().engine(EngineKind.REDIS).redisUrl("redis://127.0.0.1:6379").broker(stored).build()
+                .broker().storage().isEmpty()).isFalse();
+        assertThatThrownBy(() -> ServerConfig.builder().engine(EngineKind.REDIS).redisUrl("redis-cluster://h:7000")
+                .broker(stored).build()).hasMessageContaining("not supported on a Redis Cluster");
+        assertThatThrownBy(() -> ServerConfig.builder().engine(EngineKind.REDIS).redisUrl("redis://127.0.0.1:6379")
+                .broker(stored.toBuilder().dataDir(java.nio.file.Path.of("/tmp/x"), io.bayeuxd.storage.StorageLog.Fsync.NEVER)
+                        .build()).build()).hasMessageContaining("--data-dir is for a node alone");
+    }
 }

@@ -58,7 +58,7 @@ final class ClusterLinks extends LettuceLinks {
     }
 
     @Override
-    public void open(String nodeChannel, BiConsumer<String, byte[]> onMessage) {
+    public void open(BiConsumer<String, byte[]> onMessage, String... listenFirst) {
         listenLink = listenClient.connectPubSub(RedisBus.CODEC);
         // Shard channels are subscribed on the connection of the shard that owns their slot: its
         // messages reach this listener only with propagation on.
@@ -69,7 +69,7 @@ final class ClusterLinks extends LettuceLinks {
                 onMessage.accept(channel, message);
             }
         });
-        listenLink.sync().ssubscribe(nodeChannel);
+        listenLink.sync().ssubscribe(listenFirst);
         publishLink = publishClient.connect(RedisBus.CODEC);
     }
 

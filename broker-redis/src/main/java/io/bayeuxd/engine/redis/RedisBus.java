@@ -67,6 +67,11 @@ public final class RedisBus implements ClusterBus {
     /** Copies of one frame arrive through each matching channel: delivered once, in arrival order. */
     private final RecentFrames recent = new RecentFrames();
     private volatile RemotePublications sink;
+    private final RedisStoredChannels stored;
+    /** Where numbered publications of stored channels go; guarded by this. */
+    private Sequenced numberedSink;
+    /** Numbered publications that came while what Redis keeps was read back; guarded by this. */
+    private List<byte[]> waitingNumbered;
     private volatile boolean healthy;
     private long downSinceNanos;
     private long undeliveredWhenDown;
@@ -82,6 +87,7 @@ public final class RedisBus implements ClusterBus {
         this.expansions = new ChannelExpansions(prefix);
         this.prefix = prefix;
         this.nodeChannel = nodeChannel(prefix, nodeToken);
+        this.stored = new RedisStoredChannels(prefix);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.links = redisUrl.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())
                 ? new ClusterLinks(seeds(redisUrl.substring(CLUSTER_SCHEME.length())), resources)
@@ -123,14 +129,83 @@ public final class RedisBus implements ClusterBus {
     }
 
     private void connect() {
-        links.open(nodeChannel, (channel, message) -> {
+        links.open((channel, message) -> {
             if (channel.equals(nodeChannel)) {
                 stats.commands.increment();
                 nodeMessages.accept(message);
+            } else if (channel.equals(stored.redisChannel())) {
+                onNumbered(message);
             } else {
                 onFrame(message);
             }
-        });
+        }, nodeChannel, stored.redisChannel());
+    }
+
+    /** Stored channels are numbered in Redis on a standalone Redis (or Sentinel); not yet on a Cluster. */
+    @Override
+    public boolean sequences() {
+        return links instanceof StandaloneLinks;
+    }
+
+    @Override
+    public CompletionStage<Boolean> sequence(String channel, byte[] publication, String newEpoch, int keep,
+                                             String recordId, byte[] record) {
+        if (!healthy || !(links instanceof StandaloneLinks standalone)) {
+            stats.undelivered.increment();
+            return CompletableFuture.completedFuture(false);
+        }
+        stats.commands.increment();
+        long start = System.nanoTime();
+        return stored.number(standalone.commands(), channel, publication, newEpoch, keep, recordId, record)
+                .handle((position, error) -> {
+                    if (error != null) {
+                        stats.undelivered.increment();
+                        log.debug("Numbering a publication of {} failed: {}", channel, error.getMessage());
+                        return false;
+                    }
+                    stats.sent.increment();
+                    stats.sentBytes.add(publication.length);
+                    stats.roundTrips.accept(System.nanoTime() - start);
+                    return true;
+                });
+    }
+
+    /**
+     * Installs the receiver of numbered publications and reads back what Redis keeps first. Publications
+     * numbered meanwhile wait, and are handed over after it; those read back already are skipped by
+     * position.
+     */
+    @Override
+    public void onSequenced(Sequenced sink) {
+        if (!(links instanceof StandaloneLinks standalone)) {
+            return;
+        }
+        synchronized (this) {
+            numberedSink = sink;
+            waitingNumbered = new java.util.ArrayList<>();
+        }
+        stored.readBack(standalone.commands(), sink);
+        synchronized (this) {
+            List<byte[]> waiting = waitingNumbered;
+            waitingNumbered = null;
+            for (byte[] numbered : waiting) {
+                RedisStoredChannels.deliver(numbered, sink);
+            }
+        }
+    }
+
+    /** On the listening link's thread. */
+    private synchronized void onNumbered(byte[] numbered) {
+        if (numberedSink == null) {
+            return;   // nothing stored here yet: what this misses, the read-back at installation has
+        }
+        stats.received.increment();
+        stats.receivedBytes.add(numbered.length);
+        if (waitingNumbered != null) {
+            waitingNumbered.add(numbered);
+        } else if (!RedisStoredChannels.deliver(numbered, numberedSink)) {
+            log.debug("Ignored a numbered publication that does not parse ({} bytes)", numbered.length);
+        }
     }
 
     @Override
@@ -256,6 +331,7 @@ public final class RedisBus implements ClusterBus {
     private void relisten() {
         var channels = new java.util.ArrayList<String>();
         channels.add(nodeChannel);
+        channels.add(stored.redisChannel());
         counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
         stats.commands.increment();
         links.listen(channels.toArray(String[]::new));

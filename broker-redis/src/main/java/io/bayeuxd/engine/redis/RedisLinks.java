@@ -10,10 +10,10 @@ import java.util.function.BiConsumer;
  */
 interface RedisLinks extends AutoCloseable {
     /**
-     * Connects both links, and listens on {@code nodeChannel} before returning; throws when Redis cannot
+     * Connects both links, and listens on {@code listenFirst} before returning; throws when Redis cannot
      * be reached. Messages go to {@code onMessage} (channel, message), possibly from several threads.
      */
-    void open(String nodeChannel, BiConsumer<String, byte[]> onMessage);
+    void open(BiConsumer<String, byte[]> onMessage, String... listenFirst);
 
     void listen(String... channels);
 

@@ -52,7 +52,7 @@ final class StandaloneLinks extends LettuceLinks {
     }
 
     @Override
-    public void open(String nodeChannel, BiConsumer<String, byte[]> onMessage) {
+    public void open(BiConsumer<String, byte[]> onMessage, String... listenFirst) {
         listenLink = listenClient.connectPubSub(RedisBus.CODEC);
         listenLink.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -60,7 +60,7 @@ final class StandaloneLinks extends LettuceLinks {
                 onMessage.accept(channel, message);
             }
         });
-        listenLink.sync().subscribe(nodeChannel);
+        listenLink.sync().subscribe(listenFirst);
         publishLink = publishClient.connect(RedisBus.CODEC);
     }
 
@@ -81,6 +81,11 @@ final class StandaloneLinks extends LettuceLinks {
         args[0] = frame;
         System.arraycopy(channels, 0, args, 1, channels.length);
         return publishLink.async().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, NO_KEYS, args);
+    }
+
+    /** The publishing connection, for the commands that keep stored channels in Redis. */
+    StatefulRedisConnection<String, byte[]> commands() {
+        return publishLink;
     }
 
     @Override
