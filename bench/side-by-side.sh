@@ -25,6 +25,7 @@
 #   SBS_RELAY_ARGS extra options of the relay (default "--io-threads 1": with every socket on one
 #                  event loop a forwarded frame is a direct write, not a task handed to another
 #                  thread, which made it 2-3x faster at S1/S2 fan-out on a 2-core machine)
+#   SBS_BAYEUXD_ARGS extra flags of bayeuxd only (default none), e.g. "--history-channels /**=1000"
 #   SBS_JVM_OPTS   JVM options given alike to every JVM server: bayeuxd, CometD and the relay
 #                  (default none: each JVM at its defaults)
 #   SBS_BUILD      1 to build first, 0 to use what is built (default 1)
@@ -48,6 +49,7 @@ cd "$ROOT"
 : "${SBS_SERVER_NICE:=0}"
 : "${SBS_RELAY_ARGS:=--io-threads 1}"
 : "${SBS_JVM_OPTS:=}"
+: "${SBS_BAYEUXD_ARGS:=}"
 : "${SBS_BUILD:=1}"
 : "${SBS_OUT:=$ROOT/target/side-by-side}"
 : "${SBS_DOC:=$ROOT/docs/benchmarks.md}"
@@ -86,7 +88,8 @@ server_command() {
     local name=$1 port=$2
     case $name in
         # shellcheck disable=SC2206
-        bayeuxd) SERVER_CMD=(java $SBS_JVM_OPTS -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
+        # shellcheck disable=SC2206
+        bayeuxd) SERVER_CMD=(java $SBS_JVM_OPTS -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_BAYEUXD_ARGS)
                  SERVER_URL="http://127.0.0.1:$port/" ;;
         # shellcheck disable=SC2206
         cometd)  SERVER_CMD=(java $SBS_JVM_OPTS -jar bench-cometd-server/target/cometd-server.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
@@ -300,7 +303,7 @@ main() {
     log "open-file limit $(ulimit -n); CLK_TCK $CLK_TCK"
     machine_info
     cat >"$SBS_OUT/settings.txt" <<EOF
-SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS" SBS_JVM_OPTS="$SBS_JVM_OPTS"
+SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS" SBS_JVM_OPTS="$SBS_JVM_OPTS" SBS_BAYEUXD_ARGS="$SBS_BAYEUXD_ARGS"
 EOF
     for server in $SBS_SERVERS; do
         for scn in $SBS_SCENARIOS; do
