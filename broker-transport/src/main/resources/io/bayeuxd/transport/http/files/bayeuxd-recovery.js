@@ -14,7 +14,7 @@
  *    handing over every kept message after our last one, ahead of live traffic;
  *  - adds ext.recover {position, epoch} to every /meta/subscribe of a channel it tracks, which also
  *    covers Faye's own re-subscribe after a new handshake (the session was lost);
- *  - re-subscribes every tracked channel when the transport comes back up after being down, for
+ *  - re-subscribes every tracked channel when the transport goes down (sent when it is back), for
  *    messages lost at the tail of a cut, with nothing after them to show the gap;
  *  - when the broker answers recovered: false (history no longer reaches back, or a new epoch), starts
  *    again from where the channel is now and calls options.onReset(channel): the application reloads.
@@ -57,13 +57,17 @@
     this.onReset = (options && options.onReset) || function () {};
     // channel -> {position, epoch (null until known), pending: a recovery is asked for and not answered}
     this.channels = {};
-    this.stats = {accepted: 0, duplicates: 0, gaps: 0, recoveries: 0, recovered: 0, resets: 0};
+    // message id of a /meta/subscribe sent with ext.recover -> the point it asked from
+    this.asked = {};
+    this.stats = {accepted: 0, duplicates: 0, gaps: 0, recoveries: 0, recovered: 0, resets: 0, stale: 0};
 
-    var self = this, down = false;
-    client.on('transport:down', function () { down = true; });
-    client.on('transport:up', function () {
-      if (!down) return;
-      down = false;
+    // Messages lost at the tail of a cut leave no gap to see, so every tracked channel asks for recovery
+    // when the transport goes down. Faye queues the request and sends it as soon as it can again; it
+    // carries the last point we know, which is final, since nothing arrives while the transport is down.
+    // (Waiting for transport:up instead would wait for a response: with long-polling that can be a
+    // held /meta/connect, answered only after the server's timeout when no message comes.)
+    var self = this;
+    client.on('transport:down', function () {
       for (var channel in self.channels) {
         if (self.channels[channel].epoch !== null) self.recover(channel);
       }
@@ -82,7 +86,10 @@
     var channel = message.channel === '/meta/subscribe' || message.channel === '/meta/unsubscribe'
       ? channelOf(message) : null;
     if (channel === null || isPattern(channel)) {
-      if (message.channel === '/meta/disconnect') this.channels = {};
+      if (message.channel === '/meta/disconnect') {
+        this.channels = {};
+        this.asked = {};
+      }
       return callback(message);
     }
     if (message.channel === '/meta/unsubscribe') {
@@ -95,6 +102,7 @@
     } else if (state.epoch !== null) {
       message.ext = message.ext || {};
       message.ext.recover = {position: state.position, epoch: state.epoch};
+      this.asked[message.id] = message.ext.recover;
       state.pending = true;
       this.stats.recoveries++;
     }
@@ -130,6 +138,8 @@
   BayeuxRecovery.prototype.subscribed = function (message, callback) {
     var channel = channelOf(message);
     var state = channel === null ? null : this.channels[channel];
+    var asked = this.asked[message.id];
+    delete this.asked[message.id];
     if (!state) return callback(message);
     state.pending = false;
     var ext = message.ext;
@@ -137,7 +147,12 @@
       // Refused, or not a history channel: nothing to track unless messages show positions later.
       return callback(message);
     }
-    if (ext.recovered === false) {
+    if (ext.recovered === false && asked
+        && (asked.position !== state.position || asked.epoch !== state.epoch)) {
+      // Asked from a point we have left since (e.g. Faye's re-subscribe after a handshake and ours after
+      // transport:up both went out, and the first answer reset the channel already): nothing to do.
+      this.stats.stale++;
+    } else if (ext.recovered === false) {
       // What was missed is gone: go on from where the channel is now and let the application reload.
       state.position = ext.position;
       state.epoch = ext.epoch;
@@ -146,8 +161,7 @@
       var onReset = this.onReset;
       Promise.resolve().then(function () { onReset(channel); });
       return;
-    }
-    if (ext.recovered === true) {
+    } else if (ext.recovered === true) {
       // The replay follows (or came already) as ordinary messages: they move the position, not this.
       this.stats.recovered++;
     } else if (state.epoch === null) {
