@@ -173,7 +173,7 @@ public final class Broker {
             }
         }
         limits.sweep(now);
-        storage.expire(TimeUnit.NANOSECONDS.toMillis(now), limit / 1_000_000);
+        storage.expire(TimeUnit.NANOSECONDS.toMillis(now), limit / 1_000_000, engine::hasSubscribers);
         if (n > 0) {
             expired.add(n);
             log.debug("Expired {} idle sessions", n);

@@ -66,6 +66,12 @@ public interface Engine extends AutoCloseable {
      */
     void forEachSubscribed(ObjIntConsumer<String> action);
 
+    /**
+     * Whether a session of this node subscribes to {@code channel}, by name or by a pattern. For the
+     * sweep, never on the publish path: it allocates.
+     */
+    boolean hasSubscribers(String channel);
+
     /** Messages refused because a subscriber's outbox was full. */
     long droppedMessages();
 

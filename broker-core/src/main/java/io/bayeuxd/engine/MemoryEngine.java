@@ -185,6 +185,13 @@ public final class MemoryEngine implements Engine, Fanout.SlowConsumers, Cluster
     }
 
     @Override
+    public boolean hasSubscribers(String channel) {
+        MatchSet<Session> matches = new MatchSet<>();
+        trie.match(channel, matches);
+        return !matches.isEmpty();
+    }
+
+    @Override
     public long droppedMessages() {
         return dropped.sum();
     }

@@ -246,17 +246,25 @@ public final class StoredChannel {
     }
 
     /**
-     * Lets go of history older than its age limit; when nothing is left to keep, the channel is
-     * removed (and a later one of the same name starts a new epoch).
+     * Lets go of history older than its age limit.
      *
-     * @return whether the channel is now removed
+     * @return whether nothing is left to keep and the channel was not used for {@code idleMillis}
      */
     synchronized boolean expire(long nowMillis, long idleMillis) {
         if (history != null) {
             history.expire(nowMillis);
         }
-        boolean empty = (history == null || history.isEmpty()) && (records == null || records.size() == 0);
-        if (empty && nowMillis - lastUsedMillis > idleMillis) {
+        return isIdle(nowMillis, idleMillis);
+    }
+
+    /**
+     * Removes the channel if it is still idle: a publication or subscribe since {@link #expire} keeps it.
+     * A later channel of the same name starts a new epoch.
+     *
+     * @return whether the channel is now removed
+     */
+    synchronized boolean removeIfIdle(long nowMillis, long idleMillis) {
+        if (isIdle(nowMillis, idleMillis)) {
             removed = true;
         }
         return removed;
@@ -295,6 +303,11 @@ public final class StoredChannel {
             history.forEach((at, atMillis, message) -> fresh.append(StorageLog.HISTORY, name, epoch, at,
                     nowWallMillis - (nowMillis - atMillis), message));
         }
+    }
+
+    private boolean isIdle(long nowMillis, long idleMillis) {
+        boolean empty = (history == null || history.isEmpty()) && (records == null || records.size() == 0);
+        return empty && nowMillis - lastUsedMillis > idleMillis;
     }
 
     synchronized void release() {

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The channels the broker keeps something for, created when first published or subscribed to under a
@@ -297,14 +298,23 @@ public final class StoredChannels implements AutoCloseable {
 
     /**
      * Lets go of history past its age and removes channels with nothing left to keep that were not used
-     * for {@code idleMillis}. Call periodically, off the event loops' critical path.
+     * for {@code idleMillis} and that no one subscribes to. Call periodically, off the event loops'
+     * critical path.
+     *
+     * <p>Why not remove a subscribed one: its next message would start a new epoch at position 1, and
+     * every subscriber would take it for lost history (a reset) though it missed nothing. A subscribe
+     * racing with this check marks the channel used, under its lock, and {@link StoredChannel#removeIfIdle}
+     * then keeps it.
+     *
+     * @param subscribed whether anyone subscribes to a channel, by name or pattern; called outside any lock
      */
-    public void expire(long nowMillis, long idleMillis) {
+    public void expire(long nowMillis, long idleMillis, Predicate<String> subscribed) {
         if (none) {
             return;
         }
         channels.forEach((name, stored) -> {
-            if (stored.expire(nowMillis, idleMillis)) {
+            if (stored.expire(nowMillis, idleMillis) && !subscribed.test(name)
+                    && stored.removeIfIdle(nowMillis, idleMillis)) {
                 channels.remove(name, stored);
                 stored.release();
             }

@@ -186,6 +186,39 @@ class StoredChannelsTest {
         assertThat(h.broker.storage().channelCount()).isZero();
     }
 
+    @Test
+    void aQuietChannelSomeoneSubscribesToKeepsItsEpochAndPositions() {
+        String exact = h.subscriber("/chat/a");
+        String pattern = h.subscriber("/chat/*");
+        BrokerHarness.Collector byPattern = h.collect(pattern);
+        String pub = h.handshake();
+        h.publish(pub, "/chat/a", "1");
+        h.publish(pub, "/chat/b", "1");
+        JsonNode first = byPattern.drain().get(0);
+        h.clock.addAndGet(TimeUnit.SECONDS.toNanos(100));
+        h.connect(exact);
+        h.connect(pattern);
+        h.unsubscribe(pattern, "/chat/*");
+        h.subscribe(pattern, "/chat/*");   // /chat/b no longer used, but still subscribed to by pattern
+        h.clock.addAndGet(TimeUnit.SECONDS.toNanos(100));   // history past its 60 s, channels idle for 200 s
+        h.broker.sweep();
+        assertThat(h.broker.storage().channelCount()).as("both kept while someone subscribes").isEqualTo(2);
+
+        h.publish(pub, "/chat/a", "2");
+        List<JsonNode> got = byPattern.drain();
+        assertThat(got).hasSize(3);
+        JsonNode next = got.get(2);
+        assertThat(next.at("/ext/position").asLong()).isEqualTo(2);
+        assertThat(next.at("/ext/epoch").asText()).as("no reset for a subscriber who missed nothing")
+                .isEqualTo(first.at("/ext/epoch").asText());
+
+        h.unsubscribe(exact, "/chat/a");
+        h.unsubscribe(pattern, "/chat/*");
+        h.clock.addAndGet(TimeUnit.SECONDS.toNanos(200));
+        h.broker.sweep();
+        assertThat(h.broker.storage().channelCount()).as("dropped once no one subscribes").isZero();
+    }
+
     private JsonNode recover(String clientId, String channel, long position, String epoch) {
         return h.sendOne("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel
                 + "\",\"ext\":{\"recover\":{\"position\":" + position + ",\"epoch\":\"" + epoch + "\"}}}");

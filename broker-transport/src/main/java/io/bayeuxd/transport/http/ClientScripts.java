@@ -6,6 +6,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +25,17 @@ import java.util.Map;
  * mount that ends in {@code .js} or {@code .map}; and {@code faye-browser-min.js} also as
  * {@code <mount>/client.js} and, for a mount other than {@code /}, {@code <mount>.js}. Each carries an
  * {@code ETag} and {@code Last-Modified}, and a matching conditional request gets 304. Unknown names get
- * 404, as they do from Faye.
+ * 404, as they do from Faye. Beside them, from the jar: {@value #RECOVERY_EXTENSION}, our Faye client
+ * extension for history channels, the same way and with the same headers.
  */
 public final class ClientScripts {
     /** The file {@code client.js} stands for. */
     public static final String BROWSER_CLIENT = "faye-browser-min.js";
-    /** No directory configured: script paths get 404. */
-    public static final ClientScripts NONE = new ClientScripts(null, Map.of());
+    /** Our recovery extension for Faye's client (docs/recovery.md), from the jar, served with or without a directory. */
+    public static final String RECOVERY_EXTENSION = "bayeuxd-recovery.js";
+    private static final StoredFile RECOVERY = bundled("files/" + RECOVERY_EXTENSION);   // before NONE, which uses it
+    /** No directory configured: script paths get 404, but for {@link #RECOVERY_EXTENSION}. */
+    public static final ClientScripts NONE = new ClientScripts(null, withBundled(Map.of()));
     /** Refuses a directory whose files look like something other than a client build. */
     private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
 
@@ -42,6 +50,31 @@ public final class ClientScripts {
     /** The directory the files were read from; null for {@link #NONE}. */
     public Path directory() {
         return directory;
+    }
+
+    /** {@code scripts} and the files bundled in the jar, which win over a directory's file of the same name. */
+    private static Map<String, StoredFile> withBundled(Map<String, StoredFile> scripts) {
+        Map<String, StoredFile> all = new HashMap<>(scripts);
+        all.put(RECOVERY_EXTENSION, RECOVERY);
+        return Map.copyOf(all);
+    }
+
+    /** A resource next to this class, read once; dated by the jar entry (or class file) it comes from. */
+    private static StoredFile bundled(String resource) {
+        URL url = ClientScripts.class.getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("resource " + resource + " is missing from the build");
+        }
+        try {
+            URLConnection connection = url.openConnection();
+            try (InputStream in = connection.getInputStream()) {
+                byte[] content = in.readAllBytes();
+                return new StoredFile(content, new Freshness(StoredFile.digestTag(content), connection.getLastModified()),
+                        HttpResponses.JAVASCRIPT);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("resource " + resource + " cannot be read", e);
+        }
     }
 
     /**
@@ -74,7 +107,7 @@ public final class ClientScripts {
             throw new IllegalArgumentException("client directory " + directory + " has no " + BROWSER_CLIENT
                     + " (give the faye npm package's client directory)");
         }
-        return new ClientScripts(directory, Map.copyOf(scripts));
+        return new ClientScripts(directory, withBundled(scripts));
     }
 
     /** Whether {@code path} (under the mount) asks for a client file, as Faye decides it: by its ending. */
