@@ -430,8 +430,9 @@ for (const transport of [WEBSOCKET, LONG_POLLING]) {
             await createCurrentList(c, transport, channel, 'page-c');
             await waitForSet(c, now);
             const replayed = h.receivedMessages(c.traffic).filter((r) => r.message.channel === channel);
-            assert.ok(replayed.length >= now.length, `page C received the records (${JSON.stringify(replayed)})`);
-            for (const r of replayed) {
+            assert.ok(replayed.length >= now.length + 1, `page C received a reset and the records (${JSON.stringify(replayed)})`);
+            assert.equal(replayed[0].message.data.operation, 'reset', 'the hand-over starts with a reset');
+            for (const r of replayed.slice(1)) {
               assert.equal(r.message.data.operation, 'insert');
               assert.ok(!['page-a', 'page-b', 'page-c'].includes(r.message.data.clientId), 'a clientId no page has');
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.protocol.JsonValue;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,10 +30,20 @@ final class Records {
     private final long maxBytes;
     private final LinkedHashMap<String, Record> byId = new LinkedHashMap<>();
     private long bytes;
+    /**
+     * {@code {channel, data: {operation: "reset", clientId}}}, which goes ahead of every hand-over of the
+     * records: a page that had the list before (its session was lost and it subscribes again) clears it
+     * first, so records deleted meanwhile go too. Webix's own proxy ignores an operation it does not know.
+     */
+    private final byte[] resetMessage;
 
-    Records(int maxRecords, long maxBytes) {
+    Records(String channel, int maxRecords, long maxBytes) {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
+        ObjectNode reset = JsonNodeFactory.instance.objectNode();
+        reset.put("channel", channel);
+        reset.putObject("data").put("operation", "reset").put("clientId", REPLAY_CLIENT_ID);
+        this.resetMessage = JsonValue.of(reset).bytes();
     }
 
     /**
@@ -113,9 +124,13 @@ final class Records {
         return JsonValue.of(insert);
     }
 
-    /** Every record's insert message, in first-insert order, each retained once: the caller owns those references. */
+    /**
+     * A reset, then every record's insert message, in first-insert order; each record's retained once
+     * (the caller owns those references, and the reset's, a buffer of its own).
+     */
     List<ByteBuf> snapshot() {
-        List<ByteBuf> out = new ArrayList<>(byId.size());
+        List<ByteBuf> out = new ArrayList<>(byId.size() + 1);
+        out.add(Unpooled.wrappedBuffer(resetMessage));
         for (Record r : byId.values()) {
             out.add(r.insertMessage().retain());
         }

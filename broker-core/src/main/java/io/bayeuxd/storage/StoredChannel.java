@@ -225,7 +225,8 @@ public final class StoredChannel {
                         && handOver(session, history.after(from.position()), replayLimit);
             }
         }
-        if (records != null && added && !Boolean.TRUE.equals(recovered)) {
+        // A new subscriber gets the records; so does one whose recovery failed, whatever it holds is stale.
+        if (records != null && (added ? !Boolean.TRUE.equals(recovered) : Boolean.FALSE.equals(recovered))) {
             handOver(session, records.snapshot(), replayLimit);
         }
         return new Subscribed(history == null ? null : Positions.reply(position, epoch, recovered), recovered);

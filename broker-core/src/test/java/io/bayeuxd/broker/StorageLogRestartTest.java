@@ -53,7 +53,8 @@ class StorageLogRestartTest {
                 assertThat(reply.at("/ext/position").asLong()).isEqualTo(5 + restart);
                 assertThat(reply.at("/ext/epoch").asText()).as("the epoch is kept with the history").isEqualTo(epoch);
                 next.subscribe(sub, "/data");
-                List<String> got = c.drain().stream().map(m -> m.get("data").toString()).toList();
+                List<String> got = c.drain().stream().map(m -> m.get("data").toString())
+                        .filter(data -> !data.contains("\"reset\"")).toList();
                 assertThat(got.subList(0, got.size() - 1)).isEqualTo(expected.get(restart));
                 assertThat(got.get(got.size() - 1)).isEqualTo("{\"operation\":\"insert\",\"data\":{\"id\":1,\"t\":\"A\"},"
                         + "\"id\":1,\"clientId\":\"bayeuxd-storage\"}");

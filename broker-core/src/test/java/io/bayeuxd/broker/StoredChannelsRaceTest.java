@@ -118,6 +118,7 @@ class StoredChannelsRaceTest {
             JsonNode op = m.get("data");
             String id = op.path("data").path("id").asText(op.path("id").asText());
             switch (op.get("operation").asText()) {
+                case "reset" -> rows.clear();
                 case "insert", "update" -> rows.put(id, op.at("/data/v").asInt());
                 case "delete" -> assertThat(rows.remove(id)).as("delete of a row never seen: %s", id).isNotNull();
                 default -> throw new AssertionError(m.toString());

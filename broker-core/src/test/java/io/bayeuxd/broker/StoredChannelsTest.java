@@ -124,11 +124,12 @@ class StoredChannelsTest {
         insert(page, 4, "\"d\"");
         List<JsonNode> got = c.drain();
         assertThat(got).extracting(m -> m.at("/data/operation").asText() + m.at("/data/data/id").asInt())
-                .containsExactly("insert1", "insert3", "insert4");
-        assertThat(got.get(0).at("/data/data/title").asText()).isEqualTo("a");
-        assertThat(got.get(0).at("/data/data/done").asBoolean()).isTrue();
+                .containsExactly("reset0", "insert1", "insert3", "insert4");
         assertThat(got.get(0).at("/data/clientId").asText()).isEqualTo("bayeuxd-storage");
-        assertThat(got.get(2).at("/data/clientId").asText()).isEqualTo("p1");
+        assertThat(got.get(1).at("/data/data/title").asText()).isEqualTo("a");
+        assertThat(got.get(1).at("/data/data/done").asBoolean()).isTrue();
+        assertThat(got.get(1).at("/data/clientId").asText()).isEqualTo("bayeuxd-storage");
+        assertThat(got.get(3).at("/data/clientId").asText()).isEqualTo("p1");
     }
 
     @Test
@@ -150,7 +151,8 @@ class StoredChannelsTest {
         String sub = h.handshake();
         BrokerHarness.Collector c = h.collect(sub);
         h.subscribe(sub, "/tiny");
-        assertThat(c.drain()).extracting(m -> m.at("/data/data").toString()).containsExactly("{\"id\":1}", "{\"id\":2}", "{\"id\":\"3\"}");
+        assertThat(c.drain()).extracting(m -> m.at("/data/data").toString())
+                .containsExactly("", "{\"id\":1}", "{\"id\":2}", "{\"id\":\"3\"}");
     }
 
     @Test
@@ -164,6 +166,17 @@ class StoredChannelsTest {
         assertThat(recover(back, "/data", 1, epoch).at("/ext/recovered").asBoolean()).isTrue();
         assertThat(c.drain()).extracting(m -> m.at("/data/data/id").asInt() + "@" + m.at("/ext/position").asInt())
                 .containsExactly("2@2");
+    }
+
+    @Test
+    void aFailedRecoveryOnAStorageChannelHandsOverAResetAndTheRecordsEvenWhenSubscribedAlready() {
+        String page = h.handshake();
+        insert(page, 1, "\"a\"");
+        String sub = h.subscriber("/data");
+        BrokerHarness.Collector c = h.collect(sub);
+        c.drain().clear();
+        assertThat(recover(sub, "/data", 0, "another-epoch").at("/ext/recovered").asBoolean()).isFalse();
+        assertThat(c.drain()).extracting(m -> m.at("/data/operation").asText()).containsExactly("reset", "insert");
     }
 
     @Test

@@ -117,4 +117,37 @@ class BrowserClientTest {
         }
         NodeTestRun.assertPasses(SUITE, env, Duration.ofMinutes(5), "browser test run");
     }
+
+    /**
+     * The issue's fourth page: what a page saved is shown by a page opened after the broker restarted
+     * with the same {@code --data-dir}. A broker of its own, started twice on one port.
+     */
+    @Test
+    void aPageOpenedAfterARestartWithADataDirShowsTheList() throws Exception {
+        Assumptions.assumeTrue(missing == null, missing);
+        Path data = tmp.resolve("data");
+        String channel = "/data/restart";
+        int port;
+        try (BrokerServer first = restartable(0, data)) {
+            port = first.port();
+            NodeTestRun.assertPasses(SUITE, "test-restart/", restartEnv(port, "save", channel), Duration.ofMinutes(2),
+                    "saving through the demo before the restart");
+        }
+        try (BrokerServer second = restartable(port, data)) {
+            NodeTestRun.assertPasses(SUITE, "test-restart/", restartEnv(port, "show", channel), Duration.ofMinutes(2),
+                    "the demo after the restart");
+        }
+    }
+
+    private static BrokerServer restartable(int port, Path data) throws IOException, InterruptedException {
+        return new BrokerServer(CommandLineConfigs.parse(new String[] {"--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--timeout", "5", "--client-dir", SUITE.resolve("node_modules").resolve("faye").resolve("client").toString(),
+                "--static", tmp.resolve("site").toString(), "--state-channels", "/data/restart",
+                "--data-dir", data.toString(), "--data-fsync", "always"})).start();
+    }
+
+    private static Map<String, String> restartEnv(int port, String phase, String channel) {
+        return Map.of("BAYEUX_URL", "http://127.0.0.1:" + port + "/", "CHROMIUM_PATH", CHROMIUM.toString(),
+                "ARTIFACTS_DIR", SCREENSHOTS.toString(), "RESTART_PHASE", phase, "RESTART_CHANNEL", channel);
+    }
 }

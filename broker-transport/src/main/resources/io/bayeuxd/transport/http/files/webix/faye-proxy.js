@@ -20,7 +20,11 @@
  * - Messages from other pages are applied to the view (without being saved again): delete removes,
  *   update merges the fields, insert adds; an insert for an id already shown updates it instead, so a
  *   replayed insert never duplicates a row. The page's own messages, which the server echoes back, are
- *   recognised by their clientId and skipped.
+ *   recognised by their clientId and skipped. A "reset" (a storage channel about to hand its records
+ *   over again, after the page's session was lost) clears the view first.
+ * - With bayeuxd's recovery extension loaded (<script src="//host:8000/bayeuxd-recovery.js">), the proxy
+ *   installs it on the client: on a history channel, what was missed while the connection was down
+ *   comes again, once and in order (docs/recovery.md).
  *
  * Registered as webix.proxy.faye only when Webix has none (Webix 6 and earlier have their own). To use
  * this one there too: webix.proxy.faye = webixFayeProxy;
@@ -63,6 +67,13 @@
   // not sent back to the channel.
   function apply(view, message, ownClientId) {
     if (!message || message.clientId === ownClientId) return; // our own change, echoed by the server
+    var dp = typeof global.webix.dp === 'function' ? global.webix.dp(view, true) : null;
+    if (message.operation === 'reset') {
+      // A storage channel hands its records over again (this page's session was lost): start from them.
+      if (dp) dp.ignore(function () { view.clearAll(); });
+      else view.clearAll();
+      return;
+    }
     var record = message.data;
     if (!record || record.id === undefined || record.id === null) return;
     var id = record.id;
@@ -76,7 +87,6 @@
         else if (message.operation === 'insert') view.add(global.webix.copy(record));
       }
     };
-    var dp = typeof global.webix.dp === 'function' ? global.webix.dp(view, true) : null;
     if (dp) dp.ignore(change);
     else change();
   }
@@ -87,7 +97,14 @@
     load: function (view) {
       var channel = this.source;
       var own = clientIdOf(this);
-      var subscription = clientOf(this).subscribe(channel, function (message) {
+      var client = clientOf(this);
+      // With the broker's recovery extension on the page (<script src="/bayeuxd-recovery.js">), a
+      // history channel's messages missed while the connection was down come again, once and in order.
+      if (global.BayeuxRecovery && !client.bayeuxdRecovery) {
+        client.bayeuxdRecovery = new global.BayeuxRecovery(client);
+        client.addExtension(client.bayeuxdRecovery);
+      }
+      var subscription = client.subscribe(channel, function (message) {
         apply(view, message, own);
       });
       subscription.errback(function (error) {

@@ -1,0 +1,52 @@
+'use strict';
+
+// The demo's Webix list across a restart of the broker with --data-dir: run once with
+// RESTART_PHASE=save (a page adds records and waits until the server acknowledged them), then, after
+// the broker was stopped and started again on the same port and data directory, with
+// RESTART_PHASE=show (a page opened now shows them). RESTART_CHANNEL names the storage channel.
+
+const { it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('../lib/harness');
+
+const PHASE = process.env.RESTART_PHASE;
+const CHANNEL = process.env.RESTART_CHANNEL;
+const TITLES = ['Kept across a restart', 'And this one'];
+
+let session;
+before(async () => {
+  assert.ok(PHASE === 'save' || PHASE === 'show', 'RESTART_PHASE is save or show');
+  assert.ok(CHANNEL, 'RESTART_CHANNEL is set');
+  session = await h.start();
+});
+after(async () => {
+  if (session) await session.close();
+});
+
+const titles = (p) => p.run(() => $$('list').serialize().map((item) => item.title));
+
+it(`the demo's list, phase ${PHASE}`, { timeout: h.TEST_TIMEOUT_MS }, async () => {
+  const page = await session.open(`demo ${PHASE}`, `${h.MOUNT_URL}demo/?channel=${encodeURIComponent(CHANNEL)}`);
+  try {
+    await h.until(() => h.receivedMessages(page.traffic).some((r) => r.message.channel === '/meta/subscribe'
+      && r.message.subscription === CHANNEL && r.message.successful), `${page.name}: subscribed to ${CHANNEL}`);
+    if (PHASE === 'save') {
+      for (const text of TITLES) {
+        await page.page.fill('[view_id="title"] input', text);
+        await page.page.click('[view_id="add"] button');
+      }
+      await page.page.waitForFunction(() => webix.dp($$('list')).getState() === false);
+      assert.deepEqual(await titles(page), TITLES);
+    } else {
+      await page.page.waitForFunction((json) => JSON.stringify($$('list').serialize().map((item) => item.title)) === json,
+        JSON.stringify(TITLES));
+      await h.screenshot(page, 'demo-after-restart');
+    }
+    assert.deepEqual(page.problems, [], `${page.name}: no script errors in the page`);
+  } catch (error) {
+    console.log(h.describeTraffic(page));
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
