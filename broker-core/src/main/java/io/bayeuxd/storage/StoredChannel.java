@@ -73,20 +73,28 @@ public final class StoredChannel {
                 return BayeuxError.format(407, change.error(), name);
             }
         }
-        long next = position + 1;
+        deliver(message, position + 1, change, nowMillis, publisher);
+        return null;
+    }
+
+    /**
+     * Numbers {@code message} {@code at} (with history), encodes it once, writes it to the storage log,
+     * hands it to the subscribers, keeps it, and applies its record {@code change} (if any). Under this
+     * monitor.
+     */
+    private void deliver(Message message, long at, Records.Change change, long nowMillis, Publisher publisher) {
         if (history != null) {
-            message.ext(Positions.stamp(message.ext(), next, epoch));
+            message.ext(Positions.stamp(message.ext(), at, epoch));
         }
         ByteBuf encoded = publisher.encode(message);
         try {
             if (storageLog != null) {
                 // Written before anyone is handed the message: what a subscriber saw, a restart keeps.
-                storageLog.append(logKind, name, epoch, next, System.currentTimeMillis(), encoded);
+                storageLog.append(logKind, name, epoch, at, System.currentTimeMillis(), encoded);
             }
             publisher.fanOut(encoded);
             if (history != null) {
-                history.append(next, encoded.retain(), nowMillis);
-                position = next;
+                history.append(at, encoded.retain(), nowMillis);
             }
             if (change != null) {
                 records.commit(change, insert -> publisher.encode(new Message().channel(name).data(insert)));
@@ -94,8 +102,8 @@ public final class StoredChannel {
         } finally {
             encoded.release();
         }
+        position = at;
         lastUsedMillis = nowMillis;
-        return null;
     }
 
     /**
@@ -151,26 +159,8 @@ public final class StoredChannel {
         if (history != null && at != position + 1) {
             history.clear();
         }
-        if (records != null) {
-            Records.Change change = records.prepare(message.data());
-            if (change.error() == null) {
-                records.commit(change, insert -> publisher.encode(new Message().channel(name).data(insert)));
-            }
-        }
-        if (history != null) {
-            message.ext(Positions.stamp(message.ext(), at, epoch));
-        }
-        ByteBuf encoded = publisher.encode(message);
-        try {
-            publisher.fanOut(encoded);
-            if (history != null) {
-                history.append(at, encoded.retain(), nowMillis);
-            }
-        } finally {
-            encoded.release();
-        }
-        position = at;
-        lastUsedMillis = nowMillis;
+        Records.Change change = records == null ? null : records.prepare(message.data());
+        deliver(message, at, change == null || change.error() != null ? null : change, nowMillis, publisher);
         return true;
     }
 

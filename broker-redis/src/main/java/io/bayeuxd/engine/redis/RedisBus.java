@@ -138,7 +138,7 @@ public final class RedisBus implements ClusterBus {
             } else {
                 onFrame(message);
             }
-        }, nodeChannel, stored.redisChannel());
+        }, sequences() ? new String[] {nodeChannel, stored.redisChannel()} : new String[] {nodeChannel});
     }
 
     /** Stored channels are numbered in Redis on a standalone Redis (or Sentinel); not yet on a Cluster. */
@@ -331,7 +331,9 @@ public final class RedisBus implements ClusterBus {
     private void relisten() {
         var channels = new java.util.ArrayList<String>();
         channels.add(nodeChannel);
-        channels.add(stored.redisChannel());
+        if (sequences()) {
+            channels.add(stored.redisChannel());
+        }
         counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
         stats.commands.increment();
         links.listen(channels.toArray(String[]::new));
