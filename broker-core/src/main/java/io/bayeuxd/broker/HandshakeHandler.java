@@ -59,7 +59,7 @@ final class HandshakeHandler {
         SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
         if (!decision.allowed()) {
             // Retrying with the same credentials cannot succeed: tell the client to stop.
-            return Replies.fail(reply, DENIED).advice(new Advice("none", null, null));
+            return Replies.fail(reply, decision.error() == null ? DENIED : decision.error()).advice(new Advice("none", null, null));
         }
         Session session = engine.createSession(false, nowNanos);
         session.identify(request.ext(), decision.principal());

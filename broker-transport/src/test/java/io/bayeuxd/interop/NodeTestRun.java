@@ -38,8 +38,14 @@ public final class NodeTestRun {
      * and asserts that every test passed and at least one ran.
      */
     static void assertPasses(Path suite, Map<String, String> env, Duration limit, String what) throws IOException, InterruptedException {
+        assertPasses(suite, "test/", env, limit, what);
+    }
+
+    /** {@link #assertPasses(Path, Map, Duration, String)} for the tests in {@code tests}, a folder of {@code suite}. */
+    static void assertPasses(Path suite, String tests, Map<String, String> env, Duration limit, String what)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("node-test-run", ".log");
-        ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "test/")
+        ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", tests)
                 .directory(suite.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
