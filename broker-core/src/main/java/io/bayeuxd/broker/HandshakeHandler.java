@@ -30,8 +30,10 @@ final class HandshakeHandler {
     private final AccessGate gate;
     private final Limits limits;
     private final List<String> connectionTypes;
+    private final ServerEvents events;
 
-    HandshakeHandler(Engine engine, AccessGate gate, Limits limits, List<String> connectionTypes) {
+    HandshakeHandler(Engine engine, AccessGate gate, Limits limits, List<String> connectionTypes, ServerEvents events) {
+        this.events = events;
         this.connectionTypes = connectionTypes;
         this.engine = engine;
         this.gate = gate;
@@ -70,6 +72,7 @@ final class HandshakeHandler {
             acknowledged.increment();
         }
         succeeded.increment();
+        events.handshake(session);
         return reply.clientId(session.clientId()).successful(true);
     }
 

@@ -1,6 +1,7 @@
 package io.bayeuxd.server;
 
 import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.security.StripExtFields;
 import io.netty.handler.ssl.SslContext;
@@ -188,7 +189,7 @@ public final class BrokerServer implements AutoCloseable {
         apiClient = newLocalClient();
         String token = engine.bus().nodeToken();
         InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), config.engine().name().toLowerCase(java.util.Locale.ROOT));
-        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, config.broker(), engine, node, limiter::openConnections);
+        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections);
     }
 
     /** This machine's name as its environment or its resolver gives it. */
@@ -259,6 +260,11 @@ public final class BrokerServer implements AutoCloseable {
 
     public void addExtension(Extension extension) {
         broker.addExtension(extension);
+    }
+
+    /** Registers a listener of server events; see {@link ServerListener} and {@link Broker#addListener}. */
+    public void addListener(ServerListener listener) {
+        broker.addListener(listener);
     }
 
     /** An in-process client whose listeners run on one of the server's event loops. */
@@ -340,6 +346,8 @@ public final class BrokerServer implements AutoCloseable {
             apiClient.close();
         }
         long discardedBefore = engine.discardedMessages();
+        // The engine ends the sessions still here all at once; the listeners hear of each.
+        broker.announceShutdown();
         engine.close();
         broker.close();
         long discarded = engine.discardedMessages() - discardedBefore;

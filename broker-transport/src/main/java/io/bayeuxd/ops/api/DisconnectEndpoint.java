@@ -1,7 +1,8 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bayeuxd.engine.Engine;
+import io.bayeuxd.api.DisconnectReason;
+import io.bayeuxd.broker.Broker;
 import io.bayeuxd.session.Session;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -19,10 +20,10 @@ import java.util.Map;
 public final class DisconnectEndpoint implements ApiEndpoint {
     private static final Logger log = LoggerFactory.getLogger(DisconnectEndpoint.class);
 
-    private final Engine engine;
+    private final Broker broker;
 
-    public DisconnectEndpoint(Engine engine) {
-        this.engine = engine;
+    public DisconnectEndpoint(Broker broker) {
+        this.broker = broker;
     }
 
     @Override
@@ -40,8 +41,8 @@ public final class DisconnectEndpoint implements ApiEndpoint {
             throw ApiException.badRequest("only clientId is expected");
         }
         String clientId = id.textValue();
-        Session session = engine.session(clientId);
-        if (session == null || session.isLocal() || !engine.destroySession(session)) {
+        Session session = broker.engine().session(clientId);
+        if (session == null || session.isLocal() || !broker.endSession(session, DisconnectReason.API)) {
             throw new ApiException(HttpResponseStatus.NOT_FOUND, "no client with this clientId on this node");
         }
         log.info("Session {} ended through the API", clientId);

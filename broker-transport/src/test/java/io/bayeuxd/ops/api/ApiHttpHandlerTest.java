@@ -53,7 +53,7 @@ class ApiHttpHandlerTest {
     private final List<Message> received = new ArrayList<>();
     private final PassedOn passedOn = new PassedOn();
     private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new ApiBodyLimit(MAX_BODY),
-            HttpApi.handler(new ApiKey(KEY), publisher::publish, broker.config(), engine,
+            HttpApi.handler(new ApiKey(KEY), publisher::publish, broker,
                     new InfoEndpoint.Node("node-1", null, "1.2.3", "memory"), () -> 7),
             passedOn);
 
