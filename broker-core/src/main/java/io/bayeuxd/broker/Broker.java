@@ -2,6 +2,7 @@ package io.bayeuxd.broker;
 
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.Presence;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.channel.ChannelName;
@@ -19,6 +20,9 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -134,6 +138,37 @@ public final class Broker {
         }
         events.ended(session, reason);
         return true;
+    }
+
+    /**
+     * Ends every remote session of {@code user} ({@link io.bayeuxd.api.ServerSession#user()}), as
+     * {@link #endSession} does; returns their client ids.
+     */
+    public List<String> endSessionsOf(String user, DisconnectReason reason) {
+        List<String> ended = new ArrayList<>();
+        for (Session session : engine.sessions()) {
+            if (!session.isLocal() && user.equals(session.user()) && endSession(session, reason)) {
+                ended.add(session.clientId());
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * The remote clients of this node subscribed to {@code channel}, a name or a pattern taken as it is
+     * ({@code /chat/*} lists the subscribers of that pattern, not of the channels it matches), oldest
+     * subscription first. Walks every session: for operators and backends, never on a message's path.
+     */
+    public List<Presence> presence(String channel) {
+        List<Presence> present = new ArrayList<>();
+        for (Session session : engine.sessions()) {
+            long since = session.isLocal() ? -1 : session.subscribedSince(channel);
+            if (since >= 0 && !session.isClosed()) {
+                present.add(new Presence(session.clientId(), session.user(), Instant.ofEpochMilli(since)));
+            }
+        }
+        present.sort(Comparator.comparing(Presence::since).thenComparing(Presence::clientId));
+        return present;
     }
 
     /**

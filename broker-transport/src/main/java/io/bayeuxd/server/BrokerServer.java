@@ -262,6 +262,11 @@ public final class BrokerServer implements AutoCloseable {
         broker.addExtension(extension);
     }
 
+    /** The clients of this node subscribed to {@code channel}; see {@link Broker#presence}. */
+    public java.util.List<io.bayeuxd.api.Presence> presence(String channel) {
+        return broker.presence(channel);
+    }
+
     /** Registers a listener of server events; see {@link ServerListener} and {@link Broker#addListener}. */
     public void addListener(ServerListener listener) {
         broker.addListener(listener);

@@ -104,7 +104,7 @@ public final class ServerSettings {
                     "must be at least 16 printable ASCII characters without spaces")
             .secret()
             .description("turns on the HTTP API on the management port (`/api/publish`, `/api/channels`, `/api/info`, "
-                    + "`/api/disconnect`; see [api](api.md)), each call authorised by `Authorization: Bearer KEY`; "
+                    + "`/api/disconnect`, `/api/unsubscribe`, `/api/presence`; see [api](api.md)), each call authorised by `Authorization: Bearer KEY`; "
                     + "needs `--management-port`")
             .build();
 

@@ -12,6 +12,8 @@ public final class HttpApi {
     public static final String CHANNELS = "/api/channels";
     public static final String INFO = "/api/info";
     public static final String DISCONNECT = "/api/disconnect";
+    public static final String UNSUBSCRIBE = "/api/unsubscribe";
+    public static final String PRESENCE = "/api/presence";
 
     private HttpApi() {
     }
@@ -32,6 +34,8 @@ public final class HttpApi {
                 PUBLISH, new PublishEndpoint(publisher, broker.config()),
                 CHANNELS, new ChannelsEndpoint(engine),
                 INFO, new InfoEndpoint(node, engine, connections),
-                DISCONNECT, new DisconnectEndpoint(broker)));
+                DISCONNECT, new DisconnectEndpoint(broker),
+                UNSUBSCRIBE, new UnsubscribeEndpoint(broker),
+                PRESENCE, new PresenceEndpoint(broker)));
     }
 }
