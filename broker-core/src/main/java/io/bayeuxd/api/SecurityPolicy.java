@@ -5,7 +5,8 @@ import io.bayeuxd.protocol.Message;
 /**
  * Decides who may handshake, subscribe and publish. Called on the request's event loop for every such
  * message after the incoming extensions; must not block. A denied handshake is answered
- * {@code 403::Handshake denied} with {@code advice.reconnect: "none"}; a denied subscribe or publish
+ * {@code 403::Handshake denied} (or the decision's own {@link HandshakeDecision#deny(String) error}) with
+ * {@code advice.reconnect: "none"}; a denied subscribe or publish
  * {@code 403:<channel>:Forbidden channel}. Every denial is counted.
  */
 public interface SecurityPolicy {
@@ -31,13 +32,28 @@ public interface SecurityPolicy {
         return true;
     }
 
-    /** The answer to a handshake: allowed (with an optional principal) or denied. */
-    record HandshakeDecision(boolean allowed, Object principal) {
-        public static final HandshakeDecision ALLOW = new HandshakeDecision(true, null);
-        public static final HandshakeDecision DENY = new HandshakeDecision(false, null);
+    /**
+     * The answer to a handshake: allowed (with an optional principal) or denied, with the Bayeux error
+     * to answer ({@code null}: {@code 403::Handshake denied}).
+     */
+    record HandshakeDecision(boolean allowed, Object principal, String error) {
+        public static final HandshakeDecision ALLOW = new HandshakeDecision(true, null, null);
+        public static final HandshakeDecision DENY = new HandshakeDecision(false, null, null);
+
+        public HandshakeDecision(boolean allowed, Object principal) {
+            this(allowed, principal, null);
+        }
 
         public static HandshakeDecision allow(Object principal) {
-            return new HandshakeDecision(true, principal);
+            return new HandshakeDecision(true, principal, null);
+        }
+
+        /**
+         * Denied with {@code error}, a Bayeux error string such as {@code 401::Invalid token}
+         * ({@code BayeuxError.format}).
+         */
+        public static HandshakeDecision deny(String error) {
+            return new HandshakeDecision(false, null, error);
         }
     }
 }

@@ -16,4 +16,12 @@ public interface ServerSession {
 
     /** The identity a {@link SecurityPolicy} attached at handshake, or {@code null}. */
     Object principal();
+
+    /**
+     * The user of the session: the name of its principal when that is a {@link java.security.Principal}
+     * (as the rules and JWT policies attach), else {@code null}.
+     */
+    default String user() {
+        return principal() instanceof java.security.Principal p ? p.getName() : null;
+    }
 }

@@ -1,5 +1,6 @@
 /**
  * The small public surface for code that embeds the broker: server extensions (the way to
- * authenticate and authorise) and the context they see.
+ * authenticate and authorise), the context they see, the security policy, and server events
+ * ({@link io.bayeuxd.api.ServerListener}).
  */
 package io.bayeuxd.api;

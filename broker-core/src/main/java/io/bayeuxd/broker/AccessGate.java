@@ -20,7 +20,7 @@ final class AccessGate {
         SecurityPolicy.HandshakeDecision d = policy.canHandshake(message, context);
         if (d == null || !d.allowed()) {
             denied.increment();
-            return SecurityPolicy.HandshakeDecision.DENY;
+            return d == null || d.error() == null ? SecurityPolicy.HandshakeDecision.DENY : d;
         }
         return d;
     }

@@ -1,7 +1,10 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.Presence;
 import io.bayeuxd.api.SecurityPolicy;
+import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.Fanout;
@@ -17,6 +20,9 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,26 +56,27 @@ public final class Broker {
     private final SlowConsumerEviction slowConsumers;
     /** The channels that keep history or Webix records. */
     private final StoredChannels storage;
+    private final ServerEvents events = new ServerEvents(ServerEvents.QUEUE_CAPACITY);
 
     public Broker(BrokerConfig config, Engine engine, BayeuxEncoder encoder, ByteBufAllocator alloc, LongSupplier nanoClock) {
         this.config = config;
         this.engine = engine;
         this.nanoClock = nanoClock;
         this.limits = new Limits(config);
-        this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes());
-        this.connect = new ConnectHandler(engine, config);
+        this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes(), events);
+        this.connect = new ConnectHandler(engine, config, events);
         this.storage = new StoredChannels(config.storage(), message -> encoder.encodeDelivery(message, alloc),
                 () -> TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong()), engine.bus(),
                 (channel, payload) -> engine.publish(channel, payload, Engine.Audience.THIS_NODE));
         int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
-        this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit);
-        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit);
-        this.disconnect = new DisconnectHandler(engine);
+        this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit, events);
+        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit, events);
+        this.disconnect = new DisconnectHandler(engine, events);
         this.slowConsumers = config.slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT
                 ? new SlowConsumerEviction() : null;
         engine.onSlowConsumer(slowConsumers == null ? Fanout.SlowConsumers.IGNORE : slowConsumers);
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
-                config.requireHandshakeToPublish());
+                config.requireHandshakeToPublish(), events);
     }
 
     public BrokerConfig config() {
@@ -95,6 +102,102 @@ public final class Broker {
     /** Installs the policy deciding who may handshake, subscribe and publish; {@code null} allows all. */
     public void securityPolicy(SecurityPolicy policy) {
         gate.policy(policy);
+    }
+
+    /**
+     * Registers a listener of server events (handshake, connect, subscribe, unsubscribe, publish,
+     * disconnect). Listeners run on one thread of the broker's, never on an event loop; see
+     * {@link ServerListener}.
+     */
+    public void addListener(ServerListener listener) {
+        events.add(listener);
+    }
+
+    public void removeListener(ServerListener listener) {
+        events.remove(listener);
+    }
+
+    /** Server events dropped because the listeners' queue was full. */
+    public long droppedEvents() {
+        return events.dropped();
+    }
+
+    /** Listener calls that threw. */
+    public long listenerFailures() {
+        return events.failures();
+    }
+
+    /**
+     * Ends a session as the server does (its subscriptions go, what was queued for it is dropped, a
+     * connect it holds is answered {@code advice: {reconnect: "handshake"}}) and tells the listeners why.
+     *
+     * @return false when it had ended already
+     */
+    public boolean endSession(Session session, DisconnectReason reason) {
+        if (!engine.destroySession(session)) {
+            return false;
+        }
+        events.ended(session, reason);
+        return true;
+    }
+
+    /**
+     * Ends every remote session of {@code user} ({@link io.bayeuxd.api.ServerSession#user()}), as
+     * {@link #endSession} does; returns their client ids.
+     */
+    public List<String> endSessionsOf(String user, DisconnectReason reason) {
+        List<String> ended = new ArrayList<>();
+        for (Session session : engine.sessions()) {
+            if (!session.isLocal() && user.equals(session.user()) && endSession(session, reason)) {
+                ended.add(session.clientId());
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * The remote clients of this node subscribed to {@code channel}, a name or a pattern taken as it is
+     * ({@code /chat/*} lists the subscribers of that pattern, not of the channels it matches), oldest
+     * subscription first. Walks every session: for operators and backends, never on a message's path.
+     */
+    public List<Presence> presence(String channel) {
+        List<Presence> present = new ArrayList<>();
+        for (Session session : engine.sessions()) {
+            long since = session.isLocal() ? -1 : session.subscribedSince(channel);
+            if (since >= 0 && !session.isClosed()) {
+                present.add(new Presence(session.clientId(), session.user(), Instant.ofEpochMilli(since)));
+            }
+        }
+        present.sort(Comparator.comparing(Presence::since).thenComparing(Presence::clientId));
+        return present;
+    }
+
+    /**
+     * Unsubscribes a session from a channel or pattern on the server's behalf, telling the listeners.
+     *
+     * @return false when it was not subscribed
+     */
+    public boolean unsubscribe(Session session, String channel) {
+        if (!engine.unsubscribe(session, channel)) {
+            return false;
+        }
+        events.unsubscribe(session, channel);
+        return true;
+    }
+
+    /**
+     * Tells the listeners that every remote session still here ends with {@link DisconnectReason#DRAIN}:
+     * for a server about to close its engine, which ends them all at once.
+     */
+    public void announceShutdown() {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (Session session : engine.sessions()) {
+            if (!session.isLocal() && !session.isClosed()) {
+                events.ended(session, DisconnectReason.DRAIN);
+            }
+        }
     }
 
     /** Handshakes, subscribes and publishes the security policy denied. */
@@ -162,13 +265,13 @@ public final class Broker {
      */
     public int sweep() {
         if (slowConsumers != null) {
-            slowConsumers.evict(engine);
+            slowConsumers.evict(session -> endSession(session, DisconnectReason.SLOW_CONSUMER));
         }
         long now = nanoClock.getAsLong();
         long limit = TimeUnit.MILLISECONDS.toNanos(2 * config.timeoutMs());
         int n = 0;
         for (Session session : engine.sessions()) {
-            if (!session.isLocal() && now - session.lastActiveNanos() > limit && engine.destroySession(session)) {
+            if (!session.isLocal() && now - session.lastActiveNanos() > limit && endSession(session, DisconnectReason.EXPIRED)) {
                 n++;
             }
         }
@@ -195,9 +298,13 @@ public final class Broker {
         return storage;
     }
 
-    /** Lets go of everything the stored channels keep. The engine is closed by its owner. */
+    /**
+     * Lets go of everything the stored channels keep, and hands the listeners what events are queued
+     * (waiting at most two seconds). The engine is closed by its owner.
+     */
     public void close() {
         storage.close();
+        events.close(2_000);
     }
 
     /** Requests refused by a protocol limit (channel size, subscriptions, publish or handshake rate). */

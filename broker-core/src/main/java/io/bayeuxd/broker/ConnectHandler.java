@@ -18,8 +18,10 @@ final class ConnectHandler {
     private final Engine engine;
     private final BrokerConfig config;
     private final LongAdder succeeded = new LongAdder();
+    private final ServerEvents events;
 
-    ConnectHandler(Engine engine, BrokerConfig config) {
+    ConnectHandler(Engine engine, BrokerConfig config, ServerEvents events) {
+        this.events = events;
         this.engine = engine;
         this.config = config;
     }
@@ -46,7 +48,11 @@ final class ConnectHandler {
             return reply.clientId(null);
         }
         session.touch(nowNanos);
+        String previousType = session.connectionType();
         session.connectionType(type);
+        if (!type.equals(previousType)) {
+            events.connect(session, type, previousType);
+        }
         if (session.acknowledgesBatches()) {
             session.acknowledge(AckExt.acknowledgedBatch(request.ext()));
         }

@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
@@ -11,9 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
 final class DisconnectHandler {
     private final Engine engine;
     private final LongAdder succeeded = new LongAdder();
+    private final ServerEvents events;
 
-    DisconnectHandler(Engine engine) {
+    DisconnectHandler(Engine engine, ServerEvents events) {
         this.engine = engine;
+        this.events = events;
     }
 
     Message handle(Message request) {
@@ -30,7 +33,9 @@ final class DisconnectHandler {
             return reply.clientId(null);
         }
         session.markDisconnectedByClient();
-        engine.destroySession(session);
+        if (engine.destroySession(session)) {
+            events.ended(session, DisconnectReason.CLIENT);
+        }
         succeeded.increment();
         return reply;
     }

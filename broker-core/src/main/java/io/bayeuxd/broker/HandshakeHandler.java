@@ -30,8 +30,10 @@ final class HandshakeHandler {
     private final AccessGate gate;
     private final Limits limits;
     private final List<String> connectionTypes;
+    private final ServerEvents events;
 
-    HandshakeHandler(Engine engine, AccessGate gate, Limits limits, List<String> connectionTypes) {
+    HandshakeHandler(Engine engine, AccessGate gate, Limits limits, List<String> connectionTypes, ServerEvents events) {
+        this.events = events;
         this.connectionTypes = connectionTypes;
         this.engine = engine;
         this.gate = gate;
@@ -59,7 +61,7 @@ final class HandshakeHandler {
         SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
         if (!decision.allowed()) {
             // Retrying with the same credentials cannot succeed: tell the client to stop.
-            return Replies.fail(reply, DENIED).advice(new Advice("none", null, null));
+            return Replies.fail(reply, decision.error() == null ? DENIED : decision.error()).advice(new Advice("none", null, null));
         }
         Session session = engine.createSession(false, nowNanos);
         session.identify(request.ext(), decision.principal());
@@ -70,6 +72,7 @@ final class HandshakeHandler {
             acknowledged.increment();
         }
         succeeded.increment();
+        events.handshake(session);
         return reply.clientId(session.clientId()).successful(true);
     }
 

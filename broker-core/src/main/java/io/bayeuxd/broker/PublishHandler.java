@@ -30,9 +30,11 @@ final class PublishHandler {
     private final boolean requireHandshake;
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    private final ServerEvents events;
 
     PublishHandler(Engine engine, BayeuxEncoder encoder, ExtensionChain extensions, ByteBufAllocator alloc, AccessGate gate,
-                   Limits limits, StoredChannels storage, boolean requireHandshake) {
+                   Limits limits, StoredChannels storage, boolean requireHandshake, ServerEvents events) {
+        this.events = events;
         this.gate = gate;
         this.storage = storage;
         this.limits = limits;
@@ -74,7 +76,11 @@ final class PublishHandler {
         if (!storage.keepsNothing()) {
             String kept = storage.publish(outgoing, nowNanos / 1_000_000, new KeepingPublisher(outgoing.channel(), nowNanos));
             if (kept != StoredChannels.NOT_KEPT) {
-                return kept == null ? reply : Replies.fail(reply, kept);
+                if (kept != null) {
+                    return Replies.fail(reply, kept);
+                }
+                events.publish(session, outgoing.channel(), outgoing.data());
+                return reply;
             }
         }
         ByteBuf payload = encoder.encodeDelivery(outgoing, alloc, nowNanos);
@@ -83,6 +89,7 @@ final class PublishHandler {
         } finally {
             payload.release();
         }
+        events.publish(session, outgoing.channel(), outgoing.data());
         return reply;
     }
 

@@ -1,11 +1,11 @@
 package io.bayeuxd.broker;
 
-import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.Fanout;
 import io.bayeuxd.session.Session;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * The {@code disconnect} slow-consumer policy: a session whose outbox is full is ended, with
@@ -27,11 +27,14 @@ final class SlowConsumerEviction implements Fanout.SlowConsumers {
         }
     }
 
-    /** Ends every session queued so far; returns how many it ended. Single consumer: the sweep. */
-    int evict(Engine engine) {
+    /**
+     * Ends every session queued so far with {@code end} (false when it had ended already); returns how
+     * many it ended. Single consumer: the sweep.
+     */
+    int evict(Predicate<Session> end) {
         int n = 0;
         for (Session s; (s = pending.poll()) != null; ) {
-            if (engine.destroySession(s)) {
+            if (end.test(s)) {
                 n++;
             }
         }

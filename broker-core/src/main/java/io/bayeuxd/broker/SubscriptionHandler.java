@@ -27,13 +27,15 @@ final class SubscriptionHandler {
     private final StoredChannels storage;
     private final int replayLimit;
     private final LongAdder succeeded = new LongAdder();
+    private final ServerEvents events;
 
     /**
      * @param storage     the channels that keep history or records, which hand them to new subscribers
      * @param replayLimit most replayed messages a session may have waiting
      */
     SubscriptionHandler(Engine engine, AccessGate gate, Limits limits, boolean subscribe, StoredChannels storage,
-                        int replayLimit) {
+                        int replayLimit, ServerEvents events) {
+        this.events = events;
         this.engine = engine;
         this.storage = storage;
         this.replayLimit = replayLimit;
@@ -77,13 +79,17 @@ final class SubscriptionHandler {
                 if (!gate.subscribe(session, channel, request, context)) {
                     return Replies.fail(reply, BayeuxError.channelForbidden(channel));
                 }
+                boolean announce = !events.isEmpty() && !session.isSubscribed(channel);
                 JsonValue ext = storage.subscribe(channel, session, request.ext(),
                         () -> engine.subscribe(session, channel), replayLimit, nowNanos / 1_000_000);
                 if (ext != null && channels.size() == 1) {
                     reply.ext(ext);
                 }
-            } else {
-                engine.unsubscribe(session, channel);
+                if (announce && session.isSubscribed(channel)) {
+                    events.subscribe(session, channel);
+                }
+            } else if (engine.unsubscribe(session, channel)) {
+                events.unsubscribe(session, channel);
             }
         }
         succeeded.increment();

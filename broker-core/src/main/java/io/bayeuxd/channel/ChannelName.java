@@ -161,4 +161,15 @@ public final class ChannelName {
         }
         return pattern.equals(channel);
     }
+
+    /**
+     * Whether a granted pattern (a security rule's, a token's claim) covers a channel or a subscription
+     * pattern: {@code /a/**} covers everything below {@code /a}, patterns included; {@code /a/*} covers
+     * one segment below it, so a subscription to {@code /a/*} but not to {@code /a/**}. Both arguments
+     * are assumed valid.
+     */
+    public static boolean covers(String granted, String channel) {
+        // A one-segment grant does not cover a subscription to everything below it.
+        return matches(granted, channel) && !(granted.endsWith("/*") && channel.endsWith("/**"));
+    }
 }

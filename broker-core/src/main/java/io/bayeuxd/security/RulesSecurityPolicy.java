@@ -188,13 +188,9 @@ public final class RulesSecurityPolicy implements SecurityPolicy {
         return false;
     }
 
-    /**
-     * Whether a rule's pattern covers a channel or a subscription pattern: {@code /a/**} covers
-     * everything below {@code /a} (patterns included), {@code /a/*} covers one segment below it.
-     */
+    /** See {@link ChannelName#covers}. */
     static boolean covers(String rule, String channel) {
-        // A one-segment rule does not cover a subscription to everything below it.
-        return ChannelName.matches(rule, channel) && !(rule.endsWith("/*") && channel.endsWith("/**"));
+        return ChannelName.covers(rule, channel);
     }
 
     private record Rule(String channel, List<String> subscribe, List<String> publish) {

@@ -204,9 +204,14 @@ public final class Session implements ServerSession {
         return subscriptions.contains(channel);
     }
 
-    /** Records a subscription; for the engine, which keeps the index in step. */
+    /** Records a subscription, made now; for the engine, which keeps the index in step. */
     public boolean addSubscription(String channel) {
-        return subscriptions.add(channel);
+        return subscriptions.add(channel, System.currentTimeMillis());
+    }
+
+    /** When the session subscribed to {@code channel} (epoch milliseconds), or -1 when it is not subscribed. */
+    public long subscribedSince(String channel) {
+        return subscriptions.since(channel);
     }
 
     /** Forgets a subscription; for the engine, which keeps the index in step. */

@@ -85,6 +85,22 @@ class SecurityPolicyTest {
     }
 
     @Test
+    void aPolicyMayAnswerADeniedHandshakeWithItsOwnError() {
+        h.broker.securityPolicy(new io.bayeuxd.api.SecurityPolicy() {
+            @Override
+            public HandshakeDecision canHandshake(io.bayeuxd.protocol.Message hs, io.bayeuxd.api.ExtensionContext ctx) {
+                return HandshakeDecision.deny("401::Invalid token");
+            }
+        });
+        JsonNode denied = h.sendOne("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}");
+        assertThat(denied.get("successful").asBoolean()).isFalse();
+        assertThat(denied.get("error").asText()).isEqualTo("401::Invalid token");
+        assertThat(denied.get("advice").get("reconnect").asText()).isEqualTo("none");
+        assertThat(h.broker.deniedOperations()).isEqualTo(1);
+        assertThat(h.engine.sessionCount()).isZero();
+    }
+
+    @Test
     void badConfigurationIsRefusedWithAReason() {
         assertThatThrownBy(() -> RulesSecurityPolicy.parse("{", () -> 0)).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> RulesSecurityPolicy.parse("{\"rules\":[{\"channel\":\"bad\"}]}", () -> 0)).hasMessageContaining("bad");

@@ -13,9 +13,9 @@ class SessionSubscriptionsTest {
 
     @Test
     void addsOnceRemovesOnceAndKeepsOrder() {
-        assertThat(subs.add("/a")).isTrue();
-        assertThat(subs.add("/b/*")).isTrue();
-        assertThat(subs.add("/a")).as("already there").isFalse();
+        assertThat(subs.add("/a", 0)).isTrue();
+        assertThat(subs.add("/b/*", 0)).isTrue();
+        assertThat(subs.add("/a", 0)).as("already there").isFalse();
         assertThat(subs.snapshot()).containsExactly("/a", "/b/*");
         assertThat(subs.remove("/c")).isFalse();
         assertThat(subs.remove("/a")).isTrue();
@@ -26,10 +26,25 @@ class SessionSubscriptionsTest {
     }
 
     @Test
+    void eachSubscriptionKeepsItsOwnTimeThroughRemovalsOfOthers() {
+        subs.add("/a", 100);
+        subs.add("/b", 200);
+        subs.add("/c", 300);
+        assertThat(subs.add("/b", 999)).isFalse();
+        assertThat(subs.since("/b")).as("a repeated subscribe keeps the first time").isEqualTo(200);
+        subs.remove("/a");
+        assertThat(subs.since("/b")).isEqualTo(200);
+        assertThat(subs.since("/c")).isEqualTo(300);
+        assertThat(subs.since("/a")).isEqualTo(-1);
+        subs.remove("/c");
+        assertThat(subs.since("/b")).isEqualTo(200);
+    }
+
+    @Test
     void aSnapshotDoesNotChangeAfterwards() {
-        subs.add("/a");
+        subs.add("/a", 0);
         List<String> before = subs.snapshot();
-        subs.add("/b");
+        subs.add("/b", 0);
         subs.remove("/a");
         assertThat(before).containsExactly("/a");
     }
@@ -46,7 +61,7 @@ class SessionSubscriptionsTest {
                 await(start);
                 for (int i = 0; i < perThread; i++) {
                     String channel = "/t" + id + "/" + i;
-                    assertThat(subs.add(channel)).isTrue();
+                    assertThat(subs.add(channel, 0)).isTrue();
                     if (i % 2 == 0) {
                         assertThat(subs.remove(channel)).isTrue();
                     }

@@ -5,6 +5,8 @@ import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.config.Setting;
 import io.bayeuxd.security.RulesSecurityPolicy;
+import io.bayeuxd.security.jwt.JwtKeys;
+import io.bayeuxd.security.jwt.JwtSecurityPolicy;
 import io.bayeuxd.transport.TransportConfig;
 import io.bayeuxd.transport.TransportSettings;
 import org.slf4j.Logger;
@@ -18,11 +20,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar bayeuxd.jar}: starts the broker. Its flags are the settings declared in
@@ -196,8 +201,35 @@ public final class BrokerMain implements Callable<Integer> {
         return path == null ? null : path.toFile();
     }
 
+    /**
+     * The policy of {@code --security-file} or of one of the JWT settings; they exclude each other, since
+     * each decides alone who may handshake.
+     */
     private SecurityPolicy securityPolicy() {
         Path file = value(ServerSettings.SECURITY_FILE);
+        String secret = value(ServerSettings.JWT_SECRET);
+        Path publicKey = value(ServerSettings.JWT_PUBLIC_KEY);
+        Path jwks = value(ServerSettings.JWT_JWKS_FILE);
+        List<String> chosen = new ArrayList<>();
+        for (Setting<?> setting : List.of(ServerSettings.SECURITY_FILE, ServerSettings.JWT_SECRET,
+                ServerSettings.JWT_PUBLIC_KEY, ServerSettings.JWT_JWKS_FILE)) {
+            if (value(setting) != null) {
+                chosen.add(setting.flag());
+            }
+        }
+        if (chosen.size() > 1) {
+            throw new IllegalArgumentException(String.join(" and ", chosen) + " exclude each other: choose one");
+        }
+        if (secret != null) {
+            ServerSettings.JWT_SECRET.check(secret);
+            return new JwtSecurityPolicy(JwtKeys.secret(secret));
+        }
+        if (publicKey != null) {
+            return new JwtSecurityPolicy(keys(ServerSettings.JWT_PUBLIC_KEY, () -> JwtKeys.publicKeyFile(publicKey)));
+        }
+        if (jwks != null) {
+            return new JwtSecurityPolicy(keys(ServerSettings.JWT_JWKS_FILE, () -> JwtKeys.jwksFile(jwks)));
+        }
         if (file == null) {
             return SecurityPolicy.ALLOW_ALL;
         }
@@ -205,6 +237,15 @@ public final class BrokerMain implements Callable<Integer> {
             return RulesSecurityPolicy.load(file);
         } catch (IOException e) {
             throw new IllegalArgumentException(ServerSettings.SECURITY_FILE.flag() + " " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Reads keys, naming the setting in what goes wrong. */
+    private static JwtKeys keys(Setting<Path> setting, Supplier<JwtKeys> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting.flag() + ": " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.bayeuxd.server;
 
 import io.bayeuxd.api.Extension;
+import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.security.StripExtFields;
 import io.netty.handler.ssl.SslContext;
@@ -194,7 +195,7 @@ public final class BrokerServer implements AutoCloseable {
         apiClient = newLocalClient();
         String token = engine.bus().nodeToken();
         InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), config.engine().name().toLowerCase(java.util.Locale.ROOT));
-        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, config.broker(), engine, node, limiter::openConnections);
+        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections);
     }
 
     /** This machine's name as its environment or its resolver gives it. */
@@ -265,6 +266,16 @@ public final class BrokerServer implements AutoCloseable {
 
     public void addExtension(Extension extension) {
         broker.addExtension(extension);
+    }
+
+    /** The clients of this node subscribed to {@code channel}; see {@link Broker#presence}. */
+    public java.util.List<io.bayeuxd.api.Presence> presence(String channel) {
+        return broker.presence(channel);
+    }
+
+    /** Registers a listener of server events; see {@link ServerListener} and {@link Broker#addListener}. */
+    public void addListener(ServerListener listener) {
+        broker.addListener(listener);
     }
 
     /** An in-process client whose listeners run on one of the server's event loops. */
@@ -346,6 +357,8 @@ public final class BrokerServer implements AutoCloseable {
             apiClient.close();
         }
         long discardedBefore = engine.discardedMessages();
+        // The engine ends the sessions still here all at once; the listeners hear of each.
+        broker.announceShutdown();
         engine.close();
         broker.close();
         long discarded = engine.discardedMessages() - discardedBefore;

@@ -3,6 +3,7 @@ package io.bayeuxd.server;
 import io.bayeuxd.config.Setting;
 import io.bayeuxd.config.Unit;
 import io.bayeuxd.config.ValueType;
+import io.bayeuxd.security.jwt.JwtKeys;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,6 +58,25 @@ public final class ServerSettings {
                     + "without it anyone may")
             .build();
 
+    /** A secret: never logged, and a rejected one is not repeated in the error. */
+    public static final Setting<String> JWT_SECRET = Setting.named("jwt-secret", ValueType.TEXT)
+            .rule(secret -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= JwtKeys.MIN_SECRET_BYTES,
+                    "must be at least " + JwtKeys.MIN_SECRET_BYTES + " bytes")
+            .secret()
+            .description("HMAC secret (HS256/384/512) of the JWTs clients present in the handshake's `ext.token`; "
+                    + "a handshake without a valid one is refused ([security](security.md#jwt-the-documented-default))")
+            .build();
+
+    public static final Setting<Path> JWT_PUBLIC_KEY = Setting.named("jwt-public-key", ValueType.PATH)
+            .description("PEM file of the RSA or EC public key (or certificate) that signs the clients' JWTs "
+                    + "(RS, PS or ES algorithms); instead of `--jwt-secret`")
+            .build();
+
+    public static final Setting<Path> JWT_JWKS_FILE = Setting.named("jwt-jwks-file", ValueType.PATH)
+            .description("JWKS file of the RSA and EC public keys that sign the clients' JWTs, chosen by `kid`; "
+                    + "instead of `--jwt-secret`")
+            .build();
+
     public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", ValueType.PATH)
             .description("PEM certificate chain: serve HTTPS and WSS (OpenSSL when netty-tcnative is present, the JDK "
                     + "otherwise); needs `--tls-key`")
@@ -84,7 +104,7 @@ public final class ServerSettings {
                     "must be at least 16 printable ASCII characters without spaces")
             .secret()
             .description("turns on the HTTP API on the management port (`/api/publish`, `/api/channels`, `/api/info`, "
-                    + "`/api/disconnect`; see [api](api.md)), each call authorised by `Authorization: Bearer KEY`; "
+                    + "`/api/disconnect`, `/api/unsubscribe`, `/api/presence`; see [api](api.md)), each call authorised by `Authorization: Bearer KEY`; "
                     + "needs `--management-port`")
             .build();
 

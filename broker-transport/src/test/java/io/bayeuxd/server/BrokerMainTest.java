@@ -1,6 +1,7 @@
 package io.bayeuxd.server;
 
 import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.security.jwt.JwtSecurityPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,6 +155,33 @@ class BrokerMainTest {
                 .hasMessageNotContaining("short-secret");
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--api-key", key}, Map.of()))
                 .hasMessageContaining("--api-key needs --management-port").hasMessageNotContaining(key);
+    }
+
+    @Test
+    void aJwtSettingInstallsTheJwtPolicyAndExcludesTheOthers() throws Exception {
+        String secret = "a-jwt-secret-of-at-least-32-bytes!";
+        assertThat(BrokerMain.parse(new String[] {"--jwt-secret", secret}, Map.of()).securityPolicy())
+                .isInstanceOf(JwtSecurityPolicy.class);
+        assertThat(BrokerMain.parse(new String[0], Map.of("BAYEUXD_JWT_SECRET", secret)).securityPolicy())
+                .isInstanceOf(JwtSecurityPolicy.class);
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--jwt-secret", "short-jwt-secret"}, Map.of()))
+                .hasMessageContaining("--jwt-secret must be at least 32 bytes").hasMessageNotContaining("short-jwt-secret");
+
+        Path pem = dir.resolve("jwt.pem");
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        assertThat(BrokerMain.parse(new String[] {"--jwt-public-key", pem.toString()}, Map.of()).securityPolicy())
+                .isInstanceOf(JwtSecurityPolicy.class);
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, "{\"keys\": []}");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--jwt-jwks-file", jwks.toString()}, Map.of()))
+                .hasMessageContaining("--jwt-jwks-file: the JWKS holds no RSA or EC public key");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--jwt-public-key", dir.resolve("missing.pem").toString()}, Map.of()))
+                .hasMessageContaining("--jwt-public-key").hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--jwt-secret", secret, "--jwt-public-key", pem.toString()}, Map.of()))
+                .hasMessageContaining("--jwt-secret and --jwt-public-key exclude each other");
     }
 
     @Test

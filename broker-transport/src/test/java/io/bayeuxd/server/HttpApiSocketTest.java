@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.broker.LocalClient;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.security.jwt.JwtKeys;
+import io.bayeuxd.security.jwt.JwtSecurityPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,53 @@ class HttpApiSocketTest {
         assertThat(api("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
         assertThat(api("GET", "/metrics", null, null).statusCode()).isEqualTo(200);
         assertThat(api("GET", "/elsewhere", KEY, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void presenceNamesEachClientsUserAndFollowsDisconnectsAndExpiry() throws Exception {
+        server.close();
+        // Users come from JWTs; a two-second timeout expires a silent client within about five.
+        String secret = "presence-test-jwt-secret-0123456789";
+        server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).managementPort(0).ioThreads(2).apiKey(KEY)
+                .securityPolicy(new JwtSecurityPolicy(JwtKeys.secret(secret)))
+                .broker(BrokerConfig.builder().timeoutMs(2_000).build()).build()).start();
+        long before = System.currentTimeMillis();
+        String alice = handshake(token(secret, "alice"));
+        String bob = handshake(token(secret, "bob"));
+        for (String id : new String[] {alice, bob}) {
+            assertThat(bayeux("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/room\"}")
+                    .get(0).get("successful").asBoolean()).isTrue();
+        }
+
+        JsonNode present = JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body());
+        assertThat(present.get("channel").asText()).isEqualTo("/room");
+        assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText() + " " + c.get("user").asText())
+                .containsExactly(alice + " alice", bob + " bob");
+        assertThat(java.time.Instant.parse(present.get("clients").get(0).get("since").asText()).toEpochMilli())
+                .isBetween(before, System.currentTimeMillis());
+        assertThat(server.presence("/room")).hasSize(2);
+
+        bayeux("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + bob + "\"}");
+        assertThat(JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body()).get("clients"))
+                .extracting(c -> c.get("user").asText()).containsExactly("alice");
+        // Alice never connects: she expires, and leaves the channel.
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body()).get("clients").isEmpty());
+    }
+
+    private static String token(String secret, String user) throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(user)
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret));
+        return jwt.serialize();
+    }
+
+    private String handshake(String token) throws Exception {
+        JsonNode reply = bayeux("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"],"
+                + "\"ext\":{\"token\":\"" + token + "\"}}");
+        assertThat(reply.get(0).get("successful").asBoolean()).as("handshake %s", reply).isTrue();
+        return reply.get(0).get("clientId").asText();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
@@ -19,4 +22,12 @@ public interface ApiEndpoint {
      * @throws ApiException for a request it refuses
      */
     ApiResponse handle(JsonNode body);
+
+    /**
+     * Answers a call with the parameters of its query string (decoded); an endpoint that takes none
+     * ignores them.
+     */
+    default ApiResponse handle(JsonNode body, Map<String, List<String>> query) {
+        return handle(body);
+    }
 }

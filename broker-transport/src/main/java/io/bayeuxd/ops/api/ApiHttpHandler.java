@@ -17,10 +17,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -96,12 +98,23 @@ public final class ApiHttpHandler extends ChannelInboundHandlerAdapter {
             return ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use " + endpoint.method().name());
         }
         try {
-            return endpoint.handle(endpoint.method().equals(HttpMethod.POST) ? jsonBody(request) : null);
+            return endpoint.handle(endpoint.method().equals(HttpMethod.POST) ? jsonBody(request) : null, query(request.uri()));
         } catch (ApiException e) {
             return e.response();
         } catch (RuntimeException e) {
             log.error("API call to {} failed", path(request.uri()), e);
             return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+        }
+    }
+
+    private static Map<String, List<String>> query(String uri) {
+        if (uri.indexOf('?') < 0) {
+            return Map.of();
+        }
+        try {
+            return new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the query string is not valid %-encoding");
         }
     }
 

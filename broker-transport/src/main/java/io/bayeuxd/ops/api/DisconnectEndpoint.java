@@ -1,28 +1,32 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bayeuxd.engine.Engine;
+import io.bayeuxd.api.DisconnectReason;
+import io.bayeuxd.broker.Broker;
 import io.bayeuxd.session.Session;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code POST /api/disconnect} with {@code {"clientId": "..."}}: ends that client's session on this node as
  * the server ends one (an expiry, a slow consumer): its subscriptions go, what was queued for it is
  * dropped, and a connect it holds is answered with {@code advice: {reconnect: "handshake"}}. 404 when no
- * client has that id here; the server's own in-process clients cannot be ended this way.
+ * client has that id here; the server's own in-process clients cannot be ended this way. With
+ * {@code {"user": "..."}} instead, ends every session of that user here (none is not an error).
+ * Listeners hear {@link DisconnectReason#API}.
  */
 public final class DisconnectEndpoint implements ApiEndpoint {
     private static final Logger log = LoggerFactory.getLogger(DisconnectEndpoint.class);
 
-    private final Engine engine;
+    private final Broker broker;
 
-    public DisconnectEndpoint(Engine engine) {
-        this.engine = engine;
+    public DisconnectEndpoint(Broker broker) {
+        this.broker = broker;
     }
 
     @Override
@@ -32,16 +36,25 @@ public final class DisconnectEndpoint implements ApiEndpoint {
 
     @Override
     public ApiResponse handle(JsonNode body) {
+        JsonNode user = body.isObject() ? body.get("user") : null;
+        if (user != null) {
+            if (!user.isTextual() || user.textValue().isEmpty() || body.size() > 1) {
+                throw ApiException.badRequest("give either clientId or user, as a string");
+            }
+            List<String> ended = broker.endSessionsOf(user.textValue(), DisconnectReason.API);
+            log.info("{} sessions of a user ended through the API", ended.size());
+            return ApiResponse.ok(Map.of("user", user.textValue(), "disconnected", ended));
+        }
         JsonNode id = body.isObject() ? body.get("clientId") : null;
         if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
-            throw ApiException.badRequest("clientId is required, as a string");
+            throw ApiException.badRequest("clientId or user is required, as a string");
         }
         if (body.size() > 1) {
             throw ApiException.badRequest("only clientId is expected");
         }
         String clientId = id.textValue();
-        Session session = engine.session(clientId);
-        if (session == null || session.isLocal() || !engine.destroySession(session)) {
+        Session session = broker.engine().session(clientId);
+        if (session == null || session.isLocal() || !broker.endSession(session, DisconnectReason.API)) {
             throw new ApiException(HttpResponseStatus.NOT_FOUND, "no client with this clientId on this node");
         }
         log.info("Session {} ended through the API", clientId);

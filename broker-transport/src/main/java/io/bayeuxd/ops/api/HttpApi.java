@@ -1,6 +1,6 @@
 package io.bayeuxd.ops.api;
 
-import io.bayeuxd.broker.BrokerConfig;
+import io.bayeuxd.broker.Broker;
 import io.bayeuxd.engine.Engine;
 
 import java.util.Map;
@@ -12,6 +12,8 @@ public final class HttpApi {
     public static final String CHANNELS = "/api/channels";
     public static final String INFO = "/api/info";
     public static final String DISCONNECT = "/api/disconnect";
+    public static final String UNSUBSCRIBE = "/api/unsubscribe";
+    public static final String PRESENCE = "/api/presence";
 
     private HttpApi() {
     }
@@ -21,17 +23,19 @@ public final class HttpApi {
      *
      * @param key         the key every call must carry
      * @param publisher   how a publication enters the broker (an in-process client's {@code publish})
-     * @param limits      the broker's limits on channel names
-     * @param engine      this node's sessions and subscriptions
+     * @param broker      this node's broker: its limits on channel names, its sessions and subscriptions
      * @param node        this node's identity, for {@code /api/info}
      * @param connections the open connections of the traffic port, for {@code /api/info}
      */
-    public static ApiHttpHandler handler(ApiKey key, PublishEndpoint.Publisher publisher, BrokerConfig limits, Engine engine,
+    public static ApiHttpHandler handler(ApiKey key, PublishEndpoint.Publisher publisher, Broker broker,
                                          InfoEndpoint.Node node, IntSupplier connections) {
+        Engine engine = broker.engine();
         return new ApiHttpHandler(key, Map.of(
-                PUBLISH, new PublishEndpoint(publisher, limits),
+                PUBLISH, new PublishEndpoint(publisher, broker.config()),
                 CHANNELS, new ChannelsEndpoint(engine),
                 INFO, new InfoEndpoint(node, engine, connections),
-                DISCONNECT, new DisconnectEndpoint(engine)));
+                DISCONNECT, new DisconnectEndpoint(broker),
+                UNSUBSCRIBE, new UnsubscribeEndpoint(broker),
+                PRESENCE, new PresenceEndpoint(broker)));
     }
 }

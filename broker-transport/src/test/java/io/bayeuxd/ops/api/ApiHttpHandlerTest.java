@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,7 +54,7 @@ class ApiHttpHandlerTest {
     private final List<Message> received = new ArrayList<>();
     private final PassedOn passedOn = new PassedOn();
     private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new ApiBodyLimit(MAX_BODY),
-            HttpApi.handler(new ApiKey(KEY), publisher::publish, broker.config(), engine,
+            HttpApi.handler(new ApiKey(KEY), publisher::publish, broker,
                     new InfoEndpoint.Node("node-1", null, "1.2.3", "memory"), () -> 7),
             passedOn);
 
@@ -296,13 +297,98 @@ class ApiHttpHandlerTest {
         assertError(post("/api/disconnect", "{\"clientId\": \"nobody\"}"), 404, "no client with this clientId on this node");
         assertError(post("/api/disconnect", "{\"clientId\": \"" + publisher.clientId() + "\"}"), 404, "no client");
         assertThat(engine.session(publisher.clientId())).as("the API's own publisher lives on").isNotNull();
-        assertError(post("/api/disconnect", "{}"), 400, "clientId is required");
-        assertError(post("/api/disconnect", "{\"clientId\": 5}"), 400, "clientId is required");
-        assertError(post("/api/disconnect", "[\"abc\"]"), 400, "clientId is required");
+        assertError(post("/api/disconnect", "{}"), 400, "clientId or user is required");
+        assertError(post("/api/disconnect", "{\"clientId\": 5}"), 400, "clientId or user is required");
+        assertError(post("/api/disconnect", "[\"abc\"]"), 400, "clientId or user is required");
+        assertError(post("/api/disconnect", "{\"user\": 5}"), 400, "either clientId or user");
+        assertError(post("/api/disconnect", "{\"user\": \"alice\", \"clientId\": \"abc\"}"), 400, "either clientId or user");
         assertError(post("/api/disconnect", "{\"clientId\": \"abc\", \"x\": 1}"), 400, "only clientId");
     }
 
+    @Test
+    void disconnectOfAUserEndsEverySessionOfTheirsAndNoOtherOne() {
+        Remote alice1 = remoteSession("alice");
+        Remote alice2 = remoteSession("alice");
+        Remote bob = remoteSession("bob");
+        RawHttpResponse res = post("/api/disconnect", "{\"user\": \"alice\"}");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.json().get("user").asText()).isEqualTo("alice");
+        assertThat(res.json().get("disconnected")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(alice1.session.clientId(), alice2.session.clientId());
+        assertThat(engine.session(alice1.session.clientId())).isNull();
+        assertThat(engine.session(alice2.session.clientId())).isNull();
+        assertThat(engine.session(bob.session.clientId())).isNotNull();
+        assertThat(post("/api/disconnect", "{\"user\": \"alice\"}").json())
+                .isEqualTo(json("{\"user\": \"alice\", \"disconnected\": []}"));
+    }
+
+    @Test
+    void presenceListsTheRemoteSubscribersOfExactlyThatChannelWithUserAndSince() {
+        long before = System.currentTimeMillis();
+        Remote alice = remoteSession("alice");
+        Remote anonymous = remoteSession(null);
+        Remote wildcard = remoteSession("carol");
+        assertThat(engine.subscribe(alice.session, "/chat/room")).isTrue();
+        assertThat(engine.subscribe(anonymous.session, "/chat/room")).isTrue();
+        assertThat(engine.subscribe(wildcard.session, "/chat/*")).isTrue();
+
+        RawHttpResponse res = get("/api/presence?channel=%2Fchat%2Froom");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.json().get("channel").asText()).isEqualTo("/chat/room");
+        JsonNode clients = res.json().get("clients");
+        assertThat(clients).hasSize(2);
+        assertThat(clients).extracting(c -> c.get("clientId").asText())
+                .containsExactlyInAnyOrder(alice.session.clientId(), anonymous.session.clientId());
+        for (JsonNode c : clients) {
+            assertThat(Instant.parse(c.get("since").asText()).toEpochMilli()).isBetween(before, System.currentTimeMillis());
+            String expected = c.get("clientId").asText().equals(alice.session.clientId()) ? "alice" : null;
+            assertThat(c.get("user").isNull() ? null : c.get("user").asText()).isEqualTo(expected);
+        }
+        assertThat(get("/api/presence?channel=/chat/*").json().get("clients")).singleElement()
+                .satisfies(c -> assertThat(c.get("user").asText()).isEqualTo("carol"));
+        // In-process subscribers (the local client on /x/**) are not clients to a backend.
+        assertThat(get("/api/presence?channel=/x/**").json()).isEqualTo(json("{\"channel\": \"/x/**\", \"clients\": []}"));
+
+        assertError(get("/api/presence"), 400, "give one channel");
+        assertError(get("/api/presence?channel=/a&channel=/b"), 400, "give one channel");
+        assertError(get("/api/presence?channel=chat"), 400, "not a channel");
+        assertError(get("/api/presence?channel=%zz"), 400, "%-encoding");
+        assertError(post("/api/presence", "{}"), 405, "use GET");
+    }
+
+    @Test
+    void unsubscribeStopsDeliveryToThatClientOnly() {
+        Remote remote = remoteSession(null);
+        assertThat(engine.subscribe(remote.session, "/x/a")).isTrue();
+        assertThat(engine.subscribe(remote.session, "/x/b")).isTrue();
+        RawHttpResponse res = post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}");
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.json()).isEqualTo(json("{\"unsubscribed\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}"));
+        assertThat(remote.session.subscriptions()).containsExactly("/x/b");
+        assertThat(subscriberOfInProcess()).as("the in-process subscriber keeps its pattern").isTrue();
+
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}"),
+                404, "not subscribed");
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"nobody\", \"channel\": \"/x/a\"}"), 404, "no client");
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"" + publisher.clientId() + "\", \"channel\": \"/x/a\"}"), 404, "no client");
+        assertError(post("/api/unsubscribe", "{\"channel\": \"/x/a\"}"), 400, "clientId is required");
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\"}"), 400, "channel is required");
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"x\"}"), 400, "not a channel");
+        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"/x\", \"y\": 1}"), 400, "only clientId and channel");
+    }
+
+    private boolean subscriberOfInProcess() {
+        return engine.session(subscriber.clientId()).isSubscribed("/x/**");
+    }
+
     // --- helpers
+
+    /** A remote session whose principal names {@code user} ({@code null}: none). */
+    private Remote remoteSession(String user) {
+        Remote remote = remoteSession();
+        remote.session.identify(null, user == null ? null : new io.bayeuxd.security.Principal(user, java.util.Set.of()));
+        return remote;
+    }
 
     /** A session as a long-polling client's, with a held connect standing in as its target. */
     private Remote remoteSession() {
