@@ -1,20 +1,9 @@
 package io.bayeuxd.transport.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.Broker;
-import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
-import io.bayeuxd.fanout.FrameWriter;
-import io.bayeuxd.protocol.BayeuxDecoder;
-import io.bayeuxd.protocol.BayeuxEncoder;
-import io.bayeuxd.transport.http.HttpRequestContext;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,47 +18,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with connect replies, numbered, and a batch the client did not acknowledge goes out again first.
  */
 class AcknowledgedWebSocketTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final MemoryEngine engine = new MemoryEngine(1024);
-    private final Broker broker = new Broker(BrokerConfig.builder().timeoutMs(5_000).build(), engine, new BayeuxEncoder(),
-            ByteBufAllocator.DEFAULT, System::nanoTime);
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final EmbeddedWebSockets sockets = new EmbeddedWebSockets();
+    private final MemoryEngine engine = sockets.engine;
+    private final Broker broker = sockets.broker;
 
     @AfterEach
     void close() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-        engine.close();
+        sockets.close();
     }
 
     private EmbeddedChannel socket() {
-        BayeuxWebSocketHandler handler = new BayeuxWebSocketHandler(broker, new BayeuxDecoder(), new FrameWriter(new BayeuxEncoder(), 100));
-        handler.upgraded(new WebSocketServerHandshaker13("ws://localhost/", null, WebSocketDecoderConfig.newBuilder().build()),
-                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()));
-        EmbeddedChannel ch = new EmbeddedChannel(handler);
-        ch.freezeTime();
-        channels.add(ch);
-        return ch;
+        return sockets.socket();
     }
 
     private static List<JsonNode> send(EmbeddedChannel ch, String json) throws Exception {
-        ch.writeInbound(new TextWebSocketFrame(json));
-        ch.runPendingTasks();
-        return read(ch);
+        return EmbeddedWebSockets.send(ch, json);
     }
 
     private static List<JsonNode> read(EmbeddedChannel ch) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        Object frame;
-        while ((frame = ch.readOutbound()) != null) {
-            TextWebSocketFrame text = (TextWebSocketFrame) frame;
-            try {
-                JSON.readTree(text.text()).forEach(out::add);
-            } finally {
-                text.release();
-            }
-        }
-        return out;
+        return EmbeddedWebSockets.read(ch);
     }
 
     private static String connect(String id, long ack) {
