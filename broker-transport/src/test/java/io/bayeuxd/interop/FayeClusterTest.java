@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,15 +19,13 @@ import java.util.stream.Collectors;
  * with a message without node, the suite's packages or {@code redis-server} ({@code .ci/run} installs them).
  */
 class FayeClusterTest {
-    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final Path SUITE = NodeTestRun.FAYE_SUITE;
     private static final int NODES = 3;
     private static RedisBrokers cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: Faye cluster tests skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
-                "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye cluster tests skipped");
+        NodeTestRun.assumeFayeSuite("Faye cluster tests");
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: Faye cluster tests skipped");
         cluster = RedisBrokers.start(NODES, 10_000);
     }

@@ -12,12 +12,10 @@ import io.bayeuxd.security.jwt.JwtSecurityPolicy;
 import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,15 +29,13 @@ import java.util.Map;
  * with a bad signature, or none, gets {@code 401}. Skipped like {@link FayeNodeClientTest} without Node.
  */
 class FayeJwtClientTest {
-    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final Path SUITE = NodeTestRun.FAYE_SUITE;
     private static final String SECRET = "the-broker-jwt-secret-of-32-bytes-or-more";
     private static BrokerServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: Faye client interop tests skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
-                "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye client interop tests skipped");
+        NodeTestRun.assumeFayeSuite("Faye client interop tests");
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
                 .securityPolicy(new JwtSecurityPolicy(JwtKeys.secret(SECRET)))
                 .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build()).start();

@@ -4,12 +4,10 @@ import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,14 +18,12 @@ import java.util.Map;
  * {@code node_modules} are missing ({@code .ci/run} installs both).
  */
 class FayeNodeClientTest {
-    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final Path SUITE = NodeTestRun.FAYE_SUITE;
     private static BrokerServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: Faye client interop tests skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
-                "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye client interop tests skipped");
+        NodeTestRun.assumeFayeSuite("Faye client interop tests");
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
                 .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build()).start();
         server.addExtension(new TokenExtension());

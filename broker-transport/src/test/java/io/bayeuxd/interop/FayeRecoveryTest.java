@@ -5,12 +5,10 @@ import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.ServerConfig;
 import io.bayeuxd.storage.StorageRules;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +22,13 @@ import java.util.Map;
  * Skipped with a message where Node or the suite's {@code node_modules} are missing.
  */
 class FayeRecoveryTest {
-    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final Path SUITE = NodeTestRun.FAYE_SUITE;
     private static final String API_KEY = "recovery-test-key-0123456789";
     private static BrokerServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: Faye recovery tests skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
-                "interop/faye/node_modules missing (run `npm ci` in interop/faye): Faye recovery tests skipped");
+        NodeTestRun.assumeFayeSuite("Faye recovery tests");
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).managementPort(0).apiKey(API_KEY)
                 .broker(BrokerConfig.builder().timeoutMs(10_000)
                         .storage(StorageRules.of(List.of("/rec/**=10000", "/few/**=5"), List.of(), 10_000, 16 << 20, 10_000))

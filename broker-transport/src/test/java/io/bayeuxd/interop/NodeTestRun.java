@@ -1,5 +1,7 @@
 package io.bayeuxd.interop;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * browser interop tests.
  */
 public final class NodeTestRun {
+    /** The Faye Node client's interop suite, {@code interop/faye}. */
+    static final Path FAYE_SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+
+    /**
+     * Skips the calling test, saying why, unless Node runs and the Faye suite's {@code node_modules} are
+     * installed ({@code .ci/run} installs both).
+     *
+     * @param what the tests skipped, for the message
+     */
+    static void assumeFayeSuite(String what) {
+        Assumptions.assumeTrue(toolRuns("node", "--version"), "node is not installed: " + what + " skipped");
+        Assumptions.assumeTrue(Files.isDirectory(FAYE_SUITE.resolve("node_modules").resolve("faye")),
+                "interop/faye/node_modules missing (run `npm ci` in interop/faye): " + what + " skipped");
+    }
+
     private NodeTestRun() {
     }
 

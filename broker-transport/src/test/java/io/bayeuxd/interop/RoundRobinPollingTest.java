@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code redis-server} or nginx.
  */
 class RoundRobinPollingTest {
-    private static final Path SUITE = Path.of("..", "interop", "faye").toAbsolutePath().normalize();
+    private static final Path SUITE = NodeTestRun.FAYE_SUITE;
     private static final int NODES = 3;
     private static RedisBrokers cluster;
     private static List<BrokerServer> nodes;
@@ -44,9 +44,7 @@ class RoundRobinPollingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(NodeTestRun.toolRuns("node", "--version"), "node is not installed: round-robin test skipped");
-        Assumptions.assumeTrue(Files.isDirectory(SUITE.resolve("node_modules").resolve("faye")),
-                "interop/faye/node_modules missing (run `npm ci` in interop/faye): round-robin test skipped");
+        NodeTestRun.assumeFayeSuite("round-robin test");
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: round-robin test skipped");
         Assumptions.assumeTrue(NodeTestRun.toolRuns("nginx", "-v"), "nginx is not installed: round-robin test skipped");
         cluster = RedisBrokers.start(NODES, 5_000);
