@@ -3,7 +3,8 @@
 // The demo's Webix list across a restart of the broker with --data-dir: run once with
 // RESTART_PHASE=save (a page adds records and waits until the server acknowledged them), then, after
 // the broker was stopped and started again on the same port and data directory, with
-// RESTART_PHASE=show (a page opened now shows them). RESTART_CHANNEL names the storage channel.
+// RESTART_PHASE=show (a page opened now shows them). Over WebSocket and over long-polling, each on its
+// own storage channel: RESTART_CHANNEL followed by -websocket or -long-polling.
 
 const { it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -25,11 +26,14 @@ after(async () => {
 
 const titles = (p) => p.run(() => $$('list').serialize().map((item) => item.title));
 
-it(`the demo's list, phase ${PHASE}`, { timeout: h.TEST_TIMEOUT_MS }, async () => {
-  const page = await session.open(`demo ${PHASE}`, `${h.MOUNT_URL}demo/?channel=${encodeURIComponent(CHANNEL)}`);
+for (const transport of ['websocket', 'long-polling']) {
+it(`the demo's list over ${transport}, phase ${PHASE}`, { timeout: h.TEST_TIMEOUT_MS }, async () => {
+  const channel = `${CHANNEL}-${transport}`;
+  const page = await session.open(`demo ${transport} ${PHASE}`,
+    `${h.MOUNT_URL}demo/?channel=${encodeURIComponent(channel)}&transport=${transport}`);
   try {
     await h.until(() => h.receivedMessages(page.traffic).some((r) => r.message.channel === '/meta/subscribe'
-      && r.message.subscription === CHANNEL && r.message.successful), `${page.name}: subscribed to ${CHANNEL}`);
+      && r.message.subscription === channel && r.message.successful), `${page.name}: subscribed to ${channel}`);
     if (PHASE === 'save') {
       for (const text of TITLES) {
         await page.page.fill('[view_id="title"] input', text);
@@ -40,8 +44,10 @@ it(`the demo's list, phase ${PHASE}`, { timeout: h.TEST_TIMEOUT_MS }, async () =
     } else {
       await page.page.waitForFunction((json) => JSON.stringify($$('list').serialize().map((item) => item.title)) === json,
         JSON.stringify(TITLES));
-      await h.screenshot(page, 'demo-after-restart');
+      await h.screenshot(page, `demo-after-restart-${transport}`);
     }
+    const overSocket = h.sentMessages(page.traffic).some((s) => s.carrier === 'websocket');
+    assert.equal(overSocket, transport === 'websocket', `${page.name}: messages went over ${transport}`);
     assert.deepEqual(page.problems, [], `${page.name}: no script errors in the page`);
   } catch (error) {
     console.log(h.describeTraffic(page));
@@ -50,3 +56,4 @@ it(`the demo's list, phase ${PHASE}`, { timeout: h.TEST_TIMEOUT_MS }, async () =
     await page.close();
   }
 });
+}

@@ -142,7 +142,7 @@ class BrowserClientTest {
     private static BrokerServer restartable(int port, Path data) throws IOException, InterruptedException {
         return new BrokerServer(CommandLineConfigs.parse(new String[] {"--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--timeout", "5", "--client-dir", SUITE.resolve("node_modules").resolve("faye").resolve("client").toString(),
-                "--static", tmp.resolve("site").toString(), "--state-channels", "/data/restart",
+                "--static", tmp.resolve("site").toString(), "--state-channels", "/data/*",
                 "--data-dir", data.toString(), "--data-fsync", "always"})).start();
     }
 
