@@ -531,3 +531,35 @@ describe('the demo at <mount>/demo/', () => {
       }, url);
     });
 });
+
+describe("Faye's EventSource transport, on the demo page (same origin as the broker, WebSocket off)", () => {
+  it('two pages stay in step with messages pushed down event streams', { timeout: h.TEST_TIMEOUT_MS }, async (t) => {
+    const demoThere = await fetch(`${h.MOUNT_URL}demo/`, { method: 'HEAD' }).catch(() => null);
+    const webixThere = await fetch(`${h.MOUNT_URL}webix/webix.js`, { method: 'HEAD' }).catch(() => null);
+    if (!demoThere || !demoThere.ok || !webixThere || !webixThere.ok) {
+      t.skip(`the server serves no ${h.MOUNT_URL}demo/ or no webix/webix.js`);
+      return;
+    }
+    const channel = h.channel('eventsource', 'data');
+    const url = `${h.MOUNT_URL}demo/?channel=${encodeURIComponent(channel)}&transport=eventsource`;
+    const waitForTitles = (p, expected) => p.page.waitForFunction((json) => JSON.stringify(
+      $$('list').serialize().map((item) => item.title)) === json, JSON.stringify(expected));
+    await withPages(['stream 1', 'stream 2'], async (one, two) => {
+      for (const p of [one, two]) {
+        await h.until(() => h.receivedMessages(p.traffic).some((r) => r.message.channel === '/meta/subscribe'
+          && r.message.subscription === channel && r.message.successful), `${p.name}: subscribed`);
+      }
+      await one.page.fill('[view_id="title"] input', 'Pushed down a stream');
+      await one.page.click('[view_id="add"] button');
+      await waitForTitles(two, ['Pushed down a stream']);
+      for (const p of [one, two]) {
+        const stream = p.traffic.requests.find((r) => r.method === 'GET' && /text\/event-stream/.test(r.headers.accept || ''));
+        assert.ok(stream, `${p.name}: opened an event stream`);
+        // Faye may send its first connect by XHR while it still tries the stream; the next one names it.
+        await h.until(() => h.sentMessages(p.traffic).some((m) => m.message.channel === '/meta/connect'
+          && m.message.connectionType === 'eventsource'), `${p.name}: a connect as eventsource`, 15000);
+        assert.ok(!h.sentMessages(p.traffic).some((m) => m.carrier === 'websocket'), `${p.name}: no WebSocket`);
+      }
+    }, url);
+  });
+});

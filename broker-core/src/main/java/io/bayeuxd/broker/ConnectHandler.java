@@ -2,7 +2,9 @@ package io.bayeuxd.broker;
 
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.protocol.AckExt;
+import io.bayeuxd.protocol.Advice;
 import io.bayeuxd.protocol.BayeuxError;
+import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 
@@ -59,6 +61,12 @@ final class ConnectHandler {
         long holdMs = batched ? 0 : config.timeoutMs();
         if (request.advice() != null && request.advice().timeoutMs() != null) {
             holdMs = Math.max(0, Math.min(holdMs, request.advice().timeoutMs()));
+        }
+        if (ConnectionTypes.EVENTSOURCE.equals(type)) {
+            // Messages go down the event stream; the connect only keeps the session alive. As Faye:
+            // answered at once, and the next one after the timeout.
+            holdMs = 0;
+            reply.advice(Advice.retry(config.timeoutMs(), 0));
         }
         result.connect(session, reply, holdMs);
         succeeded.increment();

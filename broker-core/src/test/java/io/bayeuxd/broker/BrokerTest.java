@@ -34,12 +34,22 @@ class BrokerTest {
         assertThat(reply.get("successful").asBoolean()).isTrue();
         assertThat(reply.get("version").asText()).isEqualTo("1.0");
         assertThat(reply.get("supportedConnectionTypes")).extracting(JsonNode::asText)
-                .containsExactly("long-polling", "cross-origin-long-polling", "callback-polling", "websocket");
+                .containsExactly("long-polling", "cross-origin-long-polling", "callback-polling", "websocket", "eventsource");
         assertThat(reply.get("clientId").asText()).matches("[0-9a-z]{31}");
         assertThat(reply.get("advice").get("reconnect").asText()).isEqualTo("retry");
         assertThat(reply.get("advice").get("interval").asLong()).isEqualTo(0);
         assertThat(reply.get("advice").get("timeout").asLong()).isEqualTo(60_000);
         assertThat(h.engine.session(reply.get("clientId").asText())).isNotNull();
+    }
+
+    @Test
+    void anEventSourceConnectIsAnsweredAtOnceAndAdvisedToComeBackAfterTheTimeout() {
+        String id = h.handshake();
+        BatchResult r = h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"eventsource\"}");
+        assertThat(r.holdMs()).isZero();
+        assertThat(r.connectReply().successful()).isTrue();
+        assertThat(r.connectReply().advice().intervalMs()).isEqualTo(60_000);
+        assertThat(r.connectReply().advice().timeoutMs()).isZero();
     }
 
     @Test

@@ -15,7 +15,7 @@ class ServerConfigTest {
     void switchingJsonpOffInTheTransportStopsTheBrokerOfferingIt() {
         ServerConfig c = ServerConfig.builder().transport(TransportConfig.builder().jsonpEnabled(false).build()).build();
         assertThat(c.transport().jsonpEnabled()).isFalse();
-        assertThat(c.broker().connectionTypes()).containsExactly("long-polling", "cross-origin-long-polling", "websocket");
+        assertThat(c.broker().connectionTypes()).containsExactly("long-polling", "cross-origin-long-polling", "websocket", "eventsource");
     }
 
     @Test

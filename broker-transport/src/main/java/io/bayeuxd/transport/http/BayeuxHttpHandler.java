@@ -6,6 +6,7 @@ import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.protocol.Message;
 import io.bayeuxd.transport.DrainEvent;
 import io.bayeuxd.transport.TransportConfig;
+import io.bayeuxd.transport.eventsource.EventSourceStream;
 import io.bayeuxd.transport.longpoll.HeldPoll;
 import io.bayeuxd.transport.longpoll.PollRequest;
 import io.bayeuxd.transport.longpoll.PollingResponder;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * <p>Routes each request as Faye's Node adapter does: CORS preflight, {@code GET ?message=&jsonp=}
  * (callback-polling), {@code POST} with a JSON body (long-polling) or a form body {@code message=}
- * (cross-origin long-polling). Transport-level garbage gets {@code 400 Bad request}. Requests pipelined
+ * (cross-origin long-polling), and {@code GET <mount>/<clientId>} asking for {@code text/event-stream}
+ * (Faye's EventSource transport, {@link EventSourceStream}). Transport-level garbage gets {@code 400 Bad request}. Requests pipelined
  * behind a held connect wait their turn, so responses leave in request order. Once the server drains
  * ({@link DrainEvent}) no connect is held: the held one is answered at once, and so is every later one.
  */
@@ -43,6 +45,8 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Pattern VALID_JSONP_CALLBACK =
             Pattern.compile("^[a-z_$][a-z0-9_$]*(\\.[a-z_$][a-z0-9_$]*)*$", Pattern.CASE_INSENSITIVE);
     static final String DEFAULT_JSONP_CALLBACK = "jsonpcallback";
+    /** An EventSource stream's keep-alive comment without {@code --ping}: Faye's server sends one every 10 s. */
+    private static final long EVENT_STREAM_PING_MS = 10_000;
 
     private final TransportConfig config;
     private final BayeuxDecoder decoder;
@@ -51,6 +55,8 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private boolean draining;
     private HeldPoll held;
+    /** The EventSource stream this connection carries, or null. */
+    private EventSourceStream stream;
     private ChannelHandlerContext ctx;
 
     public BayeuxHttpHandler(TransportConfig config, BayeuxDecoder decoder, PollingResponder responder) {
@@ -99,6 +105,10 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         }
         if (!config.isUnderMount(path)) {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);
+            return;
+        }
+        if (request.method().equals(HttpMethod.GET) && isEventStream(request)) {
+            openEventStream(ctx, request, path);
             return;
         }
         if (FileRoutes.respond(config, ctx, request, uri, path, keepAlive)) {
@@ -200,6 +210,33 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Faye's EventSource transport opens {@code GET <mount>/<clientId>} asking for an event stream. */
+    private static boolean isEventStream(FullHttpRequest request) {
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        return accept != null && accept.contains("text/event-stream");
+    }
+
+    private void openEventStream(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!config.isOriginAllowed(origin)) {
+            HttpResponses.sendText(ctx, HttpResponseStatus.FORBIDDEN, "Forbidden origin", false);
+            return;
+        }
+        String clientId = path.substring(path.lastIndexOf('/') + 1);
+        // The stream holds the connection from now on: nothing else is served on it.
+        busy = true;
+        stream = EventSourceStream.open(ctx, responder.broker(), responder.frames(), clientId, origin,
+                config.pingIntervalMs() > 0 ? config.pingIntervalMs() : EVENT_STREAM_PING_MS);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (stream != null && ctx.channel().isWritable()) {
+            stream.writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     private static void reject(ChannelHandlerContext ctx, boolean keepAlive, String why) {
         log.debug("Bad request from {}: {}", ctx.channel().remoteAddress(), why);
         HttpResponses.sendText(ctx, HttpResponseStatus.BAD_REQUEST, "Bad request", keepAlive);
@@ -220,6 +257,9 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
         if (held != null) {
             held.drain();
         }
+        if (stream != null) {
+            stream.close();
+        }
     }
 
     @Override
@@ -236,6 +276,9 @@ public final class BayeuxHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** Releases what waited first: abandoning the held connect runs {@link #responseDone}, which would serve it. */
     private void releaseAll() {
+        if (stream != null) {
+            stream.close();
+        }
         waiting.releaseAll();
         if (held != null) {
             HeldPoll h = held;

@@ -27,6 +27,16 @@ public final class PollingResponder {
         this.frames = frames;
     }
 
+    /** The broker the requests go to. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /** The frame writer of the HTTP transports (EventSource streams share it). */
+    public FrameWriter frames() {
+        return frames;
+    }
+
     /** Where requests for sessions of other nodes go ({@link PollForwarding#NONE} for a node alone). */
     public PollForwarding forwarding() {
         return forwarding;
