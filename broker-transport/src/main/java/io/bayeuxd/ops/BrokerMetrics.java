@@ -110,6 +110,9 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("bayeux.slow.consumers.disconnected", "Sessions ended because their outbox was full (slow-consumer policy disconnect)",
                 broker, Broker::disconnectedSlowConsumers);
         counter("bayeux.sessions.expired", "Sessions expired after two timeouts without a connect", broker, Broker::expiredSessions);
+        counter("bayeux.server.events.dropped", "Server events not passed to listeners because their queue was full",
+                broker, Broker::droppedEvents);
+        counter("bayeux.server.listener.failures", "Server-event listener calls that threw", broker, Broker::listenerFailures);
         counter("bayeux.messages.published", "Messages accepted for publishing (after the extensions)", broker, Broker::publishedMessages);
         counter("bayeux.deliveries.queued", "Copies of published messages queued in subscribers' outboxes", broker, Broker::queuedDeliveries);
         counter("bayeux.messages.dropped", "Messages not delivered, by reason", engine, Engine::droppedMessages, "reason", "slow_consumer");
