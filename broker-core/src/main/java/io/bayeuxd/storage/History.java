@@ -85,14 +85,14 @@ final class History {
     }
 
     /** Calls {@code each} with every kept entry, oldest first; for compacting the storage log. */
-    void forEach(EntryVisitor each) throws java.io.IOException {
+    void forEach(EntryVisitor each) {
         for (Entry e : entries) {
             each.entry(e.position(), e.atMillis(), e.message());
         }
     }
 
     interface EntryVisitor {
-        void entry(long position, long atMillis, ByteBuf message) throws java.io.IOException;
+        void entry(long position, long atMillis, ByteBuf message);
     }
 
     void clear() {

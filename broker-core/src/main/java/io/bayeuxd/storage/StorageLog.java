@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,8 @@ import java.util.zip.CRC32;
  * The append-only file behind {@code --data-dir}: every message a stored channel keeps is appended as it
  * is published, and read back at the next start, so a restart loses nothing that was written (and, with
  * {@link Fsync#ALWAYS}, nothing that was acknowledged). Rewritten from what is kept at each start, so it
- * holds what is live plus what was appended since.
+ * holds what is live plus what was appended since; and again, while running, whenever it has grown to
+ * twice that ({@link #compactIfGrown}).
  *
  * <p>An entry: {@code int length, int crc32, byte kind, channel, epoch, long position, long wall-clock
  * millis, message bytes}. A torn or corrupt tail (a crash mid-write) ends the reading there, with one
@@ -39,13 +43,26 @@ public final class StorageLog implements AutoCloseable {
     /** The entry keeps a record operation (a Webix insert, update or delete). */
     static final byte RECORD = 2;
 
+    /** The file is rewritten once it is this much larger than after its last rewrite, and at least this large. */
+    static final long COMPACT_AT_LEAST_BYTES = 64L << 20;
+
     private final Path file;
     private final Fsync fsync;
-    private final ScheduledExecutorService syncer;
+    /** Flushes every second ({@link Fsync#EVERY_SECOND}) and rewrites the file when it has grown; off the event loops. */
+    private final ScheduledExecutorService worker;
     private FileChannel out;
     private boolean dirty;
     /** While the fresh file is written at start: one flush at its end instead of one per entry. */
     private boolean compacting;
+    private Compaction compaction;
+    /** Bytes in the file now, and after its last rewrite. */
+    private long size;
+    private long sizeAfterRewrite;
+    private long compactAtBytes = COMPACT_AT_LEAST_BYTES;
+    /** While the file is rewritten at run time: the fresh file, and which channels it has taken already. */
+    private FileChannel fresh;
+    private Set<String> freshBefore;
+    private Set<String> freshTaken;
 
     /** When appended entries reach the disk. */
     public enum Fsync {
@@ -60,11 +77,11 @@ public final class StorageLog implements AutoCloseable {
     private StorageLog(Path file, Fsync fsync) {
         this.file = file;
         this.fsync = fsync;
-        this.syncer = fsync == Fsync.EVERY_SECOND ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bayeuxd-storage-fsync");
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bayeuxd-storage");
             t.setDaemon(true);
             return t;
-        }) : null;
+        });
     }
 
     /** A log in {@code dir}, not yet read: {@link #load} reads it and opens it for appending. */
@@ -81,26 +98,131 @@ public final class StorageLog implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             int n = readAll(reader);
-            Path fresh = file.resolveSibling(FILE + ".new");
+            this.compaction = compacted;
+            Path freshFile = file.resolveSibling(FILE + ".new");
             synchronized (this) {
-                try (FileChannel tmp = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                try (FileChannel tmp = FileChannel.open(freshFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     out = tmp;
                     compacting = true;
-                    compacted.writeTo(this);
+                    EntryWriter toTmp = new EntryWriter() {
+                        @Override
+                        public void write(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
+                            append(kind, channel, epoch, position, wallMillis, message);
+                        }
+
+                        @Override
+                        public void channelDone(String channel) {
+                        }
+                    };
+                    for (String channel : compacted.channels()) {
+                        compacted.write(channel, toTmp);
+                    }
                     compacting = false;
                     tmp.force(true);
                 }
-                Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(freshFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 dirty = false;
+                size = sizeAfterRewrite = Files.size(file);
             }
-            if (syncer != null) {
-                syncer.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
+            if (fsync == Fsync.EVERY_SECOND) {
+                worker.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
             }
+            worker.scheduleWithFixedDelay(this::compactIfGrown, 10, 10, TimeUnit.SECONDS);
             log.info("Stored channels: {} entries read back from {}", n, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the data directory " + file.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** For tests: rewrite once the file passes {@code bytes} (and twice its size after the last rewrite). */
+    void compactAt(long bytes) {
+        compactAtBytes = bytes;
+    }
+
+    /**
+     * Rewrites the file from what is kept now when it has grown to twice its size after the last rewrite
+     * (and at least {@link #COMPACT_AT_LEAST_BYTES}), while publications go on: each channel is copied
+     * under its own lock, and until the switch an append goes to the fresh file too when its channel was
+     * copied already, or did not exist when the copy began.
+     *
+     * @return whether it rewrote the file
+     */
+    boolean compactIfGrown() {
+        Collection<String> names;
+        synchronized (this) {
+            if (out == null || fresh != null || size < Math.max(compactAtBytes, 2 * sizeAfterRewrite)) {
+                return false;
+            }
+        }
+        names = compaction.channels();
+        synchronized (this) {
+            if (out == null || fresh != null || size < Math.max(compactAtBytes, 2 * sizeAfterRewrite)) {
+                return false;
+            }
+            try {
+                fresh = FileChannel.open(file.resolveSibling(FILE + ".new"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                log.warn("Cannot rewrite {}: {}", file, e.getMessage());
+                return false;
+            }
+            freshTaken = new HashSet<>();
+            freshBefore = new HashSet<>(names);
+        }
+        try {
+            EntryWriter toFresh = new EntryWriter() {
+                @Override
+                public void write(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
+                    synchronized (StorageLog.this) {
+                        writeTo(fresh, entry(kind, channel, epoch, position, wallMillis, message));
+                    }
+                }
+
+                @Override
+                public void channelDone(String channel) {
+                    synchronized (StorageLog.this) {
+                        freshTaken.add(channel);
+                    }
+                }
+
+            };
+            for (String channel : names) {
+                compaction.write(channel, toFresh);
+            }
+            synchronized (this) {
+                fresh.force(true);
+                fresh.close();
+                Files.move(file.resolveSibling(FILE + ".new"), file, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                out.close();
+                out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                size = sizeAfterRewrite = Files.size(file);
+                dirty = false;
+                fresh = null;
+                freshBefore = freshTaken = null;
+            }
+            log.info("Rewrote {} from what is kept: {} bytes", file, sizeAfterRewrite);
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            synchronized (this) {
+                closeQuietly(fresh);
+                fresh = null;
+                freshBefore = freshTaken = null;
+            }
+            log.warn("Rewriting {} failed, appending to it as before: {}", file, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to do with it
         }
     }
 
@@ -110,9 +232,25 @@ public final class StorageLog implements AutoCloseable {
         void entry(byte kind, String channel, String epoch, long position, long wallMillis, byte[] message);
     }
 
-    /** Writes the entries of what is kept now into the fresh log. */
+    /** What a rewrite copies into the fresh file: the channels kept now, each whole, under its lock. */
     public interface Compaction {
-        void writeTo(StorageLog log) throws IOException;
+        /** The names of the channels kept now. */
+        Collection<String> channels();
+
+        /**
+         * Writes what {@code channel} keeps now to {@code writer} (nothing if it is gone), then calls
+         * {@link EntryWriter#channelDone}, all under the channel's lock.
+         */
+        void write(String channel, EntryWriter writer);
+    }
+
+    /** Where a compaction writes; each channel is written whole under its lock, then {@link #channelDone}. */
+    public interface EntryWriter {
+        /** BORROWS {@code message}. */
+        void write(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message);
+
+        /** {@code channel} is in the fresh file: its next appends go there too. */
+        void channelDone(String channel);
     }
 
     /**
@@ -120,6 +258,25 @@ public final class StorageLog implements AutoCloseable {
      * publisher's thread; the write goes to the page cache, and with {@link Fsync#ALWAYS} also to the disk.
      */
     public synchronized void append(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
+        ByteBuffer entry = entry(kind, channel, epoch, position, wallMillis, message);
+        int length = entry.remaining();
+        writeTo(out, entry);
+        size += length;
+        if (fresh != null && (!freshBefore.contains(channel) || freshTaken.contains(channel))) {
+            writeTo(fresh, entry.rewind());
+        }
+        try {
+            if (fsync == Fsync.ALWAYS && !compacting) {
+                out.force(false);
+            } else {
+                dirty = true;
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot append to " + file, ex);
+        }
+    }
+
+    private static ByteBuffer entry(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
         byte[] c = channel.getBytes(StandardCharsets.UTF_8);
         byte[] e = epoch.getBytes(StandardCharsets.UTF_8);
         int bodyLength = 1 + 2 + c.length + 2 + e.length + 8 + 8 + message.readableBytes();
@@ -130,15 +287,13 @@ public final class StorageLog implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(entry.array(), 8, bodyLength);
         entry.putInt(4, (int) crc.getValue());
-        entry.flip();
+        return entry.flip();
+    }
+
+    private void writeTo(FileChannel channel, ByteBuffer entry) {
         try {
             while (entry.hasRemaining()) {
-                out.write(entry);
-            }
-            if (fsync == Fsync.ALWAYS && !compacting) {
-                out.force(false);
-            } else {
-                dirty = true;
+                channel.write(entry);
             }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot append to " + file, ex);
@@ -220,9 +375,7 @@ public final class StorageLog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (syncer != null) {
-            syncer.shutdownNow();
-        }
+        worker.shutdownNow();
         synchronized (this) {
             try {
                 if (out != null) {

@@ -285,15 +285,22 @@ public final class StoredChannel {
         }
     }
 
-    /** Writes what this channel keeps now into a fresh storage log: records as inserts, then history. */
-    synchronized void compactInto(StorageLog fresh, long nowMillis, long nowWallMillis) throws java.io.IOException {
-        if (records != null) {
-            records.forEach(insert -> fresh.append(StorageLog.RECORD, name, epoch, position, nowWallMillis, insert));
+    /**
+     * Writes what this channel keeps now to a rewrite of the storage log, records as inserts, then
+     * history, and tells {@code writer} it is done, all under this monitor (so no publication of this
+     * channel falls between the copy and the switch).
+     */
+    synchronized void compactInto(StorageLog.EntryWriter writer, long nowMillis, long nowWallMillis) {
+        if (!removed) {
+            if (records != null) {
+                records.forEach(insert -> writer.write(StorageLog.RECORD, name, epoch, position, nowWallMillis, insert));
+            }
+            if (history != null) {
+                history.forEach((at, atMillis, message) -> writer.write(StorageLog.HISTORY, name, epoch, at,
+                        nowWallMillis - (nowMillis - atMillis), message));
+            }
         }
-        if (history != null) {
-            history.forEach((at, atMillis, message) -> fresh.append(StorageLog.HISTORY, name, epoch, at,
-                    nowWallMillis - (nowMillis - atMillis), message));
-        }
+        writer.channelDone(name);
     }
 
     private boolean isIdle(long nowMillis, long idleMillis) {

@@ -116,9 +116,20 @@ public final class StoredChannels implements AutoCloseable {
                                 dataOf(message), data -> encode.apply(new Message().channel(channel).data(data)));
                     }
                 },
-                fresh -> {
-                    for (StoredChannel stored : channels.values()) {
-                        stored.compactInto(fresh, nowMillis, wallNow);
+                new StorageLog.Compaction() {
+                    @Override
+                    public java.util.Collection<String> channels() {
+                        return List.copyOf(channels.keySet());
+                    }
+
+                    @Override
+                    public void write(String channel, StorageLog.EntryWriter writer) {
+                        StoredChannel stored = channels.get(channel);
+                        if (stored == null) {
+                            writer.channelDone(channel);
+                        } else {
+                            stored.compactInto(writer, clock.getAsLong(), System.currentTimeMillis());
+                        }
                     }
                 });
     }
