@@ -35,9 +35,13 @@ public final class StoredChannel {
     /** The {@code --data-dir} log, or null. */
     private final StorageLog storageLog;
     private final byte logKind;
+    /** Whether the cluster bus numbers this channel's publications (the Redis engine), not this node. */
+    private final boolean numberedByCluster;
 
-    StoredChannel(String name, String epoch, History history, Records records, StorageLog storageLog, long nowMillis) {
+    StoredChannel(String name, String epoch, History history, Records records, StorageLog storageLog,
+                  boolean numberedByCluster, long nowMillis) {
         this.name = name;
+        this.numberedByCluster = numberedByCluster;
         this.storageLog = storageLog;
         this.logKind = (byte) ((history != null ? StorageLog.HISTORY : 0) | (records != null ? StorageLog.RECORD : 0));
         this.epoch = epoch;
@@ -210,9 +214,17 @@ public final class StoredChannel {
             history.expire(nowMillis);
             Positions.RecoveryPoint from = Positions.recoveryPoint(requestExt, name);
             if (from != null) {
-                recovered = epoch.equals(from.epoch()) && from.position() <= position
-                        && history.reachesBackTo(from.position(), position)
-                        && handOver(session, history.after(from.position()), replayLimit);
+                if (!epoch.equals(from.epoch())) {
+                    recovered = false;
+                } else if (from.position() > position) {
+                    // Ahead of this channel: on a node alone that means its history was lost. In a cluster
+                    // this node may only be behind: what it has not applied yet comes live, and the client
+                    // drops what it saw already by position.
+                    recovered = numberedByCluster;
+                } else {
+                    recovered = history.reachesBackTo(from.position(), position)
+                            && handOver(session, history.after(from.position()), replayLimit);
+                }
             }
         }
         // A new subscriber gets the records; so does one whose recovery failed, whatever it holds is stale.

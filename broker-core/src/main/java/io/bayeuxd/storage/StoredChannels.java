@@ -304,7 +304,7 @@ public final class StoredChannels implements AutoCloseable {
         }
         return new StoredChannel(name, epoch,
                 historyRule == null ? null : new History(historyRule.maxMessages(), historyRule.maxAgeMillis()),
-                state ? new Records(name, rules.maxRecordsPerChannel(), rules.maxRecordBytes()) : null, storageLog, nowMillis);
+                state ? new Records(name, rules.maxRecordsPerChannel(), rules.maxRecordBytes()) : null, storageLog, clustered, nowMillis);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * History and storage channels across nodes on one real Redis: every node numbers a channel's messages
@@ -65,6 +66,12 @@ class ClusterStoredChannelsTest {
         assertThat(seenOnA).extracting(m -> m.at("/ext/position").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L);
         String epoch = seenOnA.get(0).at("/ext/epoch").asText();
 
+        // B applies what Redis numbered on its own thread: a client that came to B a moment earlier would
+        // be ahead of it, and get the rest live. Here B has caught up first.
+        WsClient probe = client(b);
+        String probeId = join(probe, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> subscribeReply(probe, probeId, "/chat/a", 5, epoch)
+                .at("/ext/position").asLong() == 5);
         WsClient onB = client(b);
         JsonNode recovered = subscribeReply(onB, join(onB, null), "/chat/a", 2, epoch);
         assertThat(recovered.at("/ext/recovered").asBoolean()).as(recovered.toString()).isTrue();
@@ -76,9 +83,15 @@ class ClusterStoredChannelsTest {
         assertThat(take(onA, "/chat/a", 1).get(0).at("/ext/position").asLong()).isEqualTo(6);
         assertThat(take(onB, "/chat/a", 1).get(0).at("/ext/position").asLong()).isEqualTo(6);
 
-        // Records saved through A, and a page on B opened afterwards.
+        // A record saved through A, seen by a page on B (so B has it), updated through B; then a page on B
+        // opened afterwards.
+        WsClient watcher = client(b);
+        join(watcher, "/data");
+        take(watcher, "/data", 1);   // the reset of an empty channel
         publish(a, "/data", "{\"operation\":\"insert\",\"data\":{\"id\":7,\"title\":\"seven\"},\"clientId\":\"p\"}");
+        assertThat(take(watcher, "/data", 1).get(0).at("/data/operation").asText()).isEqualTo("insert");
         publish(b, "/data", "{\"operation\":\"update\",\"data\":{\"id\":7,\"done\":true},\"clientId\":\"p\"}");
+        assertThat(take(watcher, "/data", 1).get(0).at("/data/operation").asText()).isEqualTo("update");
         WsClient page = client(b);
         join(page, "/data");
         assertThat(take(page, "/data", 1).get(0).at("/data/operation").asText()).isEqualTo("reset");
