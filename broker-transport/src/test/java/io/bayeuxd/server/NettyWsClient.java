@@ -3,6 +3,7 @@ package io.bayeuxd.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +28,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketCl
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,6 +49,10 @@ final class NettyWsClient implements AutoCloseable {
     final AtomicLong compressedFramesReceived = new AtomicLong();
     /** Payload bytes of the server's data frames as they came off the wire (frame headers not counted). */
     final AtomicLong payloadBytesReceived = new AtomicLong();
+    /** {@link #payloadBytesReceived} plus each frame's header as the server sent it (unmasked). */
+    final AtomicLong wireBytesReceived = new AtomicLong();
+    /** The payload of every text frame as it came off the wire, in order. */
+    final List<byte[]> framesText = new CopyOnWriteArrayList<>();
     /** The {@code Sec-WebSocket-Extensions} of the server's {@code 101}, or null. */
     volatile String acceptedExtensions;
 
@@ -118,6 +125,11 @@ final class NettyWsClient implements AutoCloseable {
         return clientId;
     }
 
+    /** Bytes of an unmasked frame header for this payload length (RFC 6455 5.2). */
+    static int headerBytes(int payload) {
+        return payload < 126 ? 2 : payload < 65_536 ? 4 : 10;
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
@@ -129,7 +141,10 @@ final class NettyWsClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof TextWebSocketFrame frame) {
                 framesReceived.incrementAndGet();
-                payloadBytesReceived.addAndGet(frame.content().readableBytes());
+                int payload = frame.content().readableBytes();
+                payloadBytesReceived.addAndGet(payload);
+                wireBytesReceived.addAndGet(payload + headerBytes(payload));
+                framesText.add(ByteBufUtil.getBytes(frame.content()));
                 if ((frame.rsv() & 0b100) != 0) {
                     compressedFramesReceived.incrementAndGet();
                 }
