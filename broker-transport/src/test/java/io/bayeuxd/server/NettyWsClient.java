@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
@@ -53,6 +54,8 @@ final class NettyWsClient implements AutoCloseable {
     final AtomicLong wireBytesReceived = new AtomicLong();
     /** The payload of every text frame as it came off the wire, in order. */
     final List<byte[]> framesText = new CopyOnWriteArrayList<>();
+    /** The status of the server's close frame. */
+    final CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
     /** The {@code Sec-WebSocket-Extensions} of the server's {@code 101}, or null. */
     volatile String acceptedExtensions;
 
@@ -171,6 +174,8 @@ final class NettyWsClient implements AutoCloseable {
                     open.complete(null);
                 } else if (msg instanceof TextWebSocketFrame text) {
                     JSON.readTree(text.text()).forEach(messages::add);
+                } else if (msg instanceof CloseWebSocketFrame close) {
+                    closeStatus.complete(close.statusCode());
                 } else if (msg instanceof WebSocketFrame) {
                     // Pings, pongs and the close: nothing to collect.
                 }

@@ -5,6 +5,7 @@ import io.bayeuxd.transport.TransportConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +56,18 @@ class WebSocketCompressionSocketTest {
             assertThat(ws.acceptedExtensions).isNull();
             ws.join("/data");
             assertThat(ws.compressedFramesReceived.get()).isZero();
+        }
+    }
+
+    @Test
+    void aCompressedFrameThatInflatesPastTheMessageLimitClosesWith1009() throws Exception {
+        try (BrokerServer server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
+                .transport(TransportConfig.builder().maxMessageBytes(64 * 1024).build()).build()).start();
+             NettyWsClient ws = new NettyWsClient(uri(server), true)) {
+            ws.join("/data");
+            // 1 MB of the same byte inflates from about a kilobyte: small on the wire, 16 times the limit.
+            ws.send("[{\"channel\":\"/data\",\"data\":\"" + " ".repeat(1 << 20) + "\"}]");
+            assertThat(ws.closeStatus.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
         }
     }
 
