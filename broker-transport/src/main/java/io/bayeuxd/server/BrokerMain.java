@@ -180,6 +180,7 @@ public final class BrokerMain implements Callable<Integer> {
                         .maxMessageBytes(value(TransportSettings.MAX_MESSAGE_BYTES))
                         // ServerConfig keeps the broker's connection types in step with this.
                         .jsonpEnabled(value(TransportSettings.JSONP))
+                        .websocketCompression(value(TransportSettings.WEBSOCKET_COMPRESSION))
                         .trustedProxies(value(TransportSettings.TRUSTED_PROXIES))
                         .idleTimeoutMs(millis(TransportSettings.IDLE_TIMEOUT))
                         .clientDir(value(TransportSettings.CLIENT_DIR))

@@ -34,6 +34,7 @@ final class SettingsCatalog {
             ServerSettings.MAX_CONNECTIONS_PER_ADDRESS,
             BrokerSettings.REQUIRE_HANDSHAKE,
             TransportSettings.JSONP,
+            TransportSettings.WEBSOCKET_COMPRESSION,
             ServerSettings.SECURITY_FILE,
             ServerSettings.JWT_SECRET,
             ServerSettings.JWT_PUBLIC_KEY,

@@ -25,6 +25,7 @@ public final class TransportConfig {
     private final List<String> allowedOrigins;
     private final int maxPipelinedRequests;
     private final boolean jsonpEnabled;
+    private final boolean websocketCompression;
     private final List<String> trustedProxies;
     private final long idleTimeoutMs;
     private final long connectTimeoutMs;
@@ -33,6 +34,7 @@ public final class TransportConfig {
 
     private TransportConfig(Builder b) {
         this.jsonpEnabled = b.jsonpEnabled;
+        this.websocketCompression = b.websocketCompression;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.connectTimeoutMs = BrokerSettings.TIMEOUT.defaultMillis();
@@ -47,6 +49,7 @@ public final class TransportConfig {
 
     private TransportConfig(TransportConfig base, long connectTimeoutMs, boolean jsonpEnabled) {
         this.jsonpEnabled = jsonpEnabled;
+        this.websocketCompression = base.websocketCompression;
         this.trustedProxies = base.trustedProxies;
         this.idleTimeoutMs = base.idleTimeoutMs;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -95,6 +98,14 @@ public final class TransportConfig {
     /** Whether JSONP callback-polling ({@code GET ?message=&jsonp=}) is served. */
     public boolean jsonpEnabled() {
         return jsonpEnabled;
+    }
+
+    /**
+     * Whether a WebSocket client that offers {@code permessage-deflate} gets it ({@code --websocket-compression});
+     * when false no extension is negotiated and frames with reserved bits set are protocol errors.
+     */
+    public boolean websocketCompression() {
+        return websocketCompression;
     }
 
     /** Proxy addresses whose {@code X-Forwarded-For} / {@code Forwarded} headers are believed. */
@@ -160,6 +171,7 @@ public final class TransportConfig {
         private List<String> allowedOrigins = TransportSettings.ALLOWED_ORIGINS.defaultValue();
         private int maxPipelinedRequests = 16;
         private boolean jsonpEnabled = TransportSettings.JSONP.defaultValue();
+        private boolean websocketCompression = TransportSettings.WEBSOCKET_COMPRESSION.defaultValue();
         private List<String> trustedProxies = TransportSettings.TRUSTED_PROXIES.defaultValue();
         private long idleTimeoutMs = TransportSettings.IDLE_TIMEOUT.defaultMillis();
         private ClientScripts clientScripts = ClientScripts.NONE;
@@ -171,6 +183,7 @@ public final class TransportConfig {
         public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
         public Builder maxPipelinedRequests(int v) { maxPipelinedRequests = v; return this; }
         public Builder jsonpEnabled(boolean v) { jsonpEnabled = v; return this; }
+        public Builder websocketCompression(boolean v) { websocketCompression = v; return this; }
         public Builder trustedProxies(List<String> v) { trustedProxies = v; return this; }
         /** 0 for never; {@link #IDLE_FOLLOWS_CONNECT_TIMEOUT}, the default, for the connect timeout plus 30 s. */
         public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }

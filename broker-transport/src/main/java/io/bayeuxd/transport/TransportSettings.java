@@ -45,6 +45,14 @@ public final class TransportSettings {
             .description("serve JSONP callback-polling; `false` stops offering it and answers such requests 400")
             .build();
 
+    public static final Setting<Boolean> WEBSOCKET_COMPRESSION = Setting.named("websocket-compression", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .description("accept `permessage-deflate` (RFC 7692) from WebSocket clients that offer it, as a Faye server "
+                    + "given the npm `permessage-deflate` extension does; the broker always answers "
+                    + "`server_no_context_takeover`, so no deflater outlives the frame it compresses "
+                    + "([cost and figures](benchmarks-compression.md)); `false` negotiates no extension")
+            .build();
+
     public static final Setting<List<String>> TRUSTED_PROXIES = Setting.named("trusted-proxies", ValueType.LIST)
             .defaultValue(List.of())
             .description("proxy IPs whose `X-Forwarded-For` / `Forwarded` give the client address used by limits and logs")

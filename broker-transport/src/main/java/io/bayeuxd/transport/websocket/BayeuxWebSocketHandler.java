@@ -22,6 +22,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -352,6 +353,16 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             WebSocketCloseStatus status = corrupt.closeStatus();
             close(status == null ? WebSocketCloseStatus.PROTOCOL_ERROR : status, status == WebSocketCloseStatus.INVALID_PAYLOAD_DATA
                     ? "Invalid UTF-8" : "Protocol error");
+        } else if (cause instanceof DecompressionException) {
+            // permessage-deflate: a frame that inflates past --max-message-bytes (Netty's inflater stops at
+            // that size and says so in its message, its only mark), or one that does not inflate at all.
+            log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            String message = cause.getMessage();
+            if (message != null && message.startsWith("Decompression buffer has reached maximum size")) {
+                close(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Message too big");
+            } else {
+                close(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol error");
+            }
         } else if (cause instanceof CorruptedFrameException) {
             log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
             close(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol error");

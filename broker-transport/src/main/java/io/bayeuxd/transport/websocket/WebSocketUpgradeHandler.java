@@ -10,9 +10,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -21,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtension;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
@@ -31,18 +34,23 @@ import java.util.function.Supplier;
  * Turns an HTTP connection into a Bayeux WebSocket when a GET under the mount asks to upgrade; passes
  * every other request on to the HTTP handler. Sits after {@code HttpObjectAggregator}.
  *
- * <p>On upgrade it replaces itself and the HTTP handlers with a frame aggregator, an optional ping
- * timer and a {@link BayeuxWebSocketHandler}, and once the handshake is written fires
+ * <p>On upgrade it replaces itself and the HTTP handlers with, when the client offers
+ * {@code permessage-deflate} and {@code --websocket-compression} allows it, Netty's inflater and deflater
+ * ({@link DeflateNegotiation}), a UTF-8 check, an optional ping timer, a frame aggregator and a
+ * {@link BayeuxWebSocketHandler}, and once the handshake is written fires
  * {@link WebSocketUpgraded} from the head of the pipeline. Faye accepts the upgrade on any path under
  * its mount, so this does too.
  */
 public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
     private final TransportConfig config;
     private final Supplier<BayeuxWebSocketHandler> handlers;
+    /** Null when {@code --websocket-compression false}: no extension is negotiated. */
+    private final DeflateNegotiation deflate;
 
     public WebSocketUpgradeHandler(TransportConfig config, Supplier<BayeuxWebSocketHandler> handlers) {
         this.config = config;
         this.handlers = handlers;
+        this.deflate = config.websocketCompression() ? new DeflateNegotiation(config.maxMessageBytes()) : null;
     }
 
     @Override
@@ -95,9 +103,10 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        // No WebSocket extension is offered, so frames with reserved bits set are protocol errors (1002).
+        WebSocketServerExtension compression = deflate == null ? null : deflate.accept(request.headers());
+        // Without an extension, frames with reserved bits set are protocol errors (1002).
         WebSocketServerHandshakerFactory factory =
-                new WebSocketServerHandshakerFactory(url, null, false, config.maxMessageBytes());
+                new WebSocketServerHandshakerFactory(url, null, compression != null, config.maxMessageBytes());
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -112,6 +121,15 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         String self = ctx.name();
         // Text must be UTF-8 (RFC 6455 8.1): the validator raises a 1007 that the Bayeux handler answers.
         p.addAfter(self, "ws-utf8", new Utf8FrameValidator(false));
+        HttpHeaders responseHeaders = null;
+        if (compression != null) {
+            // In front of the UTF-8 check and the aggregator, which must see inflated frames; written frames
+            // pass the encoder on their way to Netty's frame encoder.
+            p.addBefore("ws-utf8", "ws-inflate", compression.newExtensionDecoder());
+            p.addBefore("ws-utf8", "ws-deflate", compression.newExtensionEncoder());
+            responseHeaders = new DefaultHttpHeaders().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
+                    DeflateNegotiation.responseHeader(compression));
+        }
         ChannelHandlerContext codec = p.context(HttpServerCodec.class);
         if (codec != null) {
             p.addAfter(codec.name(), "ws-handover", new UpgradeLeftoverHandover());
@@ -126,7 +144,7 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         Channel channel = ctx.channel();
         io.netty.channel.ChannelFuture handshake;
         try {
-            handshake = handshaker.handshake(channel, request);
+            handshake = handshaker.handshake(channel, request, responseHeaders, channel.newPromise());
         } catch (RuntimeException e) {
             // Netty refused the request after all: answer it as HTTP still can, and close.
             p.remove("ws-bayeux");
@@ -135,6 +153,10 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 p.remove("ws-idle");
             }
             p.remove("ws-utf8");
+            if (p.get("ws-inflate") != null) {
+                p.remove("ws-inflate");
+                p.remove("ws-deflate");
+            }
             if (p.get("ws-handover") != null) {
                 p.remove("ws-handover");
             }
