@@ -267,8 +267,9 @@ public final class Broker {
             } else {
                 DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
                 int next = i + 1;
+                // Marked first: off the loop, the rest of the request may run before await returns.
+                result.waitForDecision();
                 if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
-                    result.waitForDecision();
                     return;
                 }
                 reply = pending.reply(wait, now);

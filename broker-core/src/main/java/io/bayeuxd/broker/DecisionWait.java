@@ -22,6 +22,8 @@ final class DecisionWait implements BiConsumer<Object, Throwable> {
     /** True while {@link #await} registers with the stage, on the loop: an answer then is an inline one. */
     private boolean registering;
     private boolean decided;
+    /** Decided by a task on the loop, which then runs {@link #onDecided}, not inline in {@link #await}. */
+    private boolean answeredLater;
     private boolean timedOut;
     private Object answer;
     private Throwable failure;
@@ -35,45 +37,53 @@ final class DecisionWait implements BiConsumer<Object, Throwable> {
      * {@code onDecided} runs once on the loop when it is decided.
      */
     boolean await(CompletionStage<?> stage, long timeoutMs, Runnable onDecided) {
+        // Set before the stage may call back: off the loop (a caller without one), it may do so at once.
+        this.onDecided = onDecided;
         registering = true;
         try {
             stage.whenComplete(this);
         } finally {
             registering = false;
         }
-        if (decided) {
-            return true;
+        synchronized (this) {
+            if (decided) {
+                return !answeredLater;
+            }
+            timer = loop.schedule(this::timeOut, timeoutMs, TimeUnit.MILLISECONDS);
+            return false;
         }
-        this.onDecided = onDecided;
-        timer = loop.schedule(this::timeOut, timeoutMs, TimeUnit.MILLISECONDS);
-        return false;
     }
 
     /** The stage's completion, on whatever thread completed it. */
     @Override
     public void accept(Object answer, Throwable failure) {
         if (registering && loop.inEventLoop()) {
-            decide(answer, failure, false);
+            decide(answer, failure, false, true);
             return;
         }
         loop.execute(() -> {
-            if (decide(answer, failure, false)) {
+            if (decide(answer, failure, false, false)) {
                 onDecided.run();
             }
         });
     }
 
     private void timeOut() {
-        if (decide(null, null, true)) {
+        if (decide(null, null, true, false)) {
             onDecided.run();
         }
     }
 
-    private boolean decide(Object answer, Throwable failure, boolean timedOut) {
+    /**
+     * Takes the first of the answer and the timeout. Always on the loop, so the lock is uncontended; it is
+     * there for a caller of {@link #await} that is not on the loop, whose answer may come meanwhile.
+     */
+    private synchronized boolean decide(Object answer, Throwable failure, boolean timedOut, boolean inline) {
         if (decided) {
             return false;
         }
         decided = true;
+        answeredLater = !inline;
         if (timer != null) {
             timer.cancel(false);
         }

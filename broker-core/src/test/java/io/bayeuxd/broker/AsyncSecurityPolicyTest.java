@@ -114,6 +114,28 @@ class AsyncSecurityPolicyTest {
     }
 
     @Test
+    void aCallerOffAnyLoopResumesOnNettysGlobalExecutor() throws Exception {
+        h.broker.asyncSecurityPolicy(policy);
+        for (int i = 0; i < 50; i++) {
+            CompletableFuture<Object> racing = new CompletableFuture<>();
+            asked.clear();
+            // Answered on another thread while (or before) the broker registers with the stage.
+            CompletableFuture.runAsync(() -> {
+                while (!asked.containsKey("handshake")) {
+                    Thread.onSpinWait();
+                }
+                asked.get("handshake").complete(HandshakeDecision.ALLOW);
+            });
+            BatchResult result = h.broker.process(h.decoder.decode(HANDSHAKE), h.context);
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            result.whenDecided(() -> racing.complete(ran.incrementAndGet()));
+            assertThat(racing.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(replies(result)).hasSize(1);
+        }
+        assertThat(h.engine.sessionCount()).isEqualTo(50);
+    }
+
+    @Test
     void answersAlreadyInAreTakenAtOnce() {
         h.broker.asyncSecurityPolicy(policy);
         String id = handshakeAllowed();
