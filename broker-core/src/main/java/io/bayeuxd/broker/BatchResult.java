@@ -9,12 +9,20 @@ import java.util.List;
 /**
  * The broker's answer to one request: the replies to send now, and at most one successful
  * {@code /meta/connect} whose reply the transport sends now or holds for {@link #holdMs()}.
+ *
+ * <p>With an {@link io.bayeuxd.api.AsyncSecurityPolicy} the answer may not be complete when
+ * {@link Broker#process} returns: then {@link #isDecided()} is false, and the transport continues in
+ * {@link #whenDecided}, which runs on the event loop given to {@code process}. It holds the connection's
+ * later requests until then, so that a client's messages keep their order.
  */
 public final class BatchResult {
     private final List<Message> replies;
     private Message connectReply;
     private Session connectSession;
     private long holdMs;
+    /** Written only on the asynchronous path; the synchronous one pays a volatile read. */
+    private volatile boolean waiting;
+    private Runnable onDecided;
 
     BatchResult(int expected) {
         this.replies = new ArrayList<>(expected);
@@ -36,6 +44,45 @@ public final class BatchResult {
 
     void replaceConnectReply(Message reply) {
         this.connectReply = reply;
+    }
+
+    void waitForDecision() {
+        waiting = true;
+    }
+
+    /** Every message is handled: runs what waits for it. */
+    void decided() {
+        if (!waiting) {
+            return;
+        }
+        Runnable then;
+        synchronized (this) {
+            waiting = false;
+            then = onDecided;
+            onDecided = null;
+        }
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    /** False while a message of the request waits for the asynchronous security policy. */
+    public boolean isDecided() {
+        return !waiting;
+    }
+
+    /**
+     * Runs {@code then} once every message is handled: at once when it is, else on the event loop given to
+     * {@link Broker#process(java.util.List, RequestContext, io.netty.util.concurrent.EventExecutor)}.
+     */
+    public void whenDecided(Runnable then) {
+        synchronized (this) {
+            if (waiting) {
+                onDecided = then;
+                return;
+            }
+        }
+        then.run();
     }
 
     /** Replies other than the successful connect's, in the order of the request. */

@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.AsyncSecurityPolicy;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.Presence;
@@ -17,6 +18,7 @@ import io.bayeuxd.session.Session;
 import io.bayeuxd.storage.StoredChannels;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class Broker {
     private final SubscriptionHandler unsubscribe;
     private final DisconnectHandler disconnect;
     private final PublishHandler publish;
+    private final AsyncDecisions asyncDecisions;
     private final LongAdder expired = new LongAdder();
     private final AccessGate gate = new AccessGate();
     private final Limits limits;
@@ -77,6 +80,7 @@ public final class Broker {
         engine.onSlowConsumer(slowConsumers == null ? Fanout.SlowConsumers.IGNORE : slowConsumers);
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
+        this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
     }
 
     public BrokerConfig config() {
@@ -102,6 +106,18 @@ public final class Broker {
     /** Installs the policy deciding who may handshake, subscribe and publish; {@code null} allows all. */
     public void securityPolicy(SecurityPolicy policy) {
         gate.policy(policy);
+    }
+
+    /**
+     * Installs a policy that may answer later, instead of the synchronous one; {@code null} allows all.
+     * See {@link AsyncSecurityPolicy} for the answers a client gets.
+     */
+    public void asyncSecurityPolicy(AsyncSecurityPolicy policy) {
+        if (policy == null) {
+            gate.policy((SecurityPolicy) null);
+        } else {
+            gate.policy(policy);
+        }
     }
 
     /**
@@ -205,32 +221,93 @@ public final class Broker {
         return gate.denied();
     }
 
-    /** Handles one request's messages and returns what to answer. */
+    /** Asynchronous decisions that timed out or failed, answered as denials (counted there too). */
+    public long undecidedOperations() {
+        return gate.undecided();
+    }
+
+    /**
+     * Handles one request's messages and returns what to answer, for callers off any event loop (an
+     * asynchronous policy's answers then resume on Netty's global executor).
+     */
     public BatchResult process(List<Message> messages, RequestContext context) {
+        return process(messages, context, null);
+    }
+
+    /**
+     * Handles one request's messages and returns what to answer. With an {@link AsyncSecurityPolicy} a
+     * message may wait for its decision: the rest of the request is then handled on {@code loop} once it
+     * comes, and the result is {@linkplain BatchResult#isDecided() undecided} until then.
+     *
+     * @param loop the request's event loop, where its processing resumes ({@code null}: Netty's global executor)
+     */
+    public BatchResult process(List<Message> messages, RequestContext context, EventExecutor loop) {
+        BatchResult result = new BatchResult(messages.size());
+        processFrom(0, messages, context, loop, result);
+        return result;
+    }
+
+    /** Handles {@code messages} from {@code from} on, or up to one that waits for the asynchronous policy. */
+    private void processFrom(int from, List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
         long now = nanoClock.getAsLong();
         boolean batched = messages.size() > 1;
-        BatchResult result = new BatchResult(messages.size());
-        for (int i = 0, n = messages.size(); i < n; i++) {
+        for (int i = from, n = messages.size(); i < n; i++) {
             Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
             if (message == null) {
                 continue;
             }
-            Message reply = handle(message, context, result, batched, now);
-            Replies.advise(reply, config);
-            Message out = extensions.isEmpty() ? reply : extensions.outgoing(reply, context);
-            if (out == null) {
-                continue;
-            }
-            if (out.error() != null) {
-                errors.count(out.error());
-            }
-            if (reply == result.connectReply()) {
-                result.replaceConnectReply(out);
+            AsyncSecurityPolicy policy = gate.async();
+            AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
+                    : asyncDecisions.ask(policy, message, context, now);
+            Message reply;
+            if (pending == null) {
+                reply = handle(message, context, result, batched, now);
+            } else if (pending.question == null) {
+                reply = pending.reply(null, now);
             } else {
-                result.add(out);
+                DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+                int next = i + 1;
+                // Marked first: off the loop, the rest of the request may run before await returns.
+                result.waitForDecision();
+                if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
+                    return;
+                }
+                reply = pending.reply(wait, now);
             }
+            answer(reply, context, result);
         }
-        return result;
+        result.decided();
+    }
+
+    /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */
+    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, int next, List<Message> messages,
+                        RequestContext context, EventExecutor loop, BatchResult result) {
+        try {
+            answer(pending.reply(wait, nanoClock.getAsLong()), context, result);
+            processFrom(next, messages, context, loop, result);
+        } catch (RuntimeException e) {
+            // Synchronously this would reach the transport, which closes the connection; here the
+            // transport still gets what was answered, so that its connection does not hang.
+            log.warn("A request failed after its security decision: {}", e.toString(), e);
+            result.decided();
+        }
+    }
+
+    /** Runs {@code reply} through the outgoing extensions into {@code result}. */
+    private void answer(Message reply, RequestContext context, BatchResult result) {
+        Replies.advise(reply, config);
+        Message out = extensions.isEmpty() ? reply : extensions.outgoing(reply, context);
+        if (out == null) {
+            return;
+        }
+        if (out.error() != null) {
+            errors.count(out.error());
+        }
+        if (reply == result.connectReply()) {
+            result.replaceConnectReply(out);
+        } else {
+            result.add(out);
+        }
     }
 
     private Message handle(Message message, RequestContext context, BatchResult result, boolean batched, long now) {

@@ -41,6 +41,15 @@ final class HandshakeHandler {
     }
 
     Message handle(Message request, RequestContext context, long nowNanos) {
+        Message reply = admit(request, context, nowNanos);
+        return reply.error() != null ? reply : finish(request, reply, gate.handshake(request, context), nowNanos);
+    }
+
+    /**
+     * The checks made before the policy is asked: version, connection types, the handshake rate. Returns
+     * the reply, failed when one of them fails.
+     */
+    Message admit(Message request, RequestContext context, long nowNanos) {
         Message reply = Replies.to(request).version(BAYEUX_VERSION)
                 .supportedConnectionTypes(connectionTypes);
         if (request.version() == null) {
@@ -58,7 +67,15 @@ final class HandshakeHandler {
         if (!limits.allowHandshake(context.remoteAddress(), nowNanos)) {
             return Replies.fail(reply, BayeuxError.format(429, Limits.TOO_MANY_HANDSHAKES)).advice(new Advice("handshake", 1000L, null));
         }
-        SecurityPolicy.HandshakeDecision decision = gate.handshake(request, context);
+        return reply;
+    }
+
+    /** Creates the session when {@code decision} allows it, else answers the denial. */
+    Message finish(Message request, Message reply, SecurityPolicy.HandshakeDecision decision, long nowNanos) {
+        if (decision == AccessGate.HANDSHAKE_TIMED_OUT || decision == AccessGate.HANDSHAKE_UNAVAILABLE) {
+            // The policy did not answer: the same credentials may succeed in a moment.
+            return Replies.fail(reply, decision.error()).advice(new Advice("handshake", 1000L, null));
+        }
         if (!decision.allowed()) {
             // Retrying with the same credentials cannot succeed: tell the client to stop.
             return Replies.fail(reply, decision.error() == null ? DENIED : decision.error()).advice(new Advice("none", null, null));

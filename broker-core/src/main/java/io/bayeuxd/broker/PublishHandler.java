@@ -47,6 +47,20 @@ final class PublishHandler {
 
     /** @param nowNanos when the request was taken up; queued copies carry it for the delivery latency */
     Message handle(Message request, RequestContext context, long nowNanos) {
+        Message reply = admit(request);
+        if (reply.error() != null) {
+            return reply;
+        }
+        Session session = engine.session(request.clientId());
+        String denied = session == null && requireHandshake ? null : gate.publish(session, request.channel(), request, context);
+        return finish(request, reply, session, denied, context, nowNanos);
+    }
+
+    /**
+     * The checks made before the policy is asked: a valid channel and {@code data}. Returns the reply,
+     * failed when one of them fails.
+     */
+    Message admit(Message request) {
         Message reply = Replies.to(request);
         String channel = request.channel();
         if (!ChannelName.isValidName(channel) || !limits.channelFits(channel)) {
@@ -55,16 +69,23 @@ final class PublishHandler {
         if (request.data() == null) {
             Replies.fail(reply, BayeuxError.parameterMissing("data"));
         }
-        if (reply.error() != null) {
-            return reply;
-        }
-        Session session = engine.session(request.clientId());
+        return reply;
+    }
+
+    /**
+     * Publishes once the policy answered (with {@code --require-handshake}, a publish without a session is
+     * refused here, and the policy is not asked about it).
+     *
+     * @param denied the policy's error, or {@code null} when it allowed the publish
+     */
+    Message finish(Message request, Message reply, Session session, String denied, RequestContext context, long nowNanos) {
         if (session == null && requireHandshake) {
             return Replies.fail(reply, BayeuxError.clientUnknown(request.clientId()));
         }
-        if (!gate.publish(session, channel, request, context)) {
-            return Replies.fail(reply, BayeuxError.channelForbidden(channel));
+        if (denied != null) {
+            return Replies.fail(reply, denied);
         }
+        String channel = request.channel();
         String limited = limits.publishError(session, channel, nowNanos);
         if (limited != null) {
             return Replies.fail(reply, limited);

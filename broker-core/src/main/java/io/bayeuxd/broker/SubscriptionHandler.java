@@ -45,6 +45,14 @@ final class SubscriptionHandler {
     }
 
     Message handle(Message request, RequestContext context, long nowNanos) {
+        return handle(request, context, nowNanos, null);
+    }
+
+    /**
+     * @param decided the asynchronous policy's answer for each channel of the subscription, in its order
+     *                (an error, or {@code null} when allowed), or {@code null} to ask the policy here
+     */
+    Message handle(Message request, RequestContext context, long nowNanos, String[] decided) {
         Message reply = Replies.to(request);
         String clientId = request.clientId();
         List<String> channels = request.subscription();
@@ -64,7 +72,8 @@ final class SubscriptionHandler {
         if (reply.error() != null) {
             return reply;
         }
-        for (String channel : channels) {
+        for (int i = 0, n = channels.size(); i < n; i++) {
+            String channel = channels.get(i);
             if (!ChannelName.isValid(channel) || !limits.channelFits(channel)) {
                 return Replies.fail(reply, BayeuxError.channelInvalid(channel));
             }
@@ -76,8 +85,9 @@ final class SubscriptionHandler {
                 if (full != null) {
                     return Replies.fail(reply, full);
                 }
-                if (!gate.subscribe(session, channel, request, context)) {
-                    return Replies.fail(reply, BayeuxError.channelForbidden(channel));
+                String denied = decided == null ? gate.subscribe(session, channel, request, context) : decided[i];
+                if (denied != null) {
+                    return Replies.fail(reply, denied);
                 }
                 boolean announce = !events.isEmpty() && !session.isSubscribed(channel);
                 JsonValue ext = storage.subscribe(channel, session, request.ext(),

@@ -1,10 +1,12 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.api.AsyncSecurityPolicy;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.config.Setting;
 import io.bayeuxd.security.RulesSecurityPolicy;
+import io.bayeuxd.security.webhook.AuthWebhook;
 import io.bayeuxd.security.jwt.JwtKeys;
 import io.bayeuxd.security.jwt.JwtSecurityPolicy;
 import io.bayeuxd.transport.TransportConfig;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -155,6 +158,7 @@ public final class BrokerMain implements Callable<Integer> {
                 .managementHost(value(ServerSettings.MANAGEMENT_HOST))
                 .apiKey(value(ServerSettings.API_KEY))
                 .securityPolicy(securityPolicy())
+                .asyncSecurityPolicy(authWebhook())
                 .stripExtFields(new LinkedHashSet<>(value(BrokerSettings.STRIP_EXT_FIELDS)))
                 .engine(value(ServerSettings.ENGINE))
                 .redisUrl(value(ServerSettings.REDIS_URL))
@@ -213,7 +217,7 @@ public final class BrokerMain implements Callable<Integer> {
         Path jwks = value(ServerSettings.JWT_JWKS_FILE);
         List<String> chosen = new ArrayList<>();
         for (Setting<?> setting : List.of(ServerSettings.SECURITY_FILE, ServerSettings.JWT_SECRET,
-                ServerSettings.JWT_PUBLIC_KEY, ServerSettings.JWT_JWKS_FILE)) {
+                ServerSettings.JWT_PUBLIC_KEY, ServerSettings.JWT_JWKS_FILE, ServerSettings.AUTH_WEBHOOK)) {
             if (value(setting) != null) {
                 chosen.add(setting.flag());
             }
@@ -238,6 +242,21 @@ public final class BrokerMain implements Callable<Integer> {
             return RulesSecurityPolicy.load(file);
         } catch (IOException e) {
             throw new IllegalArgumentException(ServerSettings.SECURITY_FILE.flag() + " " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The policy of {@code --auth-webhook}, or null; {@link #securityPolicy()} checked that it is alone. */
+    private AsyncSecurityPolicy authWebhook() {
+        String url = value(ServerSettings.AUTH_WEBHOOK);
+        if (url == null) {
+            return null;
+        }
+        ServerSettings.AUTH_WEBHOOK.check(url);
+        long timeoutMs = millis(ServerSettings.AUTH_WEBHOOK_TIMEOUT);
+        try {
+            return new AuthWebhook(URI.create(url), AuthWebhook.Options.DEFAULTS.withTimeoutMs(timeoutMs));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ServerSettings.AUTH_WEBHOOK.flag() + ": " + e.getMessage());
         }
     }
 

@@ -114,7 +114,11 @@ public final class BrokerServer implements AutoCloseable {
         this.engine = new MemoryEngine(config.broker().outboxCapacity(), bus);
         readiness.requires(engine::isClusterHealthy);
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
-        broker.securityPolicy(config.securityPolicy());
+        if (config.asyncSecurityPolicy() != null) {
+            broker.asyncSecurityPolicy(config.asyncSecurityPolicy());
+        } else {
+            broker.securityPolicy(config.securityPolicy());
+        }
         if (!config.stripExtFields().isEmpty()) {
             broker.addExtension(new StripExtFields(config.stripExtFields()));
         }

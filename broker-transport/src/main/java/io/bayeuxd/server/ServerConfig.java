@@ -1,5 +1,6 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.api.AsyncSecurityPolicy;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.broker.BrokerSettings;
@@ -29,6 +30,7 @@ public final class ServerConfig {
     private final File tlsCertificate;
     private final File tlsKey;
     private final SecurityPolicy securityPolicy;
+    private final AsyncSecurityPolicy asyncSecurityPolicy;
     private final Set<String> stripExtFields;
     private final int managementPort;
     private final String managementHost;
@@ -47,6 +49,7 @@ public final class ServerConfig {
         this.tlsCertificate = b.tlsCertificate;
         this.tlsKey = b.tlsKey;
         this.securityPolicy = b.securityPolicy;
+        this.asyncSecurityPolicy = b.asyncSecurityPolicy;
         this.stripExtFields = Set.copyOf(b.stripExtFields);
         this.host = b.host;
         this.port = b.port;
@@ -93,6 +96,8 @@ public final class ServerConfig {
 
     /** Who may handshake, subscribe and publish. */
     public SecurityPolicy securityPolicy() { return securityPolicy; }
+    /** The policy that may answer later ({@code --auth-webhook}), installed instead of {@link #securityPolicy()}; or null. */
+    public AsyncSecurityPolicy asyncSecurityPolicy() { return asyncSecurityPolicy; }
 
     /** Fields removed from the {@code ext} of published messages before subscribers see them. */
     public Set<String> stripExtFields() { return stripExtFields; }
@@ -131,6 +136,7 @@ public final class ServerConfig {
         private File tlsCertificate;
         private File tlsKey;
         private SecurityPolicy securityPolicy = SecurityPolicy.ALLOW_ALL;
+        private AsyncSecurityPolicy asyncSecurityPolicy;
         private Set<String> stripExtFields = StripExtFields.DEFAULT_FIELDS;
         private int managementPort = ServerSettings.MANAGEMENT_PORT.defaultValue();
         private String managementHost;
@@ -148,6 +154,8 @@ public final class ServerConfig {
         public Builder maxConnectionsPerAddress(int v) { maxConnectionsPerAddress = v; return this; }
         public Builder tls(File certificate, File key) { tlsCertificate = certificate; tlsKey = key; return this; }
         public Builder securityPolicy(SecurityPolicy v) { securityPolicy = v; return this; }
+        /** A policy that may answer later, instead of {@link #securityPolicy}; null (the default) for none. */
+        public Builder asyncSecurityPolicy(AsyncSecurityPolicy v) { asyncSecurityPolicy = v; return this; }
         public Builder stripExtFields(Set<String> v) { stripExtFields = v; return this; }
         public Builder managementPort(int v) { managementPort = v; return this; }
         public Builder managementHost(String v) { managementHost = v; return this; }

@@ -77,6 +77,19 @@ public final class ServerSettings {
                     + "instead of `--jwt-secret`")
             .build();
 
+    public static final Setting<String> AUTH_WEBHOOK = Setting.named("auth-webhook", ValueType.TEXT)
+            .rule(url -> url.matches("(?i)https?://[^\\s]+"), "must be an http:// or https:// URL")
+            .description("URL of the application's backend, asked by a JSON POST about every handshake, subscribe and "
+                    + "publish ([security](security.md#the-auth-webhook---auth-webhook)); instead of `--security-file` "
+                    + "and the JWT settings")
+            .build();
+
+    public static final Setting<Long> AUTH_WEBHOOK_TIMEOUT = Setting.named("auth-webhook-timeout", ValueType.LONG)
+            .defaultValue(2L).unit(Unit.SECONDS).atLeast(1)
+            .description("seconds the broker waits for the auth webhook's answer; past it the client gets "
+                    + "`403::Authorization timed out`")
+            .build();
+
     public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", ValueType.PATH)
             .description("PEM certificate chain: serve HTTPS and WSS (OpenSSL when netty-tcnative is present, the JDK "
                     + "otherwise); needs `--tls-key`")

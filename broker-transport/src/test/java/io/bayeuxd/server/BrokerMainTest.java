@@ -158,6 +158,20 @@ class BrokerMainTest {
     }
 
     @Test
+    void anAuthWebhookInstallsTheAsynchronousPolicyAndExcludesTheOthers() {
+        ServerConfig config = BrokerMain.parse(new String[] {"--auth-webhook", "http://127.0.0.1:9/auth",
+                "--auth-webhook-timeout", "3"}, Map.of());
+        assertThat(config.asyncSecurityPolicy()).isInstanceOf(io.bayeuxd.security.webhook.AuthWebhook.class);
+        assertThat(config.asyncSecurityPolicy().decisionTimeoutMs()).isEqualTo(3_500);
+        assertThat(BrokerMain.parse(new String[0], Map.of()).asyncSecurityPolicy()).isNull();
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--auth-webhook", "ftp://x/"}, Map.of()))
+                .hasMessageContaining("--auth-webhook must be an http:// or https:// URL");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--auth-webhook", "http://127.0.0.1:9/",
+                "--jwt-secret", "a-jwt-secret-of-at-least-32-bytes!"}, Map.of()))
+                .hasMessageContaining("--jwt-secret and --auth-webhook exclude each other");
+    }
+
+    @Test
     void aJwtSettingInstallsTheJwtPolicyAndExcludesTheOthers() throws Exception {
         String secret = "a-jwt-secret-of-at-least-32-bytes!";
         assertThat(BrokerMain.parse(new String[] {"--jwt-secret", secret}, Map.of()).securityPolicy())

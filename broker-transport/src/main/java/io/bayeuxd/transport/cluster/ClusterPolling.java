@@ -9,7 +9,7 @@ import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.ClientIdGenerator;
 import io.bayeuxd.transport.http.HeaderCopy;
 import io.bayeuxd.transport.http.HttpRequestContext;
-import io.bayeuxd.transport.longpoll.HeldConnect;
+import io.bayeuxd.transport.longpoll.HeldPoll;
 import io.bayeuxd.transport.longpoll.HeldPoll;
 import io.bayeuxd.transport.longpoll.PollForwarding;
 import io.bayeuxd.transport.longpoll.PollReply;
@@ -58,7 +58,7 @@ public final class ClusterPolling implements PollForwarding {
     /** Requests of this node's clients sent to other nodes, by id. */
     private final ConcurrentHashMap<Long, ForwardedPoll> waiting = new ConcurrentHashMap<>();
     /** Connects held here for clients of other nodes, by "from:id". */
-    private final ConcurrentHashMap<String, HeldConnect> heldForOthers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HeldPoll> heldForOthers = new ConcurrentHashMap<>();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder served = new LongAdder();
     private final LongAdder lost = new LongAdder();
@@ -152,9 +152,10 @@ public final class ClusterPolling implements PollForwarding {
                     String from = in.string();
                     String clientId = in.string();
                     loopOf(clientId).execute(() -> {
-                        HeldConnect held = heldForOthers.remove(from + ':' + in.id);
+                        HeldPoll held = heldForOthers.remove(from + ':' + in.id);
                         if (held != null) {
-                            held.executor().execute(held::abandon);
+                            // The client's loop, where the request was served.
+                            held.abandon();
                         }
                     });
                 }
@@ -183,7 +184,7 @@ public final class ClusterPolling implements PollForwarding {
         String key = from + ':' + id;
         RemotePollReply reply = new RemotePollReply(this, id, from, key, loopOf(clientId), alloc);
         HttpRequestContext context = new HttpRequestContext(connectionType, parse(remote), HeaderCopy.ofLines(headers));
-        HeldConnect held = responder.handle(messages, context, reply);
+        HeldPoll held = responder.handle(messages, context, reply);
         if (held != null && !reply.isDone()) {
             heldForOthers.put(key, held);
         }

@@ -65,9 +65,22 @@ public final class PollingResponder {
         return handle(messages, request.context(), new HttpPollReply(request));
     }
 
-    /** Processes the messages on this node and answers through {@code request}, now or when the connect is released. */
-    public HeldConnect handle(List<Message> messages, RequestContext context, PollReply request) {
-        BatchResult result = broker.process(messages, context);
+    /**
+     * Processes the messages on this node and answers through {@code request}, now or when the connect is
+     * released, or once the asynchronous security policy decided. Returns what the caller must abandon
+     * if the connection closes first, or {@code null}.
+     */
+    public HeldPoll handle(List<Message> messages, RequestContext context, PollReply request) {
+        BatchResult result = broker.process(messages, context, request.executor());
+        if (!result.isDecided()) {
+            DecidingPoll deciding = new DecidingPoll(request);
+            result.whenDecided(() -> deciding.decided(deciding.isAbandoned() ? null : answer(result, request)));
+            return deciding;
+        }
+        return answer(result, request);
+    }
+
+    private HeldConnect answer(BatchResult result, PollReply request) {
         Message connectReply = result.connectReply();
         if (connectReply == null) {
             respond(request, result.replies(), null);

@@ -39,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -77,6 +78,12 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     private ScheduledFuture<?> heldTimeout;
     /** Our close frame is out: nothing more may be written, and what the client still sends is ignored. */
     private boolean closing;
+
+    /** Most frames kept behind one that waits for the asynchronous security policy; past it the socket closes. */
+    static final int MAX_WAITING_FRAMES = 64;
+    /** A frame's messages wait for the asynchronous security policy; frames behind it wait in {@link #waitingFrames}. */
+    private boolean deciding;
+    private final ArrayDeque<List<Message>> waitingFrames = new ArrayDeque<>();
 
     /** Requests for sessions of other nodes, sent there and waiting for their answer. */
     private final Set<ForwardedFrame> forwarded = new HashSet<>();
@@ -171,7 +178,38 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        BatchResult result = broker.process(messages, context);
+        if (deciding) {
+            // A frame behind one waiting for the security policy waits too: a client's messages keep their order.
+            if (waitingFrames.size() >= MAX_WAITING_FRAMES) {
+                log.debug("Closing {}: {} frames waiting for a security decision", ctx.channel().remoteAddress(), MAX_WAITING_FRAMES);
+                close(WebSocketCloseStatus.POLICY_VIOLATION, "Too many requests waiting");
+                return;
+            }
+            waitingFrames.add(messages);
+            return;
+        }
+        BatchResult result = broker.process(messages, context, ctx.executor());
+        if (!result.isDecided()) {
+            deciding = true;
+            result.whenDecided(() -> {
+                deciding = false;
+                answer(messages, result);
+                List<Message> next;
+                while (!deciding && (next = waitingFrames.poll()) != null) {
+                    process(next);
+                }
+            });
+            return;
+        }
+        answer(messages, result);
+    }
+
+    /** Writes the replies of one frame's messages, holding its connect when it may; on the event loop. */
+    private void answer(List<Message> messages, BatchResult result) {
+        if (closing || !ctx.channel().isActive()) {
+            // Decided after the socket went: a session it created waits for the client, or expires.
+            return;
+        }
         List<Message> replies = result.replies();
         Message connectReply = result.connectReply();
         if (connectReply != null && !onConnect(result.connectSession(), connectReply, result.holdMs())) {
@@ -327,6 +365,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        waitingFrames.clear();
         abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;
@@ -450,6 +489,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
      */
     private void stopDelivering() {
         closing = true;
+        waitingFrames.clear();
         abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;
