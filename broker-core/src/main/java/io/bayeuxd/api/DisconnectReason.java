@@ -10,6 +10,8 @@ public enum DisconnectReason {
     SLOW_CONSUMER,
     /** The server drained or closed while the session was still there. */
     DRAIN,
+    /** Its principal's credentials expired ({@link ExpiringPrincipal}), as a JWT past its {@code exp}. */
+    CREDENTIALS_EXPIRED,
     /** Ended through the server API ({@code POST /api/disconnect}, {@code Broker#endSession}). */
     API
 }

@@ -2,6 +2,7 @@ package io.bayeuxd.broker;
 
 import io.bayeuxd.api.AsyncSecurityPolicy;
 import io.bayeuxd.api.DisconnectReason;
+import io.bayeuxd.api.ExpiringPrincipal;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.Presence;
 import io.bayeuxd.api.SecurityPolicy;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,6 +54,9 @@ public final class Broker {
     private final PublishHandler publish;
     private final AsyncDecisions asyncDecisions;
     private final LongAdder expired = new LongAdder();
+    private final LongAdder credentialsExpired = new LongAdder();
+    /** What credentials' expiry instants are compared with. */
+    private final Clock wallClock = Clock.systemUTC();
     private final AccessGate gate = new AccessGate();
     private final Limits limits;
     private final ErrorCounts errors = new ErrorCounts();
@@ -337,8 +342,8 @@ public final class Broker {
 
     /**
      * Ends the sessions the slow-consumer policy marked since the last sweep, then expires every remote
-     * session that sent no connect for twice the timeout. Call periodically; returns how many were
-     * expired.
+     * session that sent no connect for twice the timeout, and ends those whose credentials expired
+     * ({@link ExpiringPrincipal}). Call periodically; returns how many were expired for silence.
      */
     public int sweep() {
         if (slowConsumers != null) {
@@ -346,10 +351,17 @@ public final class Broker {
         }
         long now = nanoClock.getAsLong();
         long limit = TimeUnit.MILLISECONDS.toNanos(2 * config.timeoutMs());
+        Instant wallNow = wallClock.instant();
         int n = 0;
         for (Session session : engine.sessions()) {
-            if (!session.isLocal() && now - session.lastActiveNanos() > limit && endSession(session, DisconnectReason.EXPIRED)) {
+            if (session.isLocal()) {
+                continue;
+            }
+            if (now - session.lastActiveNanos() > limit && endSession(session, DisconnectReason.EXPIRED)) {
                 n++;
+            } else if (session.principal() instanceof ExpiringPrincipal p && wallNow.isAfter(p.validUntil())
+                    && endSession(session, DisconnectReason.CREDENTIALS_EXPIRED)) {
+                credentialsExpired.increment();
             }
         }
         limits.sweep(now);
@@ -441,6 +453,11 @@ public final class Broker {
 
     public long expiredSessions() {
         return expired.sum();
+    }
+
+    /** Sessions ended because their principal's credentials expired ({@link ExpiringPrincipal}). */
+    public long credentialsExpiredSessions() {
+        return credentialsExpired.sum();
     }
 
     public long publishedMessages() {

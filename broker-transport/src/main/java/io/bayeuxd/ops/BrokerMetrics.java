@@ -110,6 +110,8 @@ public final class BrokerMetrics implements AutoCloseable {
         counter("bayeux.slow.consumers.disconnected", "Sessions ended because their outbox was full (slow-consumer policy disconnect)",
                 broker, Broker::disconnectedSlowConsumers);
         counter("bayeux.sessions.expired", "Sessions expired after two timeouts without a connect", broker, Broker::expiredSessions);
+        counter("bayeux.sessions.credentials.expired", "Sessions ended because their credentials (a JWT's exp) expired",
+                broker, Broker::credentialsExpiredSessions);
         counter("bayeux.server.events.dropped", "Server events not passed to listeners because their queue was full",
                 broker, Broker::droppedEvents);
         counter("bayeux.server.listener.failures", "Server-event listener calls that threw", broker, Broker::listenerFailures);

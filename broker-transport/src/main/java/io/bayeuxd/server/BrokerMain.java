@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -227,13 +229,13 @@ public final class BrokerMain implements Callable<Integer> {
         }
         if (secret != null) {
             ServerSettings.JWT_SECRET.check(secret);
-            return new JwtSecurityPolicy(JwtKeys.secret(secret));
+            return jwtPolicy(JwtKeys.secret(secret));
         }
         if (publicKey != null) {
-            return new JwtSecurityPolicy(keys(ServerSettings.JWT_PUBLIC_KEY, () -> JwtKeys.publicKeyFile(publicKey)));
+            return jwtPolicy(keys(ServerSettings.JWT_PUBLIC_KEY, () -> JwtKeys.publicKeyFile(publicKey)));
         }
         if (jwks != null) {
-            return new JwtSecurityPolicy(keys(ServerSettings.JWT_JWKS_FILE, () -> JwtKeys.jwksFile(jwks)));
+            return jwtPolicy(keys(ServerSettings.JWT_JWKS_FILE, () -> JwtKeys.jwksFile(jwks)));
         }
         if (file == null) {
             return SecurityPolicy.ALLOW_ALL;
@@ -261,6 +263,10 @@ public final class BrokerMain implements Callable<Integer> {
     }
 
     /** Reads keys, naming the setting in what goes wrong. */
+    private JwtSecurityPolicy jwtPolicy(JwtKeys keys) {
+        return new JwtSecurityPolicy(keys, Clock.systemUTC(), Duration.ofSeconds(value(ServerSettings.JWT_CLOCK_SKEW)));
+    }
+
     private static JwtKeys keys(Setting<Path> setting, Supplier<JwtKeys> read) {
         try {
             return read.get();

@@ -77,6 +77,13 @@ public final class ServerSettings {
                     + "instead of `--jwt-secret`")
             .build();
 
+    public static final Setting<Long> JWT_CLOCK_SKEW = Setting.named("jwt-clock-skew", ValueType.LONG)
+            .defaultValue(30L).unit(Unit.SECONDS).atLeast(0)
+            .description("seconds a JWT is still accepted past its `exp`, for clocks that differ; a session is ended "
+                    + "once its token is past `exp` by more than this, and its client handshakes again "
+                    + "([security](security.md#token-expiry))")
+            .build();
+
     public static final Setting<String> AUTH_WEBHOOK = Setting.named("auth-webhook", ValueType.TEXT)
             .rule(url -> url.matches("(?i)https?://[^\\s]+"), "must be an http:// or https:// URL")
             .description("URL of the application's backend, asked by a JSON POST about every handshake, subscribe and "

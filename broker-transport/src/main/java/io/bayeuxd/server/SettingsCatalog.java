@@ -39,6 +39,7 @@ final class SettingsCatalog {
             ServerSettings.JWT_SECRET,
             ServerSettings.JWT_PUBLIC_KEY,
             ServerSettings.JWT_JWKS_FILE,
+            ServerSettings.JWT_CLOCK_SKEW,
             ServerSettings.AUTH_WEBHOOK,
             ServerSettings.AUTH_WEBHOOK_TIMEOUT,
             BrokerSettings.STRIP_EXT_FIELDS,

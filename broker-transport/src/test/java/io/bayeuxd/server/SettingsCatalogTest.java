@@ -36,7 +36,7 @@ class SettingsCatalogTest {
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
                 "--max-connections-per-address", "--require-handshake", "--jsonp", "--websocket-compression",
                 "--security-file",
-                "--jwt-secret", "--jwt-public-key", "--jwt-jwks-file", "--auth-webhook", "--auth-webhook-timeout", "--strip-ext-fields",
+                "--jwt-secret", "--jwt-public-key", "--jwt-jwks-file", "--jwt-clock-skew", "--auth-webhook", "--auth-webhook-timeout", "--strip-ext-fields",
                 "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",
                 "--data-dir", "--data-fsync",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",

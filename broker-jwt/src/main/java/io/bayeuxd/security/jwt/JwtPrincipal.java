@@ -1,5 +1,6 @@
 package io.bayeuxd.security.jwt;
 
+import io.bayeuxd.api.ExpiringPrincipal;
 import io.bayeuxd.channel.ChannelName;
 
 import java.time.Instant;
@@ -8,10 +9,12 @@ import java.util.List;
 /**
  * What a session's connection token said: its user ({@code sub}), when it expires ({@code exp}), and
  * the channel patterns of its {@code channels} and {@code publish} claims, each {@code null} when the
- * claim is absent, which leaves that operation unrestricted.
+ * claim is absent, which leaves that operation unrestricted. {@code validUntil} is {@code exp} plus the
+ * clock skew the policy allows: past it the broker ends the session, and the client must handshake again
+ * with a fresh token.
  */
-public record JwtPrincipal(String user, Instant expiresAt, List<String> channels, List<String> publish)
-        implements java.security.Principal {
+public record JwtPrincipal(String user, Instant expiresAt, Instant validUntil, List<String> channels, List<String> publish)
+        implements java.security.Principal, ExpiringPrincipal {
     public JwtPrincipal {
         channels = channels == null ? null : List.copyOf(channels);
         publish = publish == null ? null : List.copyOf(publish);

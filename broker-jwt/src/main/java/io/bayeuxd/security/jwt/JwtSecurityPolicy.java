@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +31,9 @@ import java.util.Set;
  * session may do:
  * <ul>
  *   <li>{@code sub}, required: the user, kept as the session's principal ({@link JwtPrincipal});</li>
- *   <li>{@code exp}, required: a token past it (by more than {@value #MAX_CLOCK_SKEW_SECONDS} s) is refused;</li>
+ *   <li>{@code exp}, required: a token past it (by more than the allowed clock skew, {@value #MAX_CLOCK_SKEW_SECONDS} s
+ *       unless told otherwise) is refused, and a session whose token passes it afterwards is ended
+ *       ({@link JwtPrincipal#validUntil()}), so the client handshakes again with a fresh one;</li>
  *   <li>{@code channels}, optional: the channel patterns the session may subscribe to;</li>
  *   <li>{@code publish}, optional: the channel patterns it may publish on.</li>
  * </ul>
@@ -56,12 +60,28 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
+    private final Duration clockSkew;
+    private final Clock clock;
+
     public JwtSecurityPolicy(JwtKeys keys) {
-        this(keys, Clock.systemUTC());
+        this(keys, Clock.systemUTC(), Duration.ofSeconds(MAX_CLOCK_SKEW_SECONDS));
     }
 
     /** With the clock that {@code exp} is checked against; for tests. */
     public JwtSecurityPolicy(JwtKeys keys, Clock clock) {
+        this(keys, clock, Duration.ofSeconds(MAX_CLOCK_SKEW_SECONDS));
+    }
+
+    /**
+     * With the clock that {@code exp} is checked against and the skew allowed between the token issuer's
+     * clock and ours (whole seconds).
+     */
+    public JwtSecurityPolicy(JwtKeys keys, Clock clock, Duration clockSkew) {
+        if (clockSkew.isNegative()) {
+            throw new IllegalArgumentException("clock skew must not be negative: " + clockSkew);
+        }
+        this.clockSkew = clockSkew;
+        this.clock = clock;
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(keys.algorithms(), keys.source()));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null, Set.of("sub", "exp")) {
             @Override
@@ -69,7 +89,7 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
                 return Date.from(clock.instant());
             }
         };
-        claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
+        claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, clockSkew.toSeconds()));
         processor.setJWTClaimsSetVerifier(claims);
     }
 
@@ -83,7 +103,7 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
     @Override
     public boolean canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
         JwtPrincipal owner = session.principal() instanceof JwtPrincipal p ? p : null;
-        if (owner == null) {
+        if (owner == null || expired(owner)) {
             return false;
         }
         String token = token(message.ext());
@@ -106,7 +126,12 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
             JWTClaimsSet claims = verify(token(message.ext()));
             who = claims == null ? null : principal(claims);
         }
-        return who != null && who.mayPublish(channel);
+        return who != null && !expired(who) && who.mayPublish(channel);
+    }
+
+    /** Whether a session's token has expired since its handshake; the broker's sweep ends such sessions soon. */
+    private boolean expired(JwtPrincipal principal) {
+        return clock.instant().isAfter(principal.validUntil());
     }
 
     /** The verified claims of a token, or {@code null} when it is absent, malformed, badly signed or expired. */
@@ -124,7 +149,7 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
     }
 
     /** The principal of verified claims, or {@code null} when a claim has the wrong shape. */
-    private static JwtPrincipal principal(JWTClaimsSet claims) {
+    private JwtPrincipal principal(JWTClaimsSet claims) {
         try {
             List<String> channels = patterns(claims, "channels");
             List<String> publish = patterns(claims, "publish");
@@ -132,7 +157,8 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
             if (user == null || user.isBlank()) {
                 throw new IllegalArgumentException("claim sub is empty");
             }
-            return new JwtPrincipal(user, claims.getExpirationTime().toInstant(), channels, publish);
+            Instant exp = claims.getExpirationTime().toInstant();
+            return new JwtPrincipal(user, exp, exp.plusSeconds(clockSkew.toSeconds()), channels, publish);
         } catch (ParseException | IllegalArgumentException e) {
             log.debug("JWT refused: {}", e.getMessage());
             return null;

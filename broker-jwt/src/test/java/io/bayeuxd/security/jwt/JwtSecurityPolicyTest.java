@@ -30,11 +30,13 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +93,33 @@ class JwtSecurityPolicyTest {
         assertThat(admitted(hmacPolicy, hs256(c -> c.subject(null)))).isFalse();
         // A token not valid yet (nbf) is refused too.
         assertThat(admitted(hmacPolicy, hs256(c -> c.notBeforeTime(Date.from(NOW.plusSeconds(120)))))).isFalse();
+    }
+
+    @Test
+    void aSessionsTokenExpiresWithItsSkewAfterTheHandshake() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        Clock moving = new Clock() {
+            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+            public Clock withZone(java.time.ZoneId zone) { return this; }
+            public Instant instant() { return now.get(); }
+        };
+        JwtSecurityPolicy policy = new JwtSecurityPolicy(JwtKeys.secret(SECRET), moving, Duration.ofSeconds(5));
+        HandshakeDecision d = policy.canHandshake(handshake(hs256(c -> c.expirationTime(Date.from(NOW.plusSeconds(60))))), CONTEXT);
+        JwtPrincipal principal = (JwtPrincipal) d.principal();
+        // The broker's sweep ends the session past validUntil: exp plus the skew allowed at the handshake.
+        assertThat(principal).isInstanceOf(io.bayeuxd.api.ExpiringPrincipal.class);
+        assertThat(principal.validUntil()).isEqualTo(NOW.plusSeconds(65));
+        ServerSession s = sessionOf(principal);
+        assertThat(policy.canSubscribe(s, "/chat/a", plain(), CONTEXT)).isTrue();
+        assertThat(policy.canPublish(s, "/chat/a", plain(), CONTEXT)).isTrue();
+        now.set(NOW.plusSeconds(65));
+        assertThat(policy.canSubscribe(s, "/chat/a", plain(), CONTEXT)).isTrue();
+        // Until the sweep comes, an expired session may do nothing.
+        now.set(NOW.plusSeconds(66));
+        assertThat(policy.canSubscribe(s, "/chat/a", plain(), CONTEXT)).isFalse();
+        assertThat(policy.canPublish(s, "/chat/a", plain(), CONTEXT)).isFalse();
+        assertThatThrownBy(() -> new JwtSecurityPolicy(JwtKeys.secret(SECRET), moving, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -263,7 +292,10 @@ class JwtSecurityPolicyTest {
     private ServerSession session(String token) {
         HandshakeDecision d = hmacPolicy.canHandshake(handshake(token), CONTEXT);
         assertThat(d.allowed()).as("handshake with %s", token).isTrue();
-        Object principal = d.principal();
+        return sessionOf(d.principal());
+    }
+
+    private static ServerSession sessionOf(Object principal) {
         return new ServerSession() {
             public String clientId() { return "c1"; }
             public boolean isLocal() { return false; }
