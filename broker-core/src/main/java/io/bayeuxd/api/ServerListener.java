@@ -29,6 +29,15 @@ public interface ServerListener {
     default void onConnect(ServerSession session, String connectionType, String previousConnectionType) {
     }
 
+    /**
+     * The same events as {@link #onConnect(ServerSession, String, String)}, with the connect's {@code advice}
+     * and {@code ext}. The broker calls this one; by default it calls the other, so a listener overrides
+     * whichever it needs.
+     */
+    default void onConnect(ServerSession session, ConnectRequest connect) {
+        onConnect(session, connect.connectionType(), connect.previousConnectionType());
+    }
+
     /** A session subscribed to a channel or pattern it was not subscribed to. */
     default void onSubscribe(ServerSession session, String channel) {
     }

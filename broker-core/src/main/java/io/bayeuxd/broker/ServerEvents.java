@@ -1,8 +1,10 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.ConnectRequest;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
@@ -72,9 +74,11 @@ final class ServerEvents {
         }
     }
 
-    void connect(Session session, String type, String previousType) {
+    /** A connect event, with what the client sent ({@code request}'s advice and ext). */
+    void connect(Session session, String type, String previousType, Message request) {
         if (!listeners.isEmpty()) {
-            offer(new Event(Kind.CONNECT, session, type, previousType, null, null));
+            offer(new Event(Kind.CONNECT, session, null, null, null,
+                    new ConnectRequest(type, previousType, request.advice(), request.ext())));
         }
     }
 
@@ -92,14 +96,14 @@ final class ServerEvents {
 
     void publish(Session session, String channel, JsonValue data) {
         if (!listeners.isEmpty()) {
-            offer(new Event(Kind.PUBLISH, session, channel, null, data, null));
+            offer(new Event(Kind.PUBLISH, session, channel, data, null, null));
         }
     }
 
     /** The session has ended: one event for its subscriptions, then its disconnect. */
     void ended(Session session, DisconnectReason reason) {
         if (!listeners.isEmpty() && !session.isLocal()) {
-            offer(new Event(Kind.DISCONNECT, session, null, null, null, reason));
+            offer(new Event(Kind.DISCONNECT, session, null, null, reason, null));
         }
     }
 
@@ -164,7 +168,7 @@ final class ServerEvents {
             try {
                 switch (e.kind) {
                     case HANDSHAKE -> listener.onHandshake(e.session);
-                    case CONNECT -> listener.onConnect(e.session, e.text, e.previous);
+                    case CONNECT -> listener.onConnect(e.session, e.connect);
                     case SUBSCRIBE -> listener.onSubscribe(e.session, e.text);
                     case UNSUBSCRIBE -> listener.onUnsubscribe(e.session, e.text);
                     case PUBLISH -> listener.onPublish(e.session, e.text, e.data);
@@ -190,8 +194,8 @@ final class ServerEvents {
 
     private enum Kind { HANDSHAKE, CONNECT, SUBSCRIBE, UNSUBSCRIBE, PUBLISH, DISCONNECT }
 
-    /** One event; {@code text} is the channel, or the connection type of a connect. */
-    private record Event(Kind kind, Session session, String text, String previous, JsonValue data,
-                         DisconnectReason reason) {
+    /** One event; {@code text} is the channel of a subscribe, unsubscribe or publish. */
+    private record Event(Kind kind, Session session, String text, JsonValue data,
+                         DisconnectReason reason, ConnectRequest connect) {
     }
 }
