@@ -83,6 +83,13 @@ public final class Broker {
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
         this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
+        if (!config.presenceChannels().isEmpty()) {
+            // Published from the events thread through an in-process client that subscribes to nothing:
+            // its executor and decoder are never used.
+            Session publisher = engine.createSession(true, nanoClock.getAsLong());
+            events.add(new JoinLeaveEvents(config.presenceChannels(),
+                    new LocalClient(this, publisher, GlobalEventExecutor.INSTANCE, new BayeuxDecoder())));
+        }
     }
 
     public BrokerConfig config() {

@@ -39,6 +39,11 @@ final class ServerEvents {
     private final LongAdder failures = new LongAdder();
     /** Listeners whose failure was logged already; touched by the events thread only. */
     private final Set<ServerListener> logged = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Listeners that want publish events: the broker's own join and leave events do not, so turning them on
+     * does not queue an event per publication.
+     */
+    private volatile int publishListeners;
     private volatile Thread thread;
     private volatile boolean sleeping;
     private volatile boolean stopping;
@@ -52,6 +57,7 @@ final class ServerEvents {
             throw new IllegalStateException("the broker is closed");
         }
         listeners.add(listener);
+        countPublishListeners();
         if (thread == null) {
             Thread t = new Thread(this::run, "bayeuxd-events");
             t.setDaemon(true);
@@ -60,8 +66,19 @@ final class ServerEvents {
         }
     }
 
-    void remove(ServerListener listener) {
+    synchronized void remove(ServerListener listener) {
         listeners.remove(listener);
+        countPublishListeners();
+    }
+
+    private void countPublishListeners() {
+        int n = 0;
+        for (ServerListener l : listeners) {
+            if (!(l instanceof IgnoresPublishes)) {
+                n++;
+            }
+        }
+        publishListeners = n;
     }
 
     boolean isEmpty() {
@@ -95,7 +112,7 @@ final class ServerEvents {
     }
 
     void publish(Session session, String channel, JsonValue data) {
-        if (!listeners.isEmpty()) {
+        if (publishListeners != 0) {
             offer(new Event(Kind.PUBLISH, session, channel, data, null, null));
         }
     }
@@ -190,6 +207,10 @@ final class ServerEvents {
                 }
             }
         }
+    }
+
+    /** A listener of the broker's own that has no use for publish events. */
+    interface IgnoresPublishes {
     }
 
     private enum Kind { HANDSHAKE, CONNECT, SUBSCRIBE, UNSUBSCRIBE, PUBLISH, DISCONNECT }
