@@ -1,6 +1,8 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.api.DisconnectReason;
+import io.bayeuxd.api.SecurityPolicy;
+import io.bayeuxd.security.Principal;
 import io.bayeuxd.protocol.Message;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +63,21 @@ class JoinLeaveEventsTest {
                     event("leave", "/chat/a", c),
                     event("join", "/chat/d", d),
                     event("leave", "/chat/d", d)));
+        }
+    }
+
+    @Test
+    void theEventCarriesTheSessionsUser() {
+        h.broker.securityPolicy(new SecurityPolicy() {
+            @Override
+            public HandshakeDecision canHandshake(Message handshake, io.bayeuxd.api.ExtensionContext context) {
+                return HandshakeDecision.allow(new Principal("alice", Set.of()));
+            }
+        });
+        try (LocalClient ignored = watch()) {
+            String a = h.subscriber("/chat/a");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events).containsExactly(
+                    "/presence/chat/a {\"action\":\"join\",\"channel\":\"/chat/a\",\"clientId\":\"" + a + "\",\"user\":\"alice\"}"));
         }
     }
 
