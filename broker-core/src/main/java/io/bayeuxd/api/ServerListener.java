@@ -12,6 +12,10 @@ import io.bayeuxd.protocol.JsonValue;
  * are dropped and counted ({@code Broker#droppedEvents}) rather than wait. A listener that throws is
  * counted ({@code Broker#listenerFailures}) and logged once, and is called again for the next event.
  *
+ * <p>To publish from a listener (Faye's {@code server.getClient().publish(...)}), use an in-process client,
+ * {@code BrokerServer#newLocalClient()}: it publishes through the normal path, and called here it runs on
+ * the events thread, delaying only the events after it. {@code docs/api.md} has an example.
+ *
  * <p>The session passed is the live one: its client id, principal and handshake {@code ext} can be read
  * from any thread. Events of the server's own in-process clients come with {@link ServerSession#isLocal()}
  * true (their creation and end are not events).
