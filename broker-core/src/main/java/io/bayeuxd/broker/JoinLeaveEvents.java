@@ -31,6 +31,8 @@ final class JoinLeaveEvents implements ServerListener, ServerEvents.IgnoresPubli
 
     private final List<String> patterns;
     private final LocalClient publisher;
+    /** Touched by the events thread only. */
+    private boolean refusalLogged;
 
     JoinLeaveEvents(List<String> patterns, LocalClient publisher) {
         this.patterns = List.copyOf(patterns);
@@ -66,7 +68,15 @@ final class JoinLeaveEvents implements ServerListener, ServerEvents.IgnoresPubli
                 .put("action", action).put("channel", channel).put("clientId", session.clientId()).put("user", session.user());
         Message reply = publisher.publish(eventsChannel(channel), JsonValue.of(event));
         if (!Boolean.TRUE.equals(reply.successful())) {
-            log.warn("The {} event of {} on {} was refused: {}", action, session.clientId(), channel, reply.error());
+            // Refused for a reason of configuration (a channel too long or deep with the prefix): said
+            // once, then only at debug, since every event of such channels would repeat it.
+            if (!refusalLogged) {
+                refusalLogged = true;
+                log.warn("The {} event of {} on {} was refused: {} (further refusals are logged at debug)",
+                        action, session.clientId(), channel, reply.error());
+            } else {
+                log.debug("The {} event of {} on {} was refused: {}", action, session.clientId(), channel, reply.error());
+            }
         }
     }
 
