@@ -3,6 +3,8 @@ package io.bayeuxd.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.bayeuxd.api.AsyncExtension;
+import io.bayeuxd.api.AsyncSecurityPolicy;
+import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
@@ -210,6 +212,45 @@ class AsyncExtensionTest {
         JsonNode reply = replies(result).get(0);
         assertThat(reply.get("successful").asBoolean()).isTrue();
         assertThat(reply.get("ext").get("checked").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anAsynchronousPolicyIsAskedOnceTheExtensionsAnswered() {
+        String id = h.handshake();
+        CompletableFuture<AsyncSecurityPolicy.Decision> decision = new CompletableFuture<>();
+        h.broker.asyncSecurityPolicy(new AsyncSecurityPolicy() {
+            @Override
+            public CompletionStage<Decision> canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+                asked.add("policy " + channel);
+                return decision;
+            }
+        });
+        h.broker.addExtension(first);
+        BatchResult result = process(publish(id, "/a", "1"));
+        assertThat(asked).containsExactly("first /a");
+        first.pass(0);
+        h.loop.runPendingTasks();
+        assertThat(asked).containsExactly("first /a", "policy /a");
+        assertThat(result.isDecided()).isFalse();
+        CompletableFuture.runAsync(() -> decision.complete(AsyncSecurityPolicy.Decision.deny("403:/a:Not a member"))).join();
+        h.loop.runPendingTasks();
+        assertThat(replies(result).get(0).get("error").asText()).isEqualTo("403:/a:Not a member");
+    }
+
+    @Test
+    void aCallerOffAnyLoopResumesOnNettysGlobalExecutor() throws Exception {
+        String id = h.handshake();
+        // Answered on another thread at once: while, before or after the broker registers with the stage.
+        h.broker.addExtension((AsyncExtension) (message, context) -> CompletableFuture.supplyAsync(() -> message));
+        for (int i = 0; i < 50; i++) {
+            BatchResult result = h.broker.process(h.decoder.decode("[" + publish(id, "/a", "1") + "," + publish(id, "/b", "2") + "]"), h.context);
+            CompletableFuture<Integer> ran = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            result.whenDecided(() -> ran.complete(calls.incrementAndGet()));
+            assertThat(ran.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(replies(result)).extracting(r -> r.get("id").asText()).containsExactly("1", "2");
+        }
+        assertThat(h.broker.publishedMessages()).isEqualTo(100);
     }
 
     @Test
