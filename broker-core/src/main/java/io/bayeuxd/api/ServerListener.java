@@ -12,6 +12,10 @@ import io.bayeuxd.protocol.JsonValue;
  * are dropped and counted ({@code Broker#droppedEvents}) rather than wait. A listener that throws is
  * counted ({@code Broker#listenerFailures}) and logged once, and is called again for the next event.
  *
+ * <p>To publish from a listener (Faye's {@code server.getClient().publish(...)}), use an in-process client,
+ * {@code BrokerServer#newLocalClient()}: it publishes through the normal path, and called here it runs on
+ * the events thread, delaying only the events after it. {@code docs/api.md} has an example.
+ *
  * <p>The session passed is the live one: its client id, principal and handshake {@code ext} can be read
  * from any thread. Events of the server's own in-process clients come with {@link ServerSession#isLocal()}
  * true (their creation and end are not events).
@@ -27,6 +31,15 @@ public interface ServerListener {
      * long-polling to its WebSocket). Connects that only keep the session alive are not events.
      */
     default void onConnect(ServerSession session, String connectionType, String previousConnectionType) {
+    }
+
+    /**
+     * The same events as {@link #onConnect(ServerSession, String, String)}, with the connect's {@code advice}
+     * and {@code ext}. The broker calls this one; by default it calls the other, so a listener overrides
+     * whichever it needs.
+     */
+    default void onConnect(ServerSession session, ConnectRequest connect) {
+        onConnect(session, connect.connectionType(), connect.previousConnectionType());
     }
 
     /** A session subscribed to a channel or pattern it was not subscribed to. */

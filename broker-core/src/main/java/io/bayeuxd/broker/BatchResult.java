@@ -10,10 +10,10 @@ import java.util.List;
  * The broker's answer to one request: the replies to send now, and at most one successful
  * {@code /meta/connect} whose reply the transport sends now or holds for {@link #holdMs()}.
  *
- * <p>With an {@link io.bayeuxd.api.AsyncSecurityPolicy} the answer may not be complete when
- * {@link Broker#process} returns: then {@link #isDecided()} is false, and the transport continues in
- * {@link #whenDecided}, which runs on the event loop given to {@code process}. It holds the connection's
- * later requests until then, so that a client's messages keep their order.
+ * <p>With an {@link io.bayeuxd.api.AsyncExtension} or an {@link io.bayeuxd.api.AsyncSecurityPolicy} the
+ * answer may not be complete when {@link Broker#process} returns: then {@link #isDecided()} is false, and
+ * the transport continues in {@link #whenDecided}, which runs on the event loop given to {@code process}.
+ * It holds the connection's later requests until then, so that a client's messages keep their order.
  */
 public final class BatchResult {
     private final List<Message> replies;
@@ -66,7 +66,7 @@ public final class BatchResult {
         }
     }
 
-    /** False while a message of the request waits for the asynchronous security policy. */
+    /** False while a message of the request waits for an asynchronous extension or security policy. */
     public boolean isDecided() {
         return !waiting;
     }

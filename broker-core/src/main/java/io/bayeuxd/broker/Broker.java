@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.AsyncExtension;
 import io.bayeuxd.api.AsyncSecurityPolicy;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.ExpiringPrincipal;
@@ -46,6 +47,7 @@ public final class Broker {
     private final Engine engine;
     private final LongSupplier nanoClock;
     private final ExtensionChain extensions = new ExtensionChain();
+    private final AsyncExtensionChain asyncExtensions = new AsyncExtensionChain();
     private final HandshakeHandler handshake;
     private final ConnectHandler connect;
     private final SubscriptionHandler subscribe;
@@ -86,6 +88,13 @@ public final class Broker {
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
         this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
+        if (!config.presenceChannels().isEmpty()) {
+            // Published from the events thread through an in-process client that subscribes to nothing:
+            // its executor and decoder are never used.
+            Session publisher = engine.createSession(true, nanoClock.getAsLong());
+            events.add(new JoinLeaveEvents(config.presenceChannels(),
+                    new LocalClient(this, publisher, GlobalEventExecutor.INSTANCE, new BayeuxDecoder())));
+        }
     }
 
     public BrokerConfig config() {
@@ -106,6 +115,20 @@ public final class Broker {
 
     public void removeExtension(Extension extension) {
         extensions.remove(extension);
+    }
+
+    /**
+     * Registers an extension whose incoming step may answer later; see {@link AsyncExtension}. Its
+     * incoming step runs after every synchronous one, its outgoing step in registration order with them.
+     */
+    public void addExtension(AsyncExtension extension) {
+        asyncExtensions.add(extension);
+        extensions.addOutgoing(extension);
+    }
+
+    public void removeExtension(AsyncExtension extension) {
+        asyncExtensions.remove(extension);
+        extensions.removeOutgoing(extension);
     }
 
     /** Installs the policy deciding who may handshake, subscribe and publish; {@code null} allows all. */
@@ -233,15 +256,15 @@ public final class Broker {
 
     /**
      * Handles one request's messages and returns what to answer, for callers off any event loop (an
-     * asynchronous policy's answers then resume on Netty's global executor).
+     * asynchronous extension's or policy's answers then resume on Netty's global executor).
      */
     public BatchResult process(List<Message> messages, RequestContext context) {
         return process(messages, context, null);
     }
 
     /**
-     * Handles one request's messages and returns what to answer. With an {@link AsyncSecurityPolicy} a
-     * message may wait for its decision: the rest of the request is then handled on {@code loop} once it
+     * Handles one request's messages and returns what to answer. With an {@link AsyncExtension} or an
+     * {@link AsyncSecurityPolicy} a message may wait for its answer: the rest of the request is then handled on {@code loop} once it
      * comes, and the result is {@linkplain BatchResult#isDecided() undecided} until then.
      *
      * @param loop the request's event loop, where its processing resumes ({@code null}: Netty's global executor)
@@ -252,36 +275,101 @@ public final class Broker {
         return result;
     }
 
-    /** Handles {@code messages} from {@code from} on, or up to one that waits for the asynchronous policy. */
+    /**
+     * Handles {@code messages} from {@code from} on, or up to one that waits for an asynchronous extension or
+     * the asynchronous policy; the rest then continues on the loop once the answer is in.
+     */
     private void processFrom(int from, List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
         long now = nanoClock.getAsLong();
-        boolean batched = messages.size() > 1;
         for (int i = from, n = messages.size(); i < n; i++) {
             Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
             if (message == null) {
                 continue;
             }
-            AsyncSecurityPolicy policy = gate.async();
-            AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
-                    : asyncDecisions.ask(policy, message, context, now);
-            Message reply;
-            if (pending == null) {
-                reply = handle(message, context, result, batched, now);
-            } else if (pending.question == null) {
-                reply = pending.reply(null, now);
-            } else {
-                DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-                int next = i + 1;
-                // Marked first: off the loop, the rest of the request may run before await returns.
-                result.waitForDecision();
-                if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
-                    return;
-                }
-                reply = pending.reply(wait, now);
+            // In-process clients skip asynchronous extensions, so their calls answer at once.
+            boolean handled = asyncExtensions.isEmpty() || context == LocalClient.IN_PROCESS
+                    ? decideAndAnswer(message, i, messages, context, loop, result, now)
+                    : passAsyncExtensions(message, 0, i, messages, context, loop, result);
+            if (!handled) {
+                return;
             }
-            answer(reply, context, result);
         }
         result.decided();
+    }
+
+    /**
+     * Passes {@code message} (the request's {@code index}th) through the asynchronous extensions from
+     * {@code first} on, one at a time, then decides and answers it. Returns false when it waits for one: it
+     * then continues on the loop, and the rest of the request after it.
+     */
+    private boolean passAsyncExtensions(Message message, int first, int index, List<Message> messages,
+                                        RequestContext context, EventExecutor loop, BatchResult result) {
+        for (int k = first, n = asyncExtensions.size(); k < n; k++) {
+            AsyncExtension extension = asyncExtensions.get(k);
+            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+            Message asked = message;
+            int at = k;
+            // Marked first: off the loop, the rest of the request may run before await returns.
+            result.waitForDecision();
+            if (!wait.await(AsyncExtensionChain.ask(extension, asked, context), extension.timeoutMs(),
+                    () -> resumeAfterExtension(extension, asked, wait, at, index, messages, context, loop, result))) {
+                return false;
+            }
+            message = asyncExtensions.outcome(extension, asked, wait);
+            if (message == null) {
+                return true;
+            }
+            if (message.error() != null) {
+                break;
+            }
+        }
+        return decideAndAnswer(message, index, messages, context, loop, result, nanoClock.getAsLong());
+    }
+
+    /** On the request's loop, once an asynchronous extension answered: the message goes on, then the rest. */
+    private void resumeAfterExtension(AsyncExtension extension, Message asked, DecisionWait wait, int at, int index,
+                                      List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
+        try {
+            Message message = asyncExtensions.outcome(extension, asked, wait);
+            boolean handled = message == null
+                    || (message.error() != null
+                        ? decideAndAnswer(message, index, messages, context, loop, result, nanoClock.getAsLong())
+                        : passAsyncExtensions(message, at + 1, index, messages, context, loop, result));
+            if (handled) {
+                processFrom(index + 1, messages, context, loop, result);
+            }
+        } catch (RuntimeException e) {
+            log.warn("A request failed after an asynchronous extension answered: {}", e.toString(), e);
+            result.decided();
+        }
+    }
+
+    /**
+     * Asks the asynchronous policy about {@code message} when there is one, handles it and answers it.
+     * Returns false when it waits for the policy: it then continues on the loop, and the rest after it.
+     */
+    private boolean decideAndAnswer(Message message, int index, List<Message> messages, RequestContext context,
+                                    EventExecutor loop, BatchResult result, long now) {
+        AsyncSecurityPolicy policy = gate.async();
+        AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
+                : asyncDecisions.ask(policy, message, context, now);
+        Message reply;
+        if (pending == null) {
+            reply = handle(message, context, result, messages.size() > 1, now);
+        } else if (pending.question == null) {
+            reply = pending.reply(null, now);
+        } else {
+            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+            int next = index + 1;
+            // Marked first: off the loop, the rest of the request may run before await returns.
+            result.waitForDecision();
+            if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
+                return false;
+            }
+            reply = pending.reply(wait, now);
+        }
+        answer(reply, context, result);
+        return true;
     }
 
     /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */

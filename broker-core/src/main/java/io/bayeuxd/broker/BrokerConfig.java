@@ -29,8 +29,10 @@ public final class BrokerConfig {
     private final List<String> connectionTypes;
     private final Advice retryAdvice;
     private final StorageRules storage;
+    private final List<String> presenceChannels;
 
     private BrokerConfig(Builder b) {
+        this.presenceChannels = List.copyOf(b.presenceChannels);
         this.retryAdvice = Advice.retry(b.intervalMs, b.timeoutMs);
         this.storage = b.storage;
         this.connectionTypes = List.copyOf(b.connectionTypes);
@@ -131,13 +133,19 @@ public final class BrokerConfig {
         return storage;
     }
 
+    /** Channel patterns whose joins and leaves are published on {@code /presence/...} (none by default). */
+    public List<String> presenceChannels() {
+        return presenceChannels;
+    }
+
     public Builder toBuilder() {
         return builder().timeoutMs(timeoutMs).intervalMs(intervalMs).outboxCapacity(outboxCapacity)
                 .maxMessagesPerFrame(maxMessagesPerFrame).requireHandshakeToPublish(requireHandshakeToPublish)
                 .maxChannelLength(maxChannelLength).maxChannelDepth(maxChannelDepth)
                 .maxSubscriptionsPerSession(maxSubscriptionsPerSession).publishesPerSecond(publishesPerSecond)
                 .publishBurst(publishBurst).handshakesPerSecondPerAddress(handshakesPerSecondPerAddress)
-                .slowConsumerPolicy(slowConsumerPolicy).connectionTypes(connectionTypes).storage(storage);
+                .slowConsumerPolicy(slowConsumerPolicy).connectionTypes(connectionTypes).storage(storage)
+                .presenceChannels(presenceChannels);
     }
 
     /** What to do with a client that does not keep up with its messages. */
@@ -163,6 +171,7 @@ public final class BrokerConfig {
         private int handshakesPerSecondPerAddress = BrokerSettings.HANDSHAKE_RATE.defaultValue();
         private SlowConsumerPolicy slowConsumerPolicy = BrokerSettings.SLOW_CONSUMER.defaultValue();
         private List<String> connectionTypes = ConnectionTypes.ALL;
+        private List<String> presenceChannels = BrokerSettings.PRESENCE_CHANNELS.defaultValue();
         private StorageRules storage = StorageRules.of(BrokerSettings.HISTORY_CHANNELS.defaultValue(),
                 BrokerSettings.STATE_CHANNELS.defaultValue(), BrokerSettings.STATE_MAX_RECORDS.defaultValue(),
                 BrokerSettings.STATE_MAX_BYTES.defaultValue(), BrokerSettings.MAX_STORED_CHANNELS.defaultValue());
@@ -181,6 +190,7 @@ public final class BrokerConfig {
         public Builder slowConsumerPolicy(SlowConsumerPolicy v) { slowConsumerPolicy = v; return this; }
         public Builder connectionTypes(List<String> v) { connectionTypes = v; return this; }
         public Builder storage(StorageRules v) { storage = v; return this; }
+        public Builder presenceChannels(List<String> v) { presenceChannels = v; return this; }
 
         /** Storage rules from the settings' values (see {@link BrokerSettings#HISTORY_CHANNELS} and the rest). */
         public Builder storage(List<String> historyChannels, List<String> stateChannels, int maxRecords, long maxBytes,
@@ -206,6 +216,8 @@ public final class BrokerConfig {
             BrokerSettings.HANDSHAKE_RATE.check(handshakesPerSecondPerAddress);
             BrokerSettings.SLOW_CONSUMER.check(slowConsumerPolicy);
             require(storage != null, "storage rules must not be null");
+            require(presenceChannels != null, "presence channels must not be null");
+            BrokerSettings.PRESENCE_CHANNELS.check(presenceChannels);
             require(connectionTypes != null && !connectionTypes.isEmpty() && ConnectionTypes.ALL.containsAll(connectionTypes),
                     "connection types must be a non-empty subset of " + ConnectionTypes.ALL);
             return new BrokerConfig(this);

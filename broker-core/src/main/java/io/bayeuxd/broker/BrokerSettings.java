@@ -88,6 +88,15 @@ public final class BrokerSettings {
                     + "(e.g. `/data/**`); see [storage](storage.md)")
             .build();
 
+    public static final Setting<List<String>> PRESENCE_CHANNELS = Setting.named("presence-channels", ValueType.LIST)
+            .defaultValue(List.of()).noDefault("none")
+            .rule(patterns -> patterns.stream().allMatch(JoinLeaveEvents::isPresencePattern),
+                    "channels or patterns outside /meta, /service and /presence")
+            .description("channel patterns whose subscribers' joins and leaves are published on `/presence` + the channel "
+                    + "(e.g. `/chat/**`: a client subscribing to `/chat/a` is announced on `/presence/chat/a`); "
+                    + "see [api](api.md#join-and-leave-events---presence-channels)")
+            .build();
+
     public static final Setting<Integer> STATE_MAX_RECORDS = Setting.named("state-max-records", ValueType.INTEGER)
             .defaultValue(10_000).atLeast(1)
             .description("records one storage channel may hold (`407` for an insert above)")

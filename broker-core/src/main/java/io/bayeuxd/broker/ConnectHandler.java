@@ -53,7 +53,7 @@ final class ConnectHandler {
         String previousType = session.connectionType();
         session.connectionType(type);
         if (!type.equals(previousType)) {
-            events.connect(session, type, previousType);
+            events.connect(session, type, previousType, request);
         }
         if (session.acknowledgesBatches()) {
             session.acknowledge(AckExt.acknowledgedBatch(request.ext()));

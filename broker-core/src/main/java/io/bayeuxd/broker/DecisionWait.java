@@ -10,9 +10,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
- * Waits for one answer of an {@link io.bayeuxd.api.AsyncSecurityPolicy} on behalf of a request: the answer,
- * the policy's failure, or the timeout, whichever comes first, decides, always on the request's event
- * loop, so its state has that one writer. A stage already complete when it is registered (a cached answer)
+ * Waits for one answer of an {@link io.bayeuxd.api.AsyncSecurityPolicy} or an
+ * {@link io.bayeuxd.api.AsyncExtension} on behalf of a request: the answer, its failure, or the timeout,
+ * whichever comes first, decides, always on the request's event loop, so its state has that one writer. A stage already complete when it is registered (a cached answer)
  * decides at once, without a hop through the loop's queue.
  */
 final class DecisionWait implements BiConsumer<Object, Throwable> {

@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.AsyncExtension;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.protocol.Message;
@@ -19,6 +20,18 @@ final class ExtensionChain {
         extensions.remove(extension);
     }
 
+    /**
+     * Runs the outgoing step of an asynchronous extension here, in registration order with the synchronous
+     * ones; its incoming step is the broker's to run ({@link AsyncExtensionChain}).
+     */
+    void addOutgoing(AsyncExtension extension) {
+        extensions.add(new OutgoingOf(extension));
+    }
+
+    void removeOutgoing(AsyncExtension extension) {
+        extensions.removeIf(e -> e instanceof OutgoingOf o && o.extension == extension);
+    }
+
     boolean isEmpty() {
         return extensions.isEmpty();
     }
@@ -35,5 +48,13 @@ final class ExtensionChain {
             message = extensions.get(i).outgoing(message, context);
         }
         return message;
+    }
+
+    /** The outgoing step of an asynchronous extension; its incoming one passes the message on untouched. */
+    private record OutgoingOf(AsyncExtension extension) implements Extension {
+        @Override
+        public Message outgoing(Message message, ExtensionContext context) {
+            return extension.outgoing(message, context);
+        }
     }
 }

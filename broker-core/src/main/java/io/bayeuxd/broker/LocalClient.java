@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  */
 public final class LocalClient implements DeliveryTarget, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalClient.class);
-    private static final RequestContext IN_PROCESS = new RequestContext() {
+    /** The context of every in-process client's requests; the broker knows them by it. */
+    static final RequestContext IN_PROCESS = new RequestContext() {
         @Override
         public String connectionType() {
             return "in-process";

@@ -1,8 +1,10 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.ConnectRequest;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.protocol.JsonValue;
+import io.bayeuxd.protocol.Message;
 import io.bayeuxd.session.Session;
 import org.jctools.queues.MpscArrayQueue;
 import org.slf4j.Logger;
@@ -37,6 +39,11 @@ final class ServerEvents {
     private final LongAdder failures = new LongAdder();
     /** Listeners whose failure was logged already; touched by the events thread only. */
     private final Set<ServerListener> logged = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Listeners that want publish events: the broker's own join and leave events do not, so turning them on
+     * does not queue an event per publication.
+     */
+    private volatile int publishListeners;
     private volatile Thread thread;
     private volatile boolean sleeping;
     private volatile boolean stopping;
@@ -50,6 +57,7 @@ final class ServerEvents {
             throw new IllegalStateException("the broker is closed");
         }
         listeners.add(listener);
+        countPublishListeners();
         if (thread == null) {
             Thread t = new Thread(this::run, "bayeuxd-events");
             t.setDaemon(true);
@@ -58,8 +66,19 @@ final class ServerEvents {
         }
     }
 
-    void remove(ServerListener listener) {
+    synchronized void remove(ServerListener listener) {
         listeners.remove(listener);
+        countPublishListeners();
+    }
+
+    private void countPublishListeners() {
+        int n = 0;
+        for (ServerListener l : listeners) {
+            if (!(l instanceof IgnoresPublishes)) {
+                n++;
+            }
+        }
+        publishListeners = n;
     }
 
     boolean isEmpty() {
@@ -72,9 +91,11 @@ final class ServerEvents {
         }
     }
 
-    void connect(Session session, String type, String previousType) {
+    /** A connect event, with what the client sent ({@code request}'s advice and ext). */
+    void connect(Session session, String type, String previousType, Message request) {
         if (!listeners.isEmpty()) {
-            offer(new Event(Kind.CONNECT, session, type, previousType, null, null));
+            offer(new Event(Kind.CONNECT, session, null, null, null,
+                    new ConnectRequest(type, previousType, request.advice(), request.ext())));
         }
     }
 
@@ -91,15 +112,15 @@ final class ServerEvents {
     }
 
     void publish(Session session, String channel, JsonValue data) {
-        if (!listeners.isEmpty()) {
-            offer(new Event(Kind.PUBLISH, session, channel, null, data, null));
+        if (publishListeners != 0) {
+            offer(new Event(Kind.PUBLISH, session, channel, data, null, null));
         }
     }
 
     /** The session has ended: one event for its subscriptions, then its disconnect. */
     void ended(Session session, DisconnectReason reason) {
         if (!listeners.isEmpty() && !session.isLocal()) {
-            offer(new Event(Kind.DISCONNECT, session, null, null, null, reason));
+            offer(new Event(Kind.DISCONNECT, session, null, null, reason, null));
         }
     }
 
@@ -164,7 +185,7 @@ final class ServerEvents {
             try {
                 switch (e.kind) {
                     case HANDSHAKE -> listener.onHandshake(e.session);
-                    case CONNECT -> listener.onConnect(e.session, e.text, e.previous);
+                    case CONNECT -> listener.onConnect(e.session, e.connect);
                     case SUBSCRIBE -> listener.onSubscribe(e.session, e.text);
                     case UNSUBSCRIBE -> listener.onUnsubscribe(e.session, e.text);
                     case PUBLISH -> listener.onPublish(e.session, e.text, e.data);
@@ -188,10 +209,14 @@ final class ServerEvents {
         }
     }
 
+    /** A listener of the broker's own that has no use for publish events. */
+    interface IgnoresPublishes {
+    }
+
     private enum Kind { HANDSHAKE, CONNECT, SUBSCRIBE, UNSUBSCRIBE, PUBLISH, DISCONNECT }
 
-    /** One event; {@code text} is the channel, or the connection type of a connect. */
-    private record Event(Kind kind, Session session, String text, String previous, JsonValue data,
-                         DisconnectReason reason) {
+    /** One event; {@code text} is the channel of a subscribe, unsubscribe or publish. */
+    private record Event(Kind kind, Session session, String text, JsonValue data,
+                         DisconnectReason reason, ConnectRequest connect) {
     }
 }

@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.ConnectRequest;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.api.ServerSession;
@@ -61,6 +62,36 @@ class ServerEventsTest {
         String id = h.handshake();
         h.connect(id);
         h.sendOne("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"callback-polling\"}");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(recorder.events).containsExactly(
+                "handshake " + id, "connect " + id + " long-polling null", "connect " + id + " callback-polling long-polling"));
+    }
+
+    @Test
+    void aConnectEventCarriesTheConnectsAdviceAndExt() {
+        List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
+        // The Recorder overrides the older three-argument onConnect: both kinds are called.
+        h.broker.addListener(recorder);
+        h.broker.addListener(new ServerListener() {
+            @Override
+            public void onConnect(ServerSession session, ConnectRequest connect) {
+                connects.add(connect);
+            }
+        });
+        String id = h.handshake();
+        h.process("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\","
+                + "\"advice\":{\"timeout\":0},\"ext\":{\"device\":\"phone\"}}");
+        h.sendOne("{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"callback-polling\"}");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(connects).hasSize(2));
+        ConnectRequest first = connects.get(0);
+        assertThat(first.connectionType()).isEqualTo("long-polling");
+        assertThat(first.previousConnectionType()).isNull();
+        assertThat(first.advice().timeoutMs()).isZero();
+        assertThat(first.ext().tree().get("device").asText()).isEqualTo("phone");
+        ConnectRequest second = connects.get(1);
+        assertThat(second.previousConnectionType()).isEqualTo("long-polling");
+        assertThat(second.advice()).isNull();
+        assertThat(second.ext()).isNull();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(recorder.events).containsExactly(
                 "handshake " + id, "connect " + id + " long-polling null", "connect " + id + " callback-polling long-polling"));
     }

@@ -178,6 +178,7 @@ public final class BrokerMain implements Callable<Integer> {
                                 value(BrokerSettings.STATE_MAX_RECORDS), value(BrokerSettings.STATE_MAX_BYTES),
                                 value(BrokerSettings.MAX_STORED_CHANNELS))
                         .dataDir(value(BrokerSettings.DATA_DIR), value(BrokerSettings.DATA_FSYNC))
+                        .presenceChannels(value(BrokerSettings.PRESENCE_CHANNELS))
                         .build())
                 .transport(TransportConfig.builder()
                         .mount(value(TransportSettings.MOUNT))

@@ -1,5 +1,6 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.api.AsyncExtension;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.broker.Broker;
@@ -269,6 +270,11 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     public void addExtension(Extension extension) {
+        broker.addExtension(extension);
+    }
+
+    /** Registers an extension that may answer later; see {@link AsyncExtension} and {@link Broker#addExtension(AsyncExtension)}. */
+    public void addExtension(AsyncExtension extension) {
         broker.addExtension(extension);
     }
 

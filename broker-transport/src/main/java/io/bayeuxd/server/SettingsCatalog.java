@@ -50,6 +50,7 @@ final class SettingsCatalog {
             BrokerSettings.MAX_STORED_CHANNELS,
             BrokerSettings.DATA_DIR,
             BrokerSettings.DATA_FSYNC,
+            BrokerSettings.PRESENCE_CHANNELS,
             TransportSettings.TRUSTED_PROXIES,
             ServerSettings.TLS_CERT,
             ServerSettings.TLS_KEY,

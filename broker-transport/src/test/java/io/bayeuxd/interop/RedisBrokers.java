@@ -23,11 +23,16 @@ final class RedisBrokers implements AutoCloseable {
 
     /** Starts Redis and {@code count} nodes whose connects are held for {@code timeoutMs}. */
     static RedisBrokers start(int count, long timeoutMs) throws Exception {
+        return start(count, BrokerConfig.builder().timeoutMs(timeoutMs).build());
+    }
+
+    /** Starts Redis and {@code count} nodes with {@code config}. */
+    static RedisBrokers start(int count, BrokerConfig config) throws Exception {
         RedisBrokers cluster = new RedisBrokers(RedisServerProcess.start());
         try {
             for (int i = 0; i < count; i++) {
                 BrokerServer node = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
-                        .broker(BrokerConfig.builder().timeoutMs(timeoutMs).build()).build(),
+                        .broker(config).build(),
                         new RedisBus(cluster.redis.url(), "bayeuxd:", 100_000)).start();
                 node.addExtension(new TokenExtension());
                 cluster.nodes.add(node);

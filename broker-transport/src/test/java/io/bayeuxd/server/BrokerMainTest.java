@@ -126,6 +126,21 @@ class BrokerMainTest {
     }
 
     @Test
+    void presenceChannelsComeFromFlagsEnvironmentOrFileAndRefuseTheirOwnChannels() throws Exception {
+        assertThat(BrokerMain.parse(new String[0], Map.of()).broker().presenceChannels()).isEmpty();
+        assertThat(BrokerMain.parse(new String[] {"--presence-channels", "/chat/**,/lobby"}, Map.of()).broker().presenceChannels())
+                .containsExactly("/chat/**", "/lobby");
+        assertThat(BrokerMain.parse(new String[0], Map.of("BAYEUXD_PRESENCE_CHANNELS", "/rooms/*")).broker().presenceChannels())
+                .containsExactly("/rooms/*");
+        Path file = dir.resolve("presence.properties");
+        Files.writeString(file, "presence-channels=/game/**\n");
+        assertThat(BrokerMain.parse(new String[] {"--config", file.toString()}, Map.of()).broker().presenceChannels())
+                .containsExactly("/game/**");
+        assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--presence-channels", "/presence/**"}, Map.of()))
+                .hasMessageContaining("--presence-channels");
+    }
+
+    @Test
     void aRedisEngineWithoutAUsableUrlDoesNotStart() {
         assertThatThrownBy(() -> BrokerMain.parse(new String[] {"--engine", "redis"}, Map.of()))
                 .hasMessageContaining("--redis-url is required when --engine is redis");

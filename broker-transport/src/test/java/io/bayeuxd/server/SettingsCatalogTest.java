@@ -38,7 +38,7 @@ class SettingsCatalogTest {
                 "--security-file",
                 "--jwt-secret", "--jwt-public-key", "--jwt-jwks-file", "--jwt-clock-skew", "--auth-webhook", "--auth-webhook-timeout", "--strip-ext-fields",
                 "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",
-                "--data-dir", "--data-fsync",
+                "--data-dir", "--data-fsync", "--presence-channels",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
                 "--client-dir", "--static",
                 "--log-format", "--engine", "--redis-url");

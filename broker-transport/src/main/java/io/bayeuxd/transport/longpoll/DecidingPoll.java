@@ -1,7 +1,7 @@
 package io.bayeuxd.transport.longpoll;
 
 /**
- * A polling request whose messages wait for the asynchronous security policy
+ * A polling request whose messages wait for an asynchronous extension or security policy
  * ({@link io.bayeuxd.broker.BatchResult#isDecided()}). Once they are decided it is answered, or its
  * connect held, as any other; until then an abandon or a drain is remembered. Runs on the request's
  * event loop.

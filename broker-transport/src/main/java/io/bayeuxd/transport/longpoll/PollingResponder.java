@@ -67,7 +67,7 @@ public final class PollingResponder {
 
     /**
      * Processes the messages on this node and answers through {@code request}, now or when the connect is
-     * released, or once the asynchronous security policy decided. Returns what the caller must abandon
+     * released, or once an asynchronous extension or security policy answered. Returns what the caller must abandon
      * if the connection closes first, or {@code null}.
      */
     public HeldPoll handle(List<Message> messages, RequestContext context, PollReply request) {

@@ -79,9 +79,9 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     /** Our close frame is out: nothing more may be written, and what the client still sends is ignored. */
     private boolean closing;
 
-    /** Most frames kept behind one that waits for the asynchronous security policy; past it the socket closes. */
+    /** Most frames kept behind one that waits for an asynchronous extension or security policy; past it the socket closes. */
     static final int MAX_WAITING_FRAMES = 64;
-    /** A frame's messages wait for the asynchronous security policy; frames behind it wait in {@link #waitingFrames}. */
+    /** A frame's messages wait for an asynchronous extension or security policy; frames behind it wait in {@link #waitingFrames}. */
     private boolean deciding;
     private final ArrayDeque<List<Message>> waitingFrames = new ArrayDeque<>();
 
@@ -179,9 +179,9 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             return;
         }
         if (deciding) {
-            // A frame behind one waiting for the security policy waits too: a client's messages keep their order.
+            // A frame behind one waiting for an asynchronous answer waits too: a client's messages keep their order.
             if (waitingFrames.size() >= MAX_WAITING_FRAMES) {
-                log.debug("Closing {}: {} frames waiting for a security decision", ctx.channel().remoteAddress(), MAX_WAITING_FRAMES);
+                log.debug("Closing {}: {} frames waiting for an asynchronous answer", ctx.channel().remoteAddress(), MAX_WAITING_FRAMES);
                 close(WebSocketCloseStatus.POLICY_VIOLATION, "Too many requests waiting");
                 return;
             }
