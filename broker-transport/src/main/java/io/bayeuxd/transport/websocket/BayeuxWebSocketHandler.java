@@ -2,6 +2,7 @@ package io.bayeuxd.transport.websocket;
 
 import io.bayeuxd.broker.BatchResult;
 import io.bayeuxd.broker.Broker;
+import io.bayeuxd.fanout.FrameEncoding;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecodeException;
 import io.bayeuxd.protocol.Advice;
@@ -31,6 +32,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -72,6 +74,11 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     private final FrameWriter frames;
     private WebSocketServerHandshaker handshaker;
     private HttpRequestContext context;
+    /**
+     * How pushed messages are written when the socket negotiated {@code permessage-deflate} and
+     * {@code --websocket-compress-once} is on: already compressed ({@link DeflatedFrames}); null otherwise.
+     */
+    private FrameEncoding compressedPush;
     private ChannelHandlerContext ctx;
     private Session session;
     private Message heldReply;
@@ -101,9 +108,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         this.forwarding = forwarding;
     }
 
-    void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context) {
+    void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context, FrameEncoding compressedPush) {
         this.handshaker = handshaker;
         this.context = context;
+        this.compressedPush = compressedPush;
     }
 
     @Override
@@ -299,6 +307,14 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         }
         if (s.acknowledgesBatches()) {
             sendHeldReply();
+            return;
+        }
+        if (compressedPush != null) {
+            // Compressed already: RSV1 set, so Netty's per-message deflater lets it pass as it is.
+            ByteBuf frame = frames.messagesFrame(ctx.alloc(), s, compressedPush);
+            if (frame != null) {
+                ctx.writeAndFlush(new TextWebSocketFrame(true, WebSocketExtension.RSV1, frame));
+            }
             return;
         }
         ByteBuf frame = frames.messagesFrame(ctx.alloc(), s);

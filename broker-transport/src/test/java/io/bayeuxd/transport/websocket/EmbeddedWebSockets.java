@@ -36,7 +36,7 @@ final class EmbeddedWebSockets implements AutoCloseable {
     EmbeddedChannel socket() {
         BayeuxWebSocketHandler handler = new BayeuxWebSocketHandler(broker, new BayeuxDecoder(), new FrameWriter(new BayeuxEncoder(), 100));
         handler.upgraded(new WebSocketServerHandshaker13("ws://localhost/", null, WebSocketDecoderConfig.newBuilder().build()),
-                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()));
+                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()), null);
         EmbeddedChannel ch = new EmbeddedChannel(handler);
         ch.freezeTime();
         channels.add(ch);
