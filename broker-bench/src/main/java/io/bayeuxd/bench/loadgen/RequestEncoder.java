@@ -46,10 +46,38 @@ public final class RequestEncoder {
      * @param payloadBytes target size of each publish's {@code data}
      */
     public RequestEncoder(TransportKind transport, int payloadBytes) {
+        this(transport, payloadBytes, false);
+    }
+
+    /**
+     * @param textPayload pad with words of text drawn from a small vocabulary (a fixed sequence), which
+     *                    compresses about as a Webix record's free text does, instead of one repeated letter
+     */
+    public RequestEncoder(TransportKind transport, int payloadBytes, boolean textPayload) {
         this.connectionType = ascii(transport.bayeuxName());
         this.payloadBytes = payloadBytes;
         this.padding = new byte[Math.max(0, payloadBytes - DATA_OVERHEAD_BYTES)];
-        Arrays.fill(padding, (byte) 'x');
+        if (textPayload) {
+            fillWithWords(padding);
+        } else {
+            Arrays.fill(padding, (byte) 'x');
+        }
+    }
+
+    private static final String[] WORDS = ("rear window vertigo psycho notorious rebecca rope marnie spellbound saboteur "
+            + "frenzy the of and a in to with for on at by from night day house city man woman story last first thriller "
+            + "drama mystery comedy romance crime western director cast release review rating").split(" ");
+
+    /** Words separated by spaces, drawn by a fixed-seed generator: the same text every run. */
+    private static void fillWithWords(byte[] padding) {
+        java.util.Random random = new java.util.Random(42);
+        int i = 0;
+        while (i < padding.length) {
+            byte[] word = ascii(WORDS[random.nextInt(WORDS.length)] + ' ');
+            int n = Math.min(word.length, padding.length - i);
+            System.arraycopy(word, 0, padding, i, n);
+            i += n;
+        }
     }
 
     /** Sets the id used by every later request, as the server sent it in the handshake reply. */
