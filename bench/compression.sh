@@ -3,7 +3,8 @@
 # records of text, with and without permessage-deflate, and with it compressed once per publication
 # (--websocket-compress-once, the default) or per connection by Netty (--websocket-compress-once false).
 # One run: the same load against three broker processes in turn, on this machine over loopback.
-# Writes the table into docs/benchmarks-compression.md; raw results go to target/compression/.
+# Writes the table into docs/benchmarks-compression.md (between the markers of its client count and
+# rate, bench/compression-report.js); raw results go to target/compression/.
 #
 #   bench/compression.sh
 #
@@ -80,10 +81,10 @@ stop_server() {
 # utime + stime of process $1 in clock ticks (fields 14 and 15 of /proc/PID/stat).
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
-# The value of metric line $1 (exact name and labels) on the server, 0 when absent.
-metric() {
-    curl -fs "http://127.0.0.1:$PORT/metrics" | awk -v name="$1" '$1 == name {print $2; found = 1} END {if (!found) print 0}'
-}
+# The server's metrics, scraped once into file $1, so that every value read from it is of one moment.
+scrape() { curl -fs "http://127.0.0.1:$PORT/metrics" >"$1"; }
+# The value of metric line $2 (exact name and labels) in scrape $1, 0 when absent.
+metric() { awk -v name="$2" '$1 == name {print $2; found = 1} END {if (!found) print 0}' "$1"; }
 
 WRITTEN='bayeux_messages_written_total{transport="websocket"}'
 SENT='bayeux_sent_bytes_total'
@@ -109,9 +110,12 @@ run() {
         if ! kill -0 "$LOADGEN_PID" 2>/dev/null || ((SECONDS >= deadline)); then break; fi
         sleep 0.2
     done
-    w0=$(metric "$WRITTEN"); s0=$(metric "$SENT"); m0=$(metric "$MADE"); h0=$(metric "$SHARED"); c0=$(cpu_ticks "$SERVER_PID")
+    c0=$(cpu_ticks "$SERVER_PID"); scrape "$CMP_OUT/$label.metrics.0"
     sleep $((CMP_DURATION - 2))
-    w1=$(metric "$WRITTEN"); s1=$(metric "$SENT"); m1=$(metric "$MADE"); h1=$(metric "$SHARED"); c1=$(cpu_ticks "$SERVER_PID")
+    c1=$(cpu_ticks "$SERVER_PID"); scrape "$CMP_OUT/$label.metrics.1"
+    local f0=$CMP_OUT/$label.metrics.0 f1=$CMP_OUT/$label.metrics.1
+    w0=$(metric "$f0" "$WRITTEN"); s0=$(metric "$f0" "$SENT"); m0=$(metric "$f0" "$MADE"); h0=$(metric "$f0" "$SHARED")
+    w1=$(metric "$f1" "$WRITTEN"); s1=$(metric "$f1" "$SENT"); m1=$(metric "$f1" "$MADE"); h1=$(metric "$f1" "$SHARED")
     wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
     LOADGEN_PID=
     stop_server
@@ -134,24 +138,4 @@ run plain          "--websocket-compression false" ""
 run per-connection "--websocket-compress-once false" "--deflate"
 run compress-once  "" "--deflate"
 
-node -e '
-const fs = require("fs");
-const [out, doc, clients, rate, size, duration] = process.argv.slice(1);
-const read = (l) => JSON.parse(fs.readFileSync(`${out}/${l}.json`, "utf8"));
-const rows = [["plain", "no extension (`--websocket-compression false`)"],
-  ["per-connection", "`permessage-deflate`, each frame compressed per connection by Netty (`--websocket-compress-once false`)"],
-  ["compress-once", "`permessage-deflate`, each publication compressed once and shared (the default)"]].map(([l, what]) => ({ what, r: read(l) }));
-const plain = rows[0].r;
-const perByte = (r) => r.sentBytes / r.deliveries;
-const perCpu = (r) => r.deliveries / r.serverCpuSec;
-let table = `| ${clients} subscribers, ${rate} records/s of ${size} bytes, ${duration} s | deliveries | bytes on the wire per delivery | deliveries per server CPU-second | compressions run | compressed copies reused |\n|---|---:|---:|---:|---:|---:|\n`;
-for (const { what, r } of rows) {
-  table += `| ${what} | ${r.deliveries} | ${perByte(r).toFixed(1)} (${(perByte(r) / perByte(plain)).toFixed(2)}) | ${Math.round(perCpu(r))} (${(perCpu(r) / perCpu(plain)).toFixed(2)}) | ${r.compressed} | ${r.reused} |\n`;
-}
-const text = fs.readFileSync(doc, "utf8");
-const begin = "<!-- figures: bench/compression.sh -->", end = "<!-- /figures: bench/compression.sh -->";
-const i = text.indexOf(begin), j = text.indexOf(end);
-if (i < 0 || j < i) throw new Error(`${doc} has no ${begin} ... ${end}`);
-fs.writeFileSync(doc, text.slice(0, i + begin.length) + "\n" + table + text.slice(j));
-process.stdout.write(table);
-' "$CMP_OUT" "$CMP_DOC" "$CMP_CLIENTS" "$CMP_RATE" "$CMP_SIZE" "$CMP_DURATION"
+node bench/compression-report.js "$CMP_OUT" "$CMP_DOC" "$CMP_CLIENTS" "$CMP_RATE" "$CMP_SIZE" "$CMP_DURATION"
