@@ -55,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The session that sends {@code /meta/connect} over this socket (Faye's rule) gets the socket as its
  * {@link DeliveryTarget}: its messages are pushed as soon as they are queued, many to a frame, one
  * flush per frame. The connect reply itself is held until the timeout, as Faye and CometD do. When the
- * socket stops being writable, delivery pauses and messages wait in the bounded outbox.
+ * socket stops being writable, delivery pauses and messages wait in the bounded outbox. On a socket that
+ * negotiated {@code permessage-deflate} the pushed frames are written already compressed, from copies
+ * shared with every other compressed socket ({@link DeflatedFrames}); replies go through Netty's deflater.
  *
  * <p>A session with acknowledged delivery (CometD's acknowledgement extension) gets messages only with
  * connect replies, as CometD sends them: the socket is its target only while a connect is held, and the
