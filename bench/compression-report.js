@@ -8,7 +8,22 @@
 const fs = require('fs');
 
 const [out, doc, clients, rate, size, duration] = process.argv.slice(2);
-const read = (label) => JSON.parse(fs.readFileSync(`${out}/${label}.json`, 'utf8'));
+// A counter of the scrapes the script saved at the start (0) and the end (1) of the measured window.
+const scraped = (label, at, name) => {
+  const line = fs.readFileSync(`${out}/${label}.metrics.${at}`, 'utf8').split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+};
+const FRAMES = 'bayeux_frames_written_total{transport="websocket"}';
+// The load generator's own summary line: its latency percentiles, publish to delivery.
+const loadgen = (label) => {
+  try {
+    return JSON.parse(fs.readFileSync(`${out}/${label}.loadgen.json`, 'utf8'));
+  } catch (e) {
+    return {};
+  }
+};
+const read = (label) => Object.assign(JSON.parse(fs.readFileSync(`${out}/${label}.json`, 'utf8')),
+  { frames: scraped(label, 1, FRAMES) - scraped(label, 0, FRAMES), p99Ms: loadgen(label).p99Ms });
 const rows = [
   ['plain', 'no extension (`--websocket-compression false`)'],
   ['per-connection', '`permessage-deflate`, each frame compressed per connection by Netty (`--websocket-compress-once false`)'],
@@ -20,11 +35,11 @@ const deliveriesPerCpu = (r) => r.deliveries / r.serverCpuSec;
 
 let table = `| ${clients} subscribers on one channel, ${rate} records/s of ${size} bytes of text, ${duration} s measured `
   + '| deliveries | bytes on the wire per delivery (ratio to plain) | deliveries per server CPU-second (ratio to plain) '
-  + '| compressions run | compressed copies reused |\n|---|---:|---:|---:|---:|---:|\n';
+  + '| records per frame | p99 publish to delivery, ms | compressions run | compressed copies reused |\n|---|---:|---:|---:|---:|---:|---:|---:|\n';
 for (const { what, r } of rows) {
   table += `| ${what} | ${r.deliveries} | ${bytesPerDelivery(r).toFixed(1)} (${(bytesPerDelivery(r) / bytesPerDelivery(plain)).toFixed(2)}) `
     + `| ${Math.round(deliveriesPerCpu(r))} (${(deliveriesPerCpu(r) / deliveriesPerCpu(plain)).toFixed(2)}) `
-    + `| ${r.compressed} | ${r.reused} |\n`;
+    + `| ${(r.deliveries / r.frames).toFixed(2)} | ${r.p99Ms === undefined ? '?' : r.p99Ms} | ${r.compressed} | ${r.reused} |\n`;
 }
 
 const begin = `<!-- figures: bench/compression.sh clients=${clients} rate=${rate} -->`;
