@@ -314,6 +314,10 @@ doc.push('');
 doc.push('Several bayeuxd nodes on one Redis, against Faye with faye-redis, are measured by `bench/cluster.sh`: ' +
   'see [benchmarks-cluster.md](benchmarks-cluster.md).');
 doc.push('');
+doc.push('WebSocket compression (`permessage-deflate`: bytes on the wire per delivery, deliveries per server CPU-second, ' +
+  'compressed once per publication or per connection) is measured by `bench/compression.sh` and `CompressionWireBytesTest`: ' +
+  'see [benchmarks-compression.md](benchmarks-compression.md).');
+doc.push('');
 doc.push('## The command');
 doc.push('');
 doc.push('```sh');

@@ -140,6 +140,21 @@ async function start() {
 async function openPage(browser, pageUrl, name) {
   const context = await browser.newContext();
   context.setDefaultTimeout(WAIT_MS);
+  // Before any script of the page: every WebSocket the page opens (Faye's client takes the constructor when
+  // it loads) is listed in window.openedSockets with the extensions the browser negotiated, which only the
+  // page's own WebSocket object tells.
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.openedSockets = [];
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        const entry = { url: this.url, extensions: null };
+        window.openedSockets.push(entry);
+        this.addEventListener('open', () => { entry.extensions = this.extensions; });
+      }
+    };
+  });
   const page = await context.newPage();
   // `seq` numbers requests and frames in the order the browser reported them.
   const traffic = { requests: [], sockets: [], seq: 0 };
@@ -297,7 +312,19 @@ async function screenshot(p, name, alsoTo) {
   }
 }
 
+// The server's Prometheus metrics (GET <origin>/metrics), as { 'name{labels}': value }.
+async function serverMetrics() {
+  const response = await withTimeout(fetch(`${BROKER.origin}/metrics`), WAIT_MS, 'GET /metrics');
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const values = {};
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^([a-z_]+(?:\{[^}]*\})?) ([0-9.eE+-]+)$/.exec(line);
+    if (match) values[match[1]] = Number(match[2]);
+  }
+  return values;
+}
+
 module.exports = {
   MOUNT_URL, WS_URL, WAIT_MS, TEST_TIMEOUT_MS, STATE_CHANNELS, channel, start, sentMessages, receivedMessages,
-  describeTraffic, withTimeout, until, screenshot,
+  describeTraffic, withTimeout, until, screenshot, serverMetrics,
 };

@@ -208,6 +208,58 @@ for (const transport of TRANSPORTS) {
 }
 
 // ---------------------------------------------------------------------------
+// permessage-deflate. Chromium offers it on every WebSocket by itself; the
+// broker accepts it with server_no_context_takeover and sends each
+// publication compressed once for all compressed sockets
+// (--websocket-compress-once). Playwright shows frames inflated, so the proof
+// that they went compressed is the page's own WebSocket (its negotiated
+// extensions) and the server's counters.
+// ---------------------------------------------------------------------------
+describe('Faye browser client over a compressed WebSocket', () => {
+  it('Chromium negotiates permessage-deflate with the broker, and records published at once arrive whole and in order',
+    { timeout: h.TEST_TIMEOUT_MS }, () => withPages(['subscriber', 'publisher'], async (subscriber, publisher) => {
+      const channel = h.channel('deflate');
+      const metric = (m, name) => m[name] || 0;
+      const made = 'bayeux_websocket_deflated_messages_total{copy="made"}';
+      const upgrades = 'bayeux_websocket_compressed_upgrades_total';
+      const before = await h.serverMetrics();
+      await createClient(subscriber, WEBSOCKET);
+      await createClient(publisher, WEBSOCKET);
+      await subscribe(subscriber, channel);
+
+      // About 1 KB each, like a Webix grid's rows; sent together so that frames carry several.
+      const records = [];
+      for (let i = 0; i < 40; i++) {
+        records.push({ operation: 'update', id: i, data: { id: i, title: `Rear window ${i}`, year: 1954, rating: 8.5,
+          notes: 'a photographer in a wheelchair spies on his neighbours from his apartment window; '.repeat(12) } });
+      }
+      const results = await publisher.run(({ channel, records }) => Promise.all(records.map((data) => new Promise((resolve) => {
+        const publication = window.client.publish(channel, data);
+        publication.callback(() => resolve(true));
+        publication.errback(() => resolve(false));
+      }))), { channel, records }, 'publishing the records');
+      assert.ok(results.every((ok) => ok), 'every publish acknowledged');
+      assert.deepEqual((await inbox(subscriber, records.length)).map((m) => m.data), records);
+      assertTransport(subscriber, WEBSOCKET);
+
+      for (const p of [subscriber, publisher]) {
+        const sockets = await p.run(() => window.openedSockets, undefined, 'the page\'s sockets');
+        const toBroker = sockets.filter((s) => s.url === h.WS_URL);
+        assert.ok(toBroker.length > 0, `${p.name}: a WebSocket to the broker (${JSON.stringify(sockets)})`);
+        for (const s of toBroker) {
+          assert.match(String(s.extensions), /^permessage-deflate\b/, `${p.name}: permessage-deflate negotiated`);
+          assert.match(String(s.extensions), /server_no_context_takeover/, `${p.name}: as the broker answers it`);
+        }
+      }
+      const after = await h.serverMetrics();
+      assert.ok(metric(after, upgrades) - metric(before, upgrades) >= 2, 'the broker counted both compressed upgrades');
+      // Each record went to the one compressed subscriber, compressed by the broker's compress-once path.
+      assert.ok(metric(after, made) - metric(before, made) >= records.length,
+        `the broker compressed the records for the page (${metric(before, made)} -> ${metric(after, made)})`);
+    }));
+});
+
+// ---------------------------------------------------------------------------
 // Webix's faye-> proxy (webix 6.4.0, the last release that bundles it). Its
 // `save` publishes {id, operation, data, clientId, ...} to the channel after
 // `faye->`; its `url` subscribes to it and applies each message whose

@@ -85,3 +85,41 @@ test('Faye clients with permessage-deflate publish and receive over a compressed
     assert.equal(seen.plainIn, 0, 'no message from the server came uncompressed');
   }
 });
+
+test('under load, several compressed subscribers and a plain one get every record, in order, in batched frames', { timeout: h.TEST_TIMEOUT_MS * 3 }, async (t) => {
+  if (h.TRANSPORT !== 'websocket') {
+    t.skip('permessage-deflate is a WebSocket extension');
+    return;
+  }
+  const channel = `${h.uniquePrefix('deflate-load')}/data`;
+  const subscribers = [deflateClient(t), deflateClient(t), deflateClient(t), deflateClient(t)];
+  const plain = h.createClient(t);
+  const publisher = deflateClient(t);
+  const inboxes = [];
+  for (const client of [...subscribers, plain]) inboxes.push((await h.subscribe(client, channel)).inbox);
+  // Connected over its WebSocket first: a Faye client sends its first messages by HTTP until the socket is
+  // up, and two connections keep no order between them.
+  await h.subscribe(publisher, `${channel}-publisher`);
+
+  // All at once, not one by one: the broker then drains several publications into each frame, which the
+  // compressed sockets get as one message built from pieces compressed once for everybody.
+  const sent = [];
+  for (let i = 0; i < 400; i++) sent.push(record(1000 + i));
+  await Promise.all(sent.map((data) => h.publish(publisher, channel, data)));
+  for (const inbox of inboxes) {
+    await inbox.count(sent.length);
+    assert.equal(inbox.items.length, sent.length, 'nothing twice');
+    assert.deepEqual(inbox.items, sent);
+  }
+  await h.assertTestTransports(t, assert);
+
+  const frames = [];
+  for (const client of subscribers) {
+    const seen = client.deflateSeen;
+    assert.ok(seen.compressedIn > 0, 'messages from the server came compressed');
+    assert.equal(seen.plainIn, 0, 'no message from the server came uncompressed');
+    frames.push(seen.compressedIn);
+  }
+  t.diagnostic(`server messages per compressed subscriber for ${sent.length} records: ${frames.join(', ')}`);
+  assert.ok(Math.min(...frames) < sent.length, `several records to a frame for some subscriber: ${frames.join(', ')}`);
+});

@@ -165,6 +165,35 @@ public final class FrameWriter {
         }
     }
 
+    /**
+     * As {@link #messagesFrame(ByteBufAllocator, Session)}, the frame written in {@code encoding} (a
+     * compressed WebSocket's pre-compressed pieces, say) instead of plain JSON; null when nothing was queued.
+     * The returned buffer is owned by the caller.
+     */
+    public ByteBuf messagesFrame(ByteBufAllocator alloc, Session session, FrameEncoding encoding) {
+        int queued = session.queuedMessages();
+        if (queued == 0) {
+            return null;
+        }
+        ByteBuf out = alloc.buffer(16 + Math.min(queued, maxMessagesPerFrame) * ESTIMATED_MESSAGE_BYTES);
+        boolean ok = false;
+        try {
+            encoding.open(out);
+            int n = session.drainInto(out, maxMessagesPerFrame, encoding);
+            if (n == 0) {
+                return null;
+            }
+            encoding.close(out);
+            record(session, n, queued);
+            ok = true;
+            return out;
+        } finally {
+            if (!ok) {
+                out.release();
+            }
+        }
+    }
+
     private void record(Session session, int drained, int queued) {
         if (drained > 0) {
             recorder.onFrame(drained, Math.max(drained, queued), session.drainedPublishNanos());

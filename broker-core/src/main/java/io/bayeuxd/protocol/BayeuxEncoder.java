@@ -108,7 +108,8 @@ public final class BayeuxEncoder {
      * <p>Call once per publish and share the result: the fan-out takes one reference per subscriber with
      * a single {@code retain(n)}, so every outbox holds this same buffer, and each drain copies its
      * readable bytes without moving its indices, then releases its reference. The buffer is allocated at
-     * its exact final size, so it never grows.
+     * its exact final size, so it never grows. It is a {@link SharedDelivery}, which can keep a transport's
+     * compressed copy of the same bytes for as long as it lives.
      *
      * @return a new buffer with reference count 1, owned by the caller, who must release it
      * @throws IllegalArgumentException if {@code published} has no channel or no data, which the publish
@@ -168,7 +169,7 @@ public final class BayeuxEncoder {
         writeRaw(out, open, ID, id);
         writeRaw(out, open, EXT, ext);
         out.writeByte('}');
-        return out;
+        return new SharedDelivery(out);
     }
 
     private static void writeAdvice(ByteBuf out, Advice advice) {

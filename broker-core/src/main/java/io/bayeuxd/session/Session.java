@@ -354,6 +354,23 @@ public final class Session implements ServerSession {
     }
 
     /**
+     * As {@link #drainInto(ByteBuf, int, boolean)} into a frame that holds no element yet, each message
+     * written by {@code writer} (a transport's own encoding of the array) instead of copied. Not for a session
+     * with acknowledged delivery.
+     */
+    public int drainInto(ByteBuf out, int limit, ElementWriter writer) {
+        if (!DRAINING.compareAndSet(this, 0, 1)) {
+            return 0;
+        }
+        try {
+            SessionOutbox q = outbox;
+            return q == null ? 0 : q.drainInto(out, limit, writer);
+        } finally {
+            draining = 0;
+        }
+    }
+
+    /**
      * For a session with acknowledged delivery: fills the next batch into {@code out} (kept messages
      * first, then up to {@code limit} in all, see {@link AcknowledgedBatches}) and writes the batch's
      * number into {@code connectReply}'s {@code ext}, which the caller then encodes after the messages.

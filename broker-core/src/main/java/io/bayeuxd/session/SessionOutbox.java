@@ -110,6 +110,35 @@ final class SessionOutbox {
         return n + drain(queue, out, limit - n, commaFirst || n > 0, keep);
     }
 
+    /**
+     * As {@link #drainInto(ByteBuf, int, boolean)} into an empty frame, each message written by {@code writer}
+     * instead of copied, then released. Consumer thread only.
+     */
+    int drainInto(ByteBuf out, int limit, ElementWriter writer) {
+        int n = 0;
+        MpscUnboundedArrayQueue<ByteBuf> r = replays;
+        if (r != null && !r.isEmpty()) {
+            n = drain(r, out, limit, 0, writer);
+        }
+        ByteBuf oldest = n < limit ? queue.relaxedPeek() : null;
+        drainedPublishNanos = oldest == null ? BayeuxEncoder.NO_PUBLISH_TIME : BayeuxEncoder.publishNanos(oldest);
+        return n + drain(queue, out, limit - n, n, writer);
+    }
+
+    private static int drain(MessagePassingQueue<ByteBuf> from, ByteBuf out, int limit, int before, ElementWriter writer) {
+        int n = 0;
+        ByteBuf message;
+        while (n < limit && (message = from.relaxedPoll()) != null) {
+            try {
+                writer.writeElement(out, message, before + n == 0);
+            } finally {
+                message.release();
+            }
+            n++;
+        }
+        return n;
+    }
+
     /** Copies up to {@code limit} messages of {@code from} into {@code out}; each then goes to {@code keep}, or is released when that is null. */
     private static int drain(MessagePassingQueue<ByteBuf> from, ByteBuf out, int limit, boolean commaFirst, Queue<ByteBuf> keep) {
         int n = 0;

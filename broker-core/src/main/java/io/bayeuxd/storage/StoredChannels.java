@@ -7,6 +7,7 @@ import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.SharedDelivery;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -112,7 +113,7 @@ public final class StoredChannels implements AutoCloseable {
         storageLog.load((kind, channel, epoch, position, wallMillis, message) -> {
                     StoredChannel stored = channels.computeIfAbsent(channel, name -> newChannel(name, epoch, nowMillis, true));
                     if (stored != null) {
-                        stored.restore(kind, position, nowMillis - (wallNow - wallMillis), Unpooled.wrappedBuffer(message),
+                        stored.restore(kind, position, nowMillis - (wallNow - wallMillis), new SharedDelivery(Unpooled.wrappedBuffer(message)),
                                 dataOf(message), data -> encode.apply(new Message().channel(channel).data(data)));
                     }
                 },

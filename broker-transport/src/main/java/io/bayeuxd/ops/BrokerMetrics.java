@@ -8,6 +8,7 @@ import io.bayeuxd.storage.StoredChannels;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.ConnectionTypes;
 import io.bayeuxd.session.Session;
+import io.bayeuxd.transport.websocket.DeflatedFrames;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -75,6 +76,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private final ByteBufAllocatorMetric allocator;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private ClusterBusStats clusterBus;
+    private DeflatedFrames deflatedFrames;
     private LongSupplier[] clusterPollingCounters;
     private LongSupplier[] connectionLimitCounters;
 
@@ -123,6 +125,17 @@ public final class BrokerMetrics implements AutoCloseable {
             counter("bayeux.errors", "Replies sent with a Bayeux error, by code", broker, b -> b.errors(code), "code", Integer.toString(code));
         }
         counter("bayeux.errors", "Replies sent with a Bayeux error, by code", broker, Broker::otherErrors, "code", "other");
+    }
+
+    /** The counters of {@code permessage-deflate} WebSockets: upgrades, and compressions made once and shared. */
+    public void bindWebSocketCompression(DeflatedFrames frames) {
+        deflatedFrames = frames;
+        counter("bayeux.websocket.compressed.upgrades", "WebSocket upgrades that negotiated permessage-deflate",
+                frames, DeflatedFrames::compressedUpgrades);
+        String help = "Queued messages written to compressed WebSockets by --websocket-compress-once, by where their compressed bytes came from";
+        counter("bayeux.websocket.deflated.messages", help, frames, DeflatedFrames::messagesCompressed, "copy", "made");
+        counter("bayeux.websocket.deflated.messages", help, frames, DeflatedFrames::compressedCopiesReused, "copy", "shared");
+        counter("bayeux.websocket.deflated.messages", help, frames, DeflatedFrames::messagesCompressedUnshared, "copy", "own");
     }
 
     /** The counters of the link to other nodes, and each publish's round trip to it. */

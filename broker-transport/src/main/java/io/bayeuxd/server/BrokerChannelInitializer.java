@@ -3,6 +3,7 @@ package io.bayeuxd.server;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.ops.BrokerMetrics;
+import io.bayeuxd.transport.websocket.DeflatedFrames;
 import io.bayeuxd.ops.OpsHttpHandler;
 import io.bayeuxd.ops.Readiness;
 import io.bayeuxd.protocol.BayeuxDecoder;
@@ -38,6 +39,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
     private final Readiness readiness;
     private final ChannelGroup channels;
     private final FrameWriter webSocketFrames;
+    private final DeflatedFrames deflatedFrames = new DeflatedFrames();
     private final PollingResponder responder;
     private final ConnectionLimiter limiter;
     private final SslContext tls;
@@ -58,6 +60,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         this.channels = channels;
         int maxMessagesPerFrame = broker.config().maxMessagesPerFrame();
         this.webSocketFrames = new FrameWriter(new BayeuxEncoder(), maxMessagesPerFrame, metrics.webSocketRecorder());
+        metrics.bindWebSocketCompression(deflatedFrames);
         this.responder = new PollingResponder(broker, new FrameWriter(new BayeuxEncoder(), maxMessagesPerFrame, metrics.httpRecorder()));
     }
 
@@ -87,7 +90,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-aggregator", new HttpObjectAggregator(config.maxMessageBytes()));
         p.addLast("ops", new OpsHttpHandler(readiness, metrics, config.maxPipelinedRequests(), serveMetrics));
         p.addLast("ws-upgrade", new WebSocketUpgradeHandler(config,
-                () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames, responder.forwarding())));
+                () -> new BayeuxWebSocketHandler(broker, decoder, webSocketFrames, responder.forwarding()), deflatedFrames));
         p.addLast("bayeux-http", new BayeuxHttpHandler(config, decoder, responder));
     }
 }

@@ -188,6 +188,7 @@ public final class BrokerMain implements Callable<Integer> {
                         // ServerConfig keeps the broker's connection types in step with this.
                         .jsonpEnabled(value(TransportSettings.JSONP))
                         .websocketCompression(value(TransportSettings.WEBSOCKET_COMPRESSION))
+                        .websocketCompressOnce(value(TransportSettings.WEBSOCKET_COMPRESS_ONCE))
                         .trustedProxies(value(TransportSettings.TRUSTED_PROXIES))
                         .idleTimeoutMs(millis(TransportSettings.IDLE_TIMEOUT))
                         .clientDir(value(TransportSettings.CLIENT_DIR))

@@ -35,6 +35,7 @@ final class SettingsCatalog {
             BrokerSettings.REQUIRE_HANDSHAKE,
             TransportSettings.JSONP,
             TransportSettings.WEBSOCKET_COMPRESSION,
+            TransportSettings.WEBSOCKET_COMPRESS_ONCE,
             ServerSettings.SECURITY_FILE,
             ServerSettings.JWT_SECRET,
             ServerSettings.JWT_PUBLIC_KEY,

@@ -26,6 +26,7 @@ public final class TransportConfig {
     private final int maxPipelinedRequests;
     private final boolean jsonpEnabled;
     private final boolean websocketCompression;
+    private final boolean websocketCompressOnce;
     private final List<String> trustedProxies;
     private final long idleTimeoutMs;
     private final long connectTimeoutMs;
@@ -35,6 +36,7 @@ public final class TransportConfig {
     private TransportConfig(Builder b) {
         this.jsonpEnabled = b.jsonpEnabled;
         this.websocketCompression = b.websocketCompression;
+        this.websocketCompressOnce = b.websocketCompressOnce;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.idleTimeoutMs = b.idleTimeoutMs;
         this.connectTimeoutMs = BrokerSettings.TIMEOUT.defaultMillis();
@@ -50,6 +52,7 @@ public final class TransportConfig {
     private TransportConfig(TransportConfig base, long connectTimeoutMs, boolean jsonpEnabled) {
         this.jsonpEnabled = jsonpEnabled;
         this.websocketCompression = base.websocketCompression;
+        this.websocketCompressOnce = base.websocketCompressOnce;
         this.trustedProxies = base.trustedProxies;
         this.idleTimeoutMs = base.idleTimeoutMs;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -106,6 +109,11 @@ public final class TransportConfig {
      */
     public boolean websocketCompression() {
         return websocketCompression;
+    }
+
+    /** Whether a compressed WebSocket's pushed messages are compressed once and shared (else per connection by Netty). */
+    public boolean websocketCompressOnce() {
+        return websocketCompressOnce;
     }
 
     /** Proxy addresses whose {@code X-Forwarded-For} / {@code Forwarded} headers are believed. */
@@ -172,6 +180,7 @@ public final class TransportConfig {
         private int maxPipelinedRequests = 16;
         private boolean jsonpEnabled = TransportSettings.JSONP.defaultValue();
         private boolean websocketCompression = TransportSettings.WEBSOCKET_COMPRESSION.defaultValue();
+        private boolean websocketCompressOnce = TransportSettings.WEBSOCKET_COMPRESS_ONCE.defaultValue();
         private List<String> trustedProxies = TransportSettings.TRUSTED_PROXIES.defaultValue();
         private long idleTimeoutMs = TransportSettings.IDLE_TIMEOUT.defaultMillis();
         private ClientScripts clientScripts = ClientScripts.NONE;
@@ -184,6 +193,7 @@ public final class TransportConfig {
         public Builder maxPipelinedRequests(int v) { maxPipelinedRequests = v; return this; }
         public Builder jsonpEnabled(boolean v) { jsonpEnabled = v; return this; }
         public Builder websocketCompression(boolean v) { websocketCompression = v; return this; }
+        public Builder websocketCompressOnce(boolean v) { websocketCompressOnce = v; return this; }
         public Builder trustedProxies(List<String> v) { trustedProxies = v; return this; }
         /** 0 for never; {@link #IDLE_FOLLOWS_CONNECT_TIMEOUT}, the default, for the connect timeout plus 30 s. */
         public Builder idleTimeoutMs(long v) { idleTimeoutMs = v; return this; }

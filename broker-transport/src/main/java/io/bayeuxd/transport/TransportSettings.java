@@ -53,6 +53,14 @@ public final class TransportSettings {
                     + "([cost and figures](benchmarks-compression.md)); `false` negotiates no extension")
             .build();
 
+    public static final Setting<Boolean> WEBSOCKET_COMPRESS_ONCE = Setting.named("websocket-compress-once", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .description("with `permessage-deflate` negotiated, compress each published message once, when the first "
+                    + "compressed socket sends it, and share the compressed bytes with every other compressed socket "
+                    + "([how](benchmarks-compression.md#compress-once)); `false` leaves every frame to a deflater per "
+                    + "connection, as before (for measuring)")
+            .build();
+
     public static final Setting<List<String>> TRUSTED_PROXIES = Setting.named("trusted-proxies", ValueType.LIST)
             .defaultValue(List.of())
             .description("proxy IPs whose `X-Forwarded-For` / `Forwarded` give the client address used by limits and logs")

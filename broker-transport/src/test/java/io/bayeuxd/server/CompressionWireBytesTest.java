@@ -21,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code permessage-deflate}, in one run: a plain publisher sends {@value #RECORDS} records one at a time to
  * a subscriber that offers the extension (the broker negotiates it) and to one that does not, and each
  * counts the payload of the server's frames before inflating (plus the frame header: 2 bytes up to 125,
- * 4 up to 65,535). Beside them, for the same frames, what a deflater kept per connection (context
- * takeover, which the broker does not choose) would have sent, computed here with {@link Deflater}.
+ * 4 up to 65,535); once against a broker that compresses each publication once (the default) and once
+ * against one that leaves it to Netty per connection. Beside them, for the same frames, what a deflater
+ * kept per connection (context takeover, which the broker does not choose) would have sent, computed here
+ * with {@link Deflater}.
  *
  * <p>Only bytes are asserted, never time. With {@code -Dbayeuxd.writeDocs=true} it rewrites the table in
  * {@code docs/benchmarks-compression.md}.
@@ -37,14 +39,52 @@ class CompressionWireBytesTest {
     void compressedDeliveriesTakeFewerBytesOnTheWire() throws Exception {
         List<String> records = webixRecords(RECORDS, new Random(42));
         long jsonBytes = 0;
-        long plainWire;
-        long deflateWire;
-        long plainFrames;
-        long deflateFrames;
-        long compressedFrames;
-        List<byte[]> deliveredFrames = new ArrayList<>();
+        for (String record : records) {
+            jsonBytes += record.getBytes(StandardCharsets.UTF_8).length;
+        }
+        Wire once = deliver(true, records);
+        Wire perConnection = deliver(false, records);
+        for (Wire w : List.of(once, perConnection)) {
+            assertThat(w.plainFrames).isEqualTo(RECORDS);
+            assertThat(w.deflateFrames).isEqualTo(RECORDS);
+            assertThat(w.compressedFrames).isEqualTo(RECORDS);
+            assertThat(w.deflateWire).isLessThan(w.plainWire);
+        }
+        // Compressed on its own either way: the same deflate output, but for the pieces' framing ([, ], and
+        // the sync flush that ends each piece), a few bytes per frame.
+        assertThat(once.deflateWire).isBetween(perConnection.deflateWire, perConnection.deflateWire + 16L * RECORDS);
+        long plainWire = once.plainWire;
+        long takeoverWire = contextTakeoverWireBytes(once.plainFramesText);
+
+        String table = String.format(Locale.ROOT, """
+                | per delivery (%d records, %.0f bytes of record JSON each on average, one to a frame) | bytes on the wire | ratio to plain |
+                |---|---:|---:|
+                | plain (no extension, or `--websocket-compression false`) | %.1f | 1.00 |
+                | `permessage-deflate`, compressed once per publication and shared (the default) | %.1f | %.2f |
+                | `permessage-deflate`, compressed per connection by Netty (`--websocket-compress-once false`) | %.1f | %.2f |
+                | for comparison: a deflater kept per connection (context takeover; computed, not sent) | %.1f | %.2f |
+                """, RECORDS, jsonBytes / (double) RECORDS,
+                plainWire / (double) RECORDS,
+                once.deflateWire / (double) RECORDS, once.deflateWire / (double) plainWire,
+                perConnection.deflateWire / (double) RECORDS, perConnection.deflateWire / (double) plainWire,
+                takeoverWire / (double) RECORDS, takeoverWire / (double) plainWire);
+        if (Boolean.getBoolean("bayeuxd.writeDocs")) {
+            writeFigures(table);
+        }
+    }
+
+    /** What the two subscribers of one broker counted, and the plain one's frames as sent. */
+    private record Wire(long plainWire, long deflateWire, long plainFrames, long deflateFrames, long compressedFrames,
+                        List<byte[]> plainFramesText) {
+    }
+
+    /**
+     * A broker with {@code --websocket-compress-once} as given, a plain and a compressing subscriber, and
+     * the records published one at a time, each delivered to both before the next: one record per frame.
+     */
+    private static Wire deliver(boolean compressOnce, List<String> records) throws Exception {
         try (BrokerServer server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
-                .transport(TransportConfig.builder().build()).build()).start();
+                .transport(TransportConfig.builder().websocketCompressOnce(compressOnce).build()).build()).start();
              NettyWsClient plain = new NettyWsClient(uri(server), false);
              NettyWsClient deflate = new NettyWsClient(uri(server), true);
              NettyWsClient publisher = new NettyWsClient(uri(server), false)) {
@@ -58,40 +98,17 @@ class CompressionWireBytesTest {
                 c.payloadBytesReceived.set(0);
                 c.wireBytesReceived.set(0);
             }
+            int before = plain.framesText.size();
             for (int i = 0; i < records.size(); i++) {
                 String record = records.get(i);
-                jsonBytes += record.getBytes(StandardCharsets.UTF_8).length;
                 publisher.send("[{\"channel\":\"/data\",\"clientId\":\"" + publisherId + "\",\"data\":" + record
                         + ",\"id\":\"" + i + "\"}]");
                 assertThat(plain.nextDelivery("/data").path("data").toString()).isEqualTo(record);
                 assertThat(deflate.nextDelivery("/data").path("data").toString()).isEqualTo(record);
             }
-            deliveredFrames.addAll(plain.framesText);
-            plainWire = plain.wireBytesReceived.get();
-            deflateWire = deflate.wireBytesReceived.get();
-            plainFrames = plain.framesReceived.get();
-            deflateFrames = deflate.framesReceived.get();
-            compressedFrames = deflate.compressedFramesReceived.get();
-        }
-        assertThat(plainFrames).isEqualTo(RECORDS);
-        assertThat(deflateFrames).isEqualTo(RECORDS);
-        assertThat(compressedFrames).isEqualTo(RECORDS);
-        long takeoverWire = contextTakeoverWireBytes(deliveredFrames.subList(deliveredFrames.size() - RECORDS, deliveredFrames.size()));
-        assertThat(deflateWire).isLessThan(plainWire);
-
-        String table = String.format(Locale.ROOT, """
-                | per delivery (%d records, %.0f bytes of record JSON each on average) | bytes on the wire | ratio to plain |
-                |---|---:|---:|
-                | plain (no extension, or `--websocket-compression false`) | %.1f | 1.00 |
-                | `permessage-deflate` as the broker negotiates it (`server_no_context_takeover`) | %.1f | %.2f |
-                | for comparison: a deflater kept per connection (context takeover; computed, not sent) | %.1f | %.2f |
-                """, RECORDS, jsonBytes / (double) RECORDS,
-                plainWire / (double) RECORDS,
-                deflateWire / (double) RECORDS, deflateWire / (double) plainWire,
-                takeoverWire / (double) RECORDS, takeoverWire / (double) plainWire);
-        System.out.println(table);
-        if (Boolean.getBoolean("bayeuxd.writeDocs")) {
-            writeFigures(table);
+            return new Wire(plain.wireBytesReceived.get(), deflate.wireBytesReceived.get(), plain.framesReceived.get(),
+                    deflate.framesReceived.get(), deflate.compressedFramesReceived.get(),
+                    new ArrayList<>(plain.framesText.subList(before, plain.framesText.size())));
         }
     }
 

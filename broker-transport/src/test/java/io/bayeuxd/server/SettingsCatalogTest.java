@@ -34,7 +34,7 @@ class SettingsCatalogTest {
                 "--timeout", "--ping", "--allowed-origins", "--max-message-bytes", "--drain-timeout", "--io-threads",
                 "--idle-timeout", "--outbox-capacity", "--slow-consumer", "--max-subscriptions", "--max-channel-length",
                 "--max-channel-depth", "--publish-rate", "--handshake-rate", "--max-connections",
-                "--max-connections-per-address", "--require-handshake", "--jsonp", "--websocket-compression",
+                "--max-connections-per-address", "--require-handshake", "--jsonp", "--websocket-compression", "--websocket-compress-once",
                 "--security-file",
                 "--jwt-secret", "--jwt-public-key", "--jwt-jwks-file", "--jwt-clock-skew", "--auth-webhook", "--auth-webhook-timeout", "--strip-ext-fields",
                 "--history-channels", "--state-channels", "--state-max-records", "--state-max-bytes", "--max-stored-channels",

@@ -31,7 +31,7 @@ abstract class BayeuxSession extends ClientSession {
 
     /** A session whose links go through {@code links}: to one server of a run that has several. */
     BayeuxSession(RunContext run, LoopContext loop, LinkOpener links, boolean ownPublishLink) {
-        super(loop, links, run.clock, run.config.transport(), run.config.payloadBytes(), ownPublishLink);
+        super(loop, links, run.clock, run.config.transport(), run.config.payloadBytes(), run.config.textPayload(), ownPublishLink);
         this.run = run;
     }
 

@@ -56,12 +56,18 @@ public abstract class ClientSession implements LinkListener, ServerMessageSink {
      */
     protected ClientSession(LoopContext loop, LinkOpener links, NanoClock clock, TransportKind transport,
                             int payloadBytes, boolean ownPublishLink) {
+        this(loop, links, clock, transport, payloadBytes, false, ownPublishLink);
+    }
+
+    /** @param textPayload whether the padding of published data is words of text ({@link RequestEncoder}) */
+    protected ClientSession(LoopContext loop, LinkOpener links, NanoClock clock, TransportKind transport,
+                            int payloadBytes, boolean textPayload, boolean ownPublishLink) {
         this.loop = loop;
         this.links = links;
         this.clock = clock;
         this.transport = transport;
         this.ownPublishLink = ownPublishLink;
-        this.encoder = new RequestEncoder(transport, payloadBytes);
+        this.encoder = new RequestEncoder(transport, payloadBytes, textPayload);
     }
 
     /** The handshake succeeded (first time or again): continue the session. */

@@ -13,11 +13,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 
 /**
  * Opens {@link Link}s to one server, of either transport. Pipelines, first handler first:
  * <ul>
- *   <li>WebSocket: HTTP client codec, aggregator (upgrade response only), Netty's client protocol
+ *   <li>WebSocket: HTTP client codec, aggregator (upgrade response only), with {@code --deflate} Netty's
+ *       client compression handler, Netty's client protocol
  *       handler (upgrade, masking, ping/pong, close), frame aggregator, {@link WebSocketLink};</li>
  *   <li>long-polling: HTTP client codec, aggregator, {@link LongPollLink}.</li>
  * </ul>
@@ -33,14 +35,22 @@ public final class LinkFactory implements LinkOpener {
     private final Class<? extends SocketChannel> channelClass;
     private final WebSocketClientProtocolConfig webSocketConfig;
 
+    private final boolean deflate;
+
     /** Links to {@code server}, over sockets of {@code channelClass}. */
     public LinkFactory(ServerUrl server, Class<? extends SocketChannel> channelClass) {
+        this(server, channelClass, false);
+    }
+
+    /** @param deflate whether WebSockets offer {@code permessage-deflate} (Netty's client compression handler) */
+    public LinkFactory(ServerUrl server, Class<? extends SocketChannel> channelClass, boolean deflate) {
         this.server = server;
         this.channelClass = channelClass;
+        this.deflate = deflate;
         this.webSocketConfig = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(server.webSocketUri())
                 .version(WebSocketVersion.V13)
-                .allowExtensions(false)
+                .allowExtensions(deflate)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .handshakeTimeoutMillis(WEBSOCKET_UPGRADE_TIMEOUT_MS)
                 .handleCloseFrames(true)
@@ -71,6 +81,10 @@ public final class LinkFactory implements LinkOpener {
                         p.addLast(new HttpClientCodec());
                         if (webSocket) {
                             p.addLast(new HttpObjectAggregator(64 * 1024)); // the upgrade response only
+                            if (deflate) {
+                                // Offers the extension in the upgrade, then inflates and deflates frames.
+                                p.addLast(new WebSocketClientCompressionHandler(MAX_FRAME_BYTES));
+                            }
                             p.addLast(new WebSocketClientProtocolHandler(webSocketConfig));
                             p.addLast(new WebSocketFrameAggregator(MAX_FRAME_BYTES));
                         } else {

@@ -36,6 +36,8 @@ final class LoadConfig {
     private final long ratePerSec;
     private final int window;
     private final int payloadBytes;
+    private final boolean textPayload;
+    private final boolean deflate;
     private final long durationMs;
     private final long warmupMs;
     private final long drainMs;
@@ -56,6 +58,8 @@ final class LoadConfig {
         this.ratePerSec = b.ratePerSec;
         this.window = b.window;
         this.payloadBytes = b.payloadBytes;
+        this.textPayload = b.textPayload;
+        this.deflate = b.deflate;
         this.durationMs = b.durationMs;
         this.warmupMs = b.warmupMs;
         this.drainMs = b.drainMs;
@@ -101,6 +105,10 @@ final class LoadConfig {
     int window() { return window; }
     /** Serialized size of each message's {@code data} object. */
     int payloadBytes() { return payloadBytes; }
+    /** Whether the padding of {@code data} is words of text (as a record's free text compresses) instead of one repeated letter. */
+    boolean textPayload() { return textPayload; }
+    /** Whether WebSocket clients offer {@code permessage-deflate}. */
+    boolean deflate() { return deflate; }
     long durationMs() { return durationMs; }
     long warmupMs() { return warmupMs; }
     /** How long to wait after the last publish for outstanding deliveries. */
@@ -137,8 +145,8 @@ final class LoadConfig {
     public String toString() {
         return String.format(Locale.ROOT,
                 "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
-                        + "duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
-                urlList(), transport, clients, channels, publishers, ratePerSec, window, payloadBytes,
+                        + "text=%s deflate=%s duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
+                urlList(), transport, clients, channels, publishers, ratePerSec, window, payloadBytes, textPayload, deflate,
                 durationMs, warmupMs, drainMs, holdMs, connectRatePerSec, ioThreads, label);
     }
 
@@ -157,6 +165,8 @@ final class LoadConfig {
         private long ratePerSec = 1000;
         private int window = 1000;
         private int payloadBytes = 100;
+        private boolean textPayload;
+        private boolean deflate;
         private long durationMs = 30_000;
         private long warmupMs = 5_000;
         private long drainMs = 5_000;
@@ -183,6 +193,8 @@ final class LoadConfig {
         Builder ratePerSec(long ratePerSec) { this.ratePerSec = ratePerSec; return this; }
         Builder window(int window) { this.window = window; return this; }
         Builder payloadBytes(int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
+        Builder textPayload(boolean textPayload) { this.textPayload = textPayload; return this; }
+        Builder deflate(boolean deflate) { this.deflate = deflate; return this; }
         Builder durationMs(long durationMs) { this.durationMs = durationMs; return this; }
         Builder warmupMs(long warmupMs) { this.warmupMs = warmupMs; return this; }
         Builder drainMs(long drainMs) { this.drainMs = drainMs; return this; }

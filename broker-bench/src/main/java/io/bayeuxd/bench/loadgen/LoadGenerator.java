@@ -57,6 +57,15 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "100", description = "bytes of each message's data object (default ${DEFAULT-VALUE})")
     int size;
 
+    @Option(names = "--text",
+            description = "pad each message's data with words of text, as a record's free text, instead of one repeated "
+                    + "letter (which compresses to almost nothing)")
+    boolean text;
+
+    @Option(names = "--deflate",
+            description = "WebSocket clients offer permessage-deflate (RFC 7692) with Netty's client compression handler")
+    boolean deflate;
+
     @Option(names = "--duration", defaultValue = "30", description = "seconds of measurement (default ${DEFAULT-VALUE})")
     double durationSec;
 
@@ -152,6 +161,8 @@ public final class LoadGenerator implements Callable<Integer> {
                 .ratePerSec(rate)
                 .window(window)
                 .payloadBytes(size)
+                .textPayload(text)
+                .deflate(deflate)
                 .durationMs(secondsToMs(durationSec))
                 .warmupMs(secondsToMs(warmupSec))
                 .drainMs(secondsToMs(drainSec))

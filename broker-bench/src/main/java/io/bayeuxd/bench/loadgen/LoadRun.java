@@ -62,7 +62,7 @@ final class LoadRun {
             io.loops().forEach(loop -> loops.add(new LoopContext(loop)));
             List<LinkOpener> serverLinks = new ArrayList<>(config.servers().size());
             for (ServerUrl server : config.servers()) {
-                serverLinks.add(new LinkFactory(server, io.channelClass()));
+                serverLinks.add(new LinkFactory(server, io.channelClass(), config.deflate()));
             }
             RunContext context = new RunContext(config, stats, timeline, clock, serverLinks);
             List<SubscriberSession> subscribers = newSubscribers(context, loops);

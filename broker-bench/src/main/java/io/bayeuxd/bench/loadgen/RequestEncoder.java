@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * Writes the Bayeux requests of one client session as JSON arrays of one message, straight into a
@@ -46,10 +47,48 @@ public final class RequestEncoder {
      * @param payloadBytes target size of each publish's {@code data}
      */
     public RequestEncoder(TransportKind transport, int payloadBytes) {
+        this(transport, payloadBytes, false);
+    }
+
+    /**
+     * @param textPayload pad with words of text drawn from a small vocabulary (a fixed sequence, each
+     *                    message starting at another place in it), which compresses about as a Webix
+     *                    record's free text does, instead of one repeated letter
+     */
+    public RequestEncoder(TransportKind transport, int payloadBytes, boolean textPayload) {
         this.connectionType = ascii(transport.bayeuxName());
         this.payloadBytes = payloadBytes;
-        this.padding = new byte[Math.max(0, payloadBytes - DATA_OVERHEAD_BYTES)];
-        Arrays.fill(padding, (byte) 'x');
+        int padBytes = Math.max(0, payloadBytes - DATA_OVERHEAD_BYTES);
+        this.textPayload = textPayload;
+        if (textPayload) {
+            // Room for every message to start its text at another place: two messages share words, as two
+            // records do, not whole runs of text (which would flatter a compressor that sees both).
+            this.padding = new byte[padBytes + TEXT_BYTES];
+            fillWithWords(padding);
+        } else {
+            this.padding = new byte[padBytes];
+            Arrays.fill(padding, (byte) 'x');
+        }
+    }
+
+    /** Text beyond one message's padding that the per-message start of {@code --text} moves over. */
+    private static final int TEXT_BYTES = 64 * 1024;
+    private final boolean textPayload;
+
+    private static final String[] WORDS = ("rear window vertigo psycho notorious rebecca rope marnie spellbound saboteur "
+            + "frenzy the of and a in to with for on at by from night day house city man woman story last first thriller "
+            + "drama mystery comedy romance crime western director cast release review rating").split(" ");
+
+    /** Words separated by spaces, drawn by a fixed-seed generator: the same text every run. */
+    private static void fillWithWords(byte[] padding) {
+        Random random = new Random(42);
+        int i = 0;
+        while (i < padding.length) {
+            byte[] word = ascii(WORDS[random.nextInt(WORDS.length)] + ' ');
+            int n = Math.min(word.length, padding.length - i);
+            System.arraycopy(word, 0, padding, i, n);
+            i += n;
+        }
     }
 
     /** Sets the id used by every later request, as the server sent it in the handshake reply. */
@@ -111,7 +150,9 @@ public final class RequestEncoder {
         out.writeBytes(PAD_FIELD);
         int padLength = payloadBytes - DATA_OVERHEAD_BYTES - decimalLength(timestamp) - decimalLength(sequence);
         if (padLength > 0) {
-            out.writeBytes(padding, 0, padLength);
+            // With text, a start that moves by a prime for each message, inside the extra text.
+            int start = textPayload ? (int) ((sequence * 7919) % TEXT_BYTES) : 0;
+            out.writeBytes(padding, start, padLength);
         }
         out.writeBytes(ID_FIELD);
         writeDecimal(out, id);

@@ -21,6 +21,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JmhBenchmarksTest {
 
     @Test
+    void deflateFramesAreHalfTheRecordOrLessAndReleaseEveryBuffer() throws Exception {
+        RecordingAllocator alloc = new RecordingAllocator();
+        DeflateBenchmark bench = new DeflateBenchmark();
+        bench.alloc = alloc;
+        bench.setUp();
+        int perConnection = bench.perConnection();
+        int shared = bench.compressOnceShared();
+        int first = bench.compressOnceFirst();
+        bench.tearDown();
+
+        assertThat(perConnection).isLessThan(DeflateBenchmark.RECORD.length() / 2);
+        // The pieces [, record, ] cost a few bytes more than one stream of the whole frame.
+        assertThat(shared).isEqualTo(first).isBetween(perConnection, perConnection + 16);
+        assertThat(bench.frames.messagesCompressed()).isEqualTo(2);
+        assertThat(bench.frames.compressedCopiesReused()).isEqualTo(1);
+        assertThat(alloc.unreleasedCount()).isZero();
+    }
+
+    @Test
     void decodeReadsTheBatchOfTenAndTheConnect() {
         DecodeBenchmark bench = new DecodeBenchmark();
         bench.setUp();

@@ -2,6 +2,7 @@ package io.bayeuxd.engine.redis;
 
 import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.engine.ClusterBusStats;
+import io.bayeuxd.protocol.SharedDelivery;
 import io.bayeuxd.session.ClientIdGenerator;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -293,7 +294,8 @@ public final class RedisBus implements ClusterBus {
         // The 8 bytes before the delivery (inside the header, already read) carry its arrival time here,
         // where the frame writers read a delivery's publish time from.
         BusFrame.putLong(frame, at - Long.BYTES, System.nanoTime());
-        ByteBuf payload = Unpooled.wrappedBuffer(frame).readerIndex(at);
+        // Shared by every local subscriber, as a local publication is: a compressed copy is kept beside it too.
+        ByteBuf payload = new SharedDelivery(Unpooled.wrappedBuffer(frame).readerIndex(at));
         try {
             stats.deliveries.add(sink.deliver(channel, payload));
         } finally {

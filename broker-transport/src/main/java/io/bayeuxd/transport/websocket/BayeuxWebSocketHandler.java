@@ -2,6 +2,7 @@ package io.bayeuxd.transport.websocket;
 
 import io.bayeuxd.broker.BatchResult;
 import io.bayeuxd.broker.Broker;
+import io.bayeuxd.fanout.FrameEncoding;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecodeException;
 import io.bayeuxd.protocol.Advice;
@@ -31,6 +32,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -53,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The session that sends {@code /meta/connect} over this socket (Faye's rule) gets the socket as its
  * {@link DeliveryTarget}: its messages are pushed as soon as they are queued, many to a frame, one
  * flush per frame. The connect reply itself is held until the timeout, as Faye and CometD do. When the
- * socket stops being writable, delivery pauses and messages wait in the bounded outbox.
+ * socket stops being writable, delivery pauses and messages wait in the bounded outbox. On a socket that
+ * negotiated {@code permessage-deflate} the pushed frames are written already compressed, from copies
+ * shared with every other compressed socket ({@link DeflatedFrames}); replies go through Netty's deflater.
  *
  * <p>A session with acknowledged delivery (CometD's acknowledgement extension) gets messages only with
  * connect replies, as CometD sends them: the socket is its target only while a connect is held, and the
@@ -72,6 +76,11 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     private final FrameWriter frames;
     private WebSocketServerHandshaker handshaker;
     private HttpRequestContext context;
+    /**
+     * How pushed messages are written when the socket negotiated {@code permessage-deflate} and
+     * {@code --websocket-compress-once} is on: already compressed ({@link DeflatedFrames}); null otherwise.
+     */
+    private FrameEncoding compressedPush;
     private ChannelHandlerContext ctx;
     private Session session;
     private Message heldReply;
@@ -101,9 +110,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         this.forwarding = forwarding;
     }
 
-    void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context) {
+    void upgraded(WebSocketServerHandshaker handshaker, HttpRequestContext context, FrameEncoding compressedPush) {
         this.handshaker = handshaker;
         this.context = context;
+        this.compressedPush = compressedPush;
     }
 
     @Override
@@ -299,6 +309,14 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
         }
         if (s.acknowledgesBatches()) {
             sendHeldReply();
+            return;
+        }
+        if (compressedPush != null) {
+            // Compressed already: RSV1 set, so Netty's per-message deflater lets it pass as it is.
+            ByteBuf frame = frames.messagesFrame(ctx.alloc(), s, compressedPush);
+            if (frame != null) {
+                ctx.writeAndFlush(new TextWebSocketFrame(true, WebSocketExtension.RSV1, frame));
+            }
             return;
         }
         ByteBuf frame = frames.messagesFrame(ctx.alloc(), s);

@@ -24,8 +24,9 @@ import java.util.Map;
  * server add to an offer that lacks it: each outgoing message is compressed on its own, so Netty's encoder
  * ends its deflater (about 256 KB of zlib state at window 15, memory level 8) after every frame instead of
  * keeping one per connection for the connection's life. That keeps an idle compressed socket as small as
- * an uncompressed one on the way out, and it is what lets a later step compress a publication once and
- * share the compressed frame with every subscriber. The client's direction keeps its context (the client
+ * an uncompressed one on the way out, and it is what lets {@link DeflatedFrames} compress a publication once
+ * and share the compressed bytes with every compressed subscriber. The shared copies are made at window 15,
+ * so offers that ask for a smaller server window are declined as well. The client's direction keeps its context (the client
  * chose it): one inflater of about 40 KB per socket that has sent a compressed frame.
  */
 final class DeflateNegotiation {

@@ -46,10 +46,14 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
     private final Supplier<BayeuxWebSocketHandler> handlers;
     /** Null when {@code --websocket-compression false}: no extension is negotiated. */
     private final DeflateNegotiation deflate;
+    /** Compressed push frames and their counters, shared by every connection. */
+    private final DeflatedFrames deflatedFrames;
 
-    public WebSocketUpgradeHandler(TransportConfig config, Supplier<BayeuxWebSocketHandler> handlers) {
+    /** @param deflatedFrames the server's one {@link DeflatedFrames}: counts compressed upgrades, and writes their pushes with {@code --websocket-compress-once} */
+    public WebSocketUpgradeHandler(TransportConfig config, Supplier<BayeuxWebSocketHandler> handlers, DeflatedFrames deflatedFrames) {
         this.config = config;
         this.handlers = handlers;
+        this.deflatedFrames = deflatedFrames;
         this.deflate = config.websocketCompression() ? new DeflateNegotiation(config.maxMessageBytes()) : null;
     }
 
@@ -114,7 +118,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
         BayeuxWebSocketHandler handler = handlers.get();
         handler.upgraded(handshaker, new HttpRequestContext(ConnectionTypes.WEBSOCKET,
-                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), HeaderCopy.of(request.headers())));
+                ClientAddress.resolve(ctx.channel().remoteAddress(), request.headers(), config.trustedProxies()), HeaderCopy.of(request.headers())),
+                compression != null && config.websocketCompressOnce() ? deflatedFrames : null);
         // Install the frame handlers before the handshake swaps the codec: no read can come in between,
         // since this runs on the channel's event loop.
         ChannelPipeline p = ctx.pipeline();
@@ -165,6 +170,9 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
         }
         handshake.addListener(f -> {
             if (f.isSuccess()) {
+                if (compression != null) {
+                    deflatedFrames.onCompressedUpgrade();
+                }
                 channel.pipeline().fireUserEventTriggered(WebSocketUpgraded.INSTANCE);
             } else {
                 channel.close();

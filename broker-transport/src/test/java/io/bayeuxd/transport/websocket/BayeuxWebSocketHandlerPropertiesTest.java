@@ -82,7 +82,7 @@ class BayeuxWebSocketHandlerPropertiesTest extends HostileProperties {
     private EmbeddedChannel socket() {
         BayeuxWebSocketHandler handler = new BayeuxWebSocketHandler(broker, decoder, new FrameWriter(new BayeuxEncoder(), 100));
         handler.upgraded(new WebSocketServerHandshaker13("ws://localhost/", null, WebSocketDecoderConfig.newBuilder().build()),
-                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()));
+                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()), null);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ch.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));

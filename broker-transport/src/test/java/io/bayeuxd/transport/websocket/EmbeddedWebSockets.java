@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.MemoryEngine;
+import io.bayeuxd.fanout.FrameEncoding;
 import io.bayeuxd.fanout.FrameWriter;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
@@ -34,9 +35,14 @@ final class EmbeddedWebSockets implements AutoCloseable {
 
     /** A new upgraded socket. */
     EmbeddedChannel socket() {
+        return socket(null);
+    }
+
+    /** A new upgraded socket that writes its pushes in {@code compressedPush} (null: plain). */
+    EmbeddedChannel socket(FrameEncoding compressedPush) {
         BayeuxWebSocketHandler handler = new BayeuxWebSocketHandler(broker, new BayeuxDecoder(), new FrameWriter(new BayeuxEncoder(), 100));
         handler.upgraded(new WebSocketServerHandshaker13("ws://localhost/", null, WebSocketDecoderConfig.newBuilder().build()),
-                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()));
+                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()), compressedPush);
         EmbeddedChannel ch = new EmbeddedChannel(handler);
         ch.freezeTime();
         channels.add(ch);

@@ -41,7 +41,7 @@ class WebSocketDrainTest {
 
     WebSocketDrainTest() {
         handler.upgraded(new WebSocketServerHandshaker13("ws://localhost/", null, false, 65536),
-                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()));
+                new HttpRequestContext("websocket", null, new DefaultHttpHeaders()), null);
         ch = new EmbeddedChannel(handler);
         ch.freezeTime();
     }
