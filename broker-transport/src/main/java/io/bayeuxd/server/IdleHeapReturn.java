@@ -14,8 +14,8 @@ import java.lang.management.ManagementFactory;
  * <ul>
  *   <li>{@code G1PeriodicGCInterval}: after that long without a collection, G1 runs a concurrent
  *       cycle, at whose end it resizes the heap;</li>
- *   <li>{@code MinHeapFreeRatio} 10 and {@code MaxHeapFreeRatio} 30: it then keeps at most 30 % of
- *       the committed heap free (G1's default, 70 %, keeps more than twice the live heap).</li>
+ *   <li>{@code MinHeapFreeRatio} 10 and {@code MaxHeapFreeRatio} 20: it then keeps at most 20 % of
+ *       the committed heap free (G1's default, 70 %, lets the committed heap reach more than three times the used).</li>
  * </ul>
  * Why: G1 sizes its young generation for the garbage of the connect ramp (about 14 KB per connecting
  * client: the upgrade request, the WebSocket handshake, a parser and messages per request), and those
@@ -27,7 +27,7 @@ import java.lang.management.ManagementFactory;
 final class IdleHeapReturn {
 
     static final long MIN_HEAP_FREE_PERCENT = 10;
-    static final long MAX_HEAP_FREE_PERCENT = 30;
+    static final long MAX_HEAP_FREE_PERCENT = 20;
 
     private static final Logger log = LoggerFactory.getLogger(IdleHeapReturn.class);
 

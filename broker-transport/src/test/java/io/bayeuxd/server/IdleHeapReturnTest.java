@@ -50,7 +50,7 @@ class IdleHeapReturnTest {
 
         assertThat(vm.getVMOption("G1PeriodicGCInterval").getValue()).isEqualTo("10000");
         assertThat(vm.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo("10");
-        assertThat(vm.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("30");
+        assertThat(vm.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo("20");
     }
 
     @Test
