@@ -125,7 +125,7 @@ public final class ServerSettings {
             .defaultValue(10L).unit(Unit.SECONDS).atLeast(0)
             .description("seconds without a garbage collection after which G1 collects and gives unused heap back to "
                     + "the OS, keeping at most 20 % of it free (set at start through G1's manageable flags, unless "
-                    + "given on the java command line); 0 leaves the JVM's defaults ([benchmarks](benchmarks.md#s6))")
+                    + "given on the java command line); 0 leaves the JVM's defaults ([S6](benchmarks.md#s6-at-the-machines-limits))")
             .build();
 
     public static final Setting<String> LOG_FORMAT = Setting.named("log-format",
