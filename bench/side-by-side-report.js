@@ -264,7 +264,10 @@ function s6Section() {
   out.push(`SBS_SCENARIOS=S6 ${settings6.replace(/SBS_S6_(PHASE|HOLD|SETTLE|CLIENTS)=(18500|60|45|20)( |$)/g, '').trim()} bench/side-by-side.sh`.replace(/  +/g, ' '));
   out.push('```');
   out.push('');
-  out.push(`Settings of this run: \`SBS_SERVERS="${(settings.match(/SBS_SERVERS="([^"]*)"/) || [])[1]}" ${settings6}\`.`);
+  const when = (machine.match(/^date: (.*)$/m) || [])[1] || 'n/a';
+  const commit = (machine.match(/^commit: (.*)$/m) || [])[1] || 'n/a';
+  out.push(`Run on ${when} at commit ${commit}, on the machine above unless the run says otherwise. Settings of this run: ` +
+    `\`SBS_SERVERS="${(settings.match(/SBS_SERVERS="([^"]*)"/) || [])[1]}" ${settings6}\`.`);
   out.push('');
   // Targets.
   const o = s6runs.bayeuxd;
