@@ -83,7 +83,8 @@ function num(v, digits = 0) {
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 function ms(v) {
-  if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
+  // The generator writes -1 for a percentile of no samples.
+  if (v === undefined || v === null || !Number.isFinite(v) || v < 0) return 'n/a';
   return v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
 }
 function mb(kb) {
@@ -313,7 +314,7 @@ function s6Section() {
   out.push('');
   out.push(barChart('s6-broadcast-p99.svg', 'S6: broadcast p99 at 5 messages/s', 'ms', servers.map((x) => ({ label: NAMES[x], value: (s6runs[x].gen || {}).b5_p99Ms })), S6_P99_MS));
   out.push('');
-  out.push('**Reconnect storm** (probes: fetched / failed, a failure being no answer within 2 s or a refused connection):');
+  out.push('**Reconnect storm** (subscribed again: of the clients subscribed when it began; probes: fetched / failed, a failure being no answer within 2 s or a refused connection):');
   out.push('');
   out.push(table(['server', 'subscribed again', 'time to all', 'errors in the storm', 'peak RSS in the storm (MB)', 'peak RSS of the run (MB)',
     'probes / failed', 'worst probe ms', 'server alive at the end'], stormRows));

@@ -36,6 +36,7 @@ final class StormRun {
     private static final long PUBLISH_LEAD_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long PUBLISHER_READY_MS = 10_000;
     private static final long CLOSE_GRACE_MS = 300;
+    private static final long HARVEST_TIMEOUT_MS = 60_000;
 
     /** What S6 adds to a {@link LoadConfig}; all times in milliseconds. */
     record Options(long[] broadcastRatesPerSec, long stormSpreadMs, long stormTimeoutMs, URI probeUrl, long serverPid) {
@@ -195,10 +196,13 @@ final class StormRun {
             }
         }
         timeline.endMeasurement();
-        // Deliveries already past the window check record before the loops run this harvest's tasks.
+        // Deliveries already past the window check record before the loops run this harvest's tasks. A loop
+        // flooded by a server's backlog may take a while to get to it: wait, but not forever.
         Histogram latency = LoopContext.newHistogram();
         for (LoopContext loop : loops) {
-            loop.loop.submit(() -> loop.harvest(interval)).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            if (!loop.loop.submit(() -> loop.harvest(interval)).awaitUninterruptibly(HARVEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                report("[bcast  ] the generator's event loop did not harvest its latencies in time: this phase has none");
+            }
         }
         latency.add(interval);
         Phase phase = new Phase(ratePerSec, stats.publishedMeasured.sumThenReset(), stats.expectedMeasured.sumThenReset(),
