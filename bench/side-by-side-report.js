@@ -249,7 +249,7 @@ function s6Section() {
   const servers = SERVERS.filter((s) => s6runs[s]);
   if (servers.length === 0) return '';
   const settings6 = (settings.match(/SBS_S6_[A-Z_]+=[^ \n]*/g) || []).join(' ');
-  const out = [S6_BEGIN, '', '### S6 at the machine\'s limits', ''];
+  const out = [S6_BEGIN, '', '## S6 at the machine\'s limits', ''];
   const anyGen = (s6runs.bayeuxd || s6runs[servers[0]]).gen || {};
   out.push(`As many WebSocket clients as the open-file limit allows (${num((settings.match(/SBS_S6_CLIENTS=([0-9]+)/) || [])[1] * 1)} asked of each server unless set per server), ` +
     `each subscribed to one of ${num(anyGen.rooms || 1000)} room channels and to one broadcast channel; the clients ramp at 1,000 handshakes/s. ` +
