@@ -83,7 +83,8 @@ function num(v, digits = 0) {
   return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 function ms(v) {
-  if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
+  // The generator writes -1 for a percentile of no samples.
+  if (v === undefined || v === null || !Number.isFinite(v) || v < 0) return 'n/a';
   return v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
 }
 function mb(kb) {
@@ -185,6 +186,171 @@ function idleTable() {
   }
   return table(['server', 'clients held', 'RSS before (MB)', 'RSS with clients (MB)', 'KB RSS per client',
     'heap before (MB)', 'heap with clients (MB)', 'KB heap per client', 'idle CPU (cores)', 'other processes (cores)', 'errors'], rows);
+}
+
+
+// ---- S6: as many clients as the machine allows ------------------------------------------------
+
+const S6_BEGIN = '<!-- S6 begin: written by bench/side-by-side-report.js -->';
+const S6_END = '<!-- S6 end -->';
+const S6_KB_PER_CLIENT = 6;
+const S6_P99_MS = 250;
+
+const s6runs = {};
+for (const server of SERVERS) {
+  const gen = readJson(`${server}-S6.json`);
+  const srv = readJson(`${server}-S6.server.json`);
+  if (!gen && !srv) continue;
+  const run = { server, scn: 'S6', gen, srv };
+  if (srv && gen && gen.subscribed > 0 && srv.rssWithKb > 0 && srv.rssBeforeKb > 0) run.kbPerClient = (srv.rssWithKb - srv.rssBeforeKb) / gen.subscribed;
+  if (srv && gen && gen.subscribed > 0 && srv.heapWithKb > 0 && srv.heapBeforeKb > 0) run.heapKbPerClient = (srv.heapWithKb - srv.heapBeforeKb) / gen.subscribed;
+  if (srv && srv.machineCores !== undefined) run.otherCores = Math.max(0, srv.machineCores - srv.serverCores - (gen && gen.loadgenIdleCores > 0 ? gen.loadgenIdleCores : 0));
+  run.logProblems = readText(`${server}-S6.server.log`).split('\n').filter((l) => /\b(WARN|WARNING|ERROR|SEVERE)\b|Exception|LEAK/.test(l));
+  run.stormLines = readText(`${server}-S6.loadgen.err`).split('\n').filter((l) => l.startsWith('[storm  ] t='));
+  s6runs[server] = run;
+}
+
+function completeness(g, rate) {
+  const e = g[`b${rate}_expected`];
+  const d = g[`b${rate}_delivered`];
+  if (e === undefined) return 'n/a';
+  return `${num(d)} of ${num(e)}` + (e > 0 ? ` (${num(100 * d / e, 2)} %)` : '');
+}
+
+/** A horizontal bar chart, one bar per server, as an SVG file beside the report; returns its Markdown. */
+function barChart(file, title, unit, values, limit) {
+  const rows = values.filter((v) => Number.isFinite(v.value));
+  if (rows.length === 0) return '';
+  const max = Math.max(...rows.map((v) => v.value), limit || 0) * 1.1;
+  const w = 640, left = 130, bar = 26, gap = 10, top = 34;
+  const h = top + rows.length * (bar + gap) + 20;
+  const x = (v) => left + (w - left - 80) * v / max;
+  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="13">`,
+    `<rect width="${w}" height="${h}" fill="white"/>`, `<text x="10" y="20" font-weight="bold">${esc(title)}</text>`];
+  rows.forEach((v, i) => {
+    const y = top + i * (bar + gap);
+    parts.push(`<text x="10" y="${y + bar * 0.7}">${esc(v.label)}</text>`);
+    parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v.value) - left)}" height="${bar}" fill="${v.label === 'bayeuxd' ? '#2b6cb0' : '#a0aec0'}"/>`);
+    parts.push(`<text x="${x(v.value) + 5}" y="${y + bar * 0.7}">${esc(num(v.value, v.value < 100 ? 1 : 0))} ${esc(unit)}</text>`);
+  });
+  if (limit) {
+    parts.push(`<line x1="${x(limit)}" y1="${top - 6}" x2="${x(limit)}" y2="${h - 10}" stroke="#c53030" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${x(limit) + 3}" y="${h - 4}" fill="#c53030" font-size="11">target ${esc(num(limit))} ${esc(unit)}</text>`);
+  }
+  parts.push('</svg>');
+  const out = path.join(path.dirname(docPath), 'img', file);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, parts.join('\n') + '\n');
+  return `![${title}](img/${file})`;
+}
+
+function s6Section() {
+  const servers = SERVERS.filter((s) => s6runs[s]);
+  if (servers.length === 0) return '';
+  const settings6 = (settings.match(/SBS_S6_[A-Z_]+=[^ \n]*/g) || []).join(' ');
+  const out = [S6_BEGIN, '', '## S6 at the machine\'s limits', ''];
+  const anyGen = (s6runs.bayeuxd || s6runs[servers[0]]).gen || {};
+  out.push(`As many WebSocket clients as the open-file limit allows (${num((settings.match(/SBS_S6_CLIENTS=([0-9]+)/) || [])[1] * 1)} asked of each server unless set per server), ` +
+    `each subscribed to one of ${num(anyGen.rooms || 1000)} room channels and to one broadcast channel; the clients ramp at 1,000 handshakes/s. ` +
+    'Then: an idle hold, in which the script reads RSS, heap and idle CPU as in S5 (RSS after the settle time below, not 5 s); one publisher on the ' +
+    `broadcast channel at 1 message/s, then 5/s, ${num(anyGen.phaseSec)} s each (100-byte payload; latency publish to delivery, every delivery owed counted); ` +
+    'then a reconnect storm: every client drops its socket at once, without `/meta/disconnect`, and reconnects (new connection, handshake, both ' +
+    'subscriptions) at a random moment within 5 s, following `advice`; the storm ends when every client is subscribed again (at most 90 s). ' +
+    'Meanwhile the generator fetches a probe URL every 100 ms on a new connection (bayeuxd: `/healthz` on its management port; CometD and Faye, ' +
+    'which have none: a GET of the Bayeux URL, any answer counting) and samples the server\'s RSS. The broker runs with its default command line ' +
+    '(plus `--management-port`), the JVMs with no flags.');
+  out.push('');
+  out.push('```sh');
+  out.push(`SBS_SCENARIOS=S6 ${settings6.replace(/SBS_S6_(PHASE|HOLD|SETTLE|CLIENTS)=(18500|60|45|20)( |$)/g, '').trim()} bench/side-by-side.sh`.replace(/  +/g, ' '));
+  out.push('```');
+  out.push('');
+  const when = (machine.match(/^date: (.*)$/m) || [])[1] || 'n/a';
+  const commit = (machine.match(/^commit: (.*)$/m) || [])[1] || 'n/a';
+  out.push(`Run on ${when} at commit ${commit}, on the machine above unless the run says otherwise. Settings of this run: ` +
+    `\`SBS_SERVERS="${(settings.match(/SBS_SERVERS="([^"]*)"/) || [])[1]}" ${settings6}\`.`);
+  out.push('');
+  // Targets.
+  const o = s6runs.bayeuxd;
+  const rows = [];
+  if (o && o.gen) {
+    rows.push([`S6 at most ${S6_KB_PER_CLIENT} KB RSS per idle client`, o.kbPerClient !== undefined ? `${num(o.kbPerClient, 1)} KB (${num(o.gen.subscribed)} clients)` : 'n/a',
+      verdict(o.kbPerClient !== undefined ? o.kbPerClient <= S6_KB_PER_CLIENT : undefined)]);
+    const p99 = o.gen.b5_p99Ms;
+    rows.push([`S6 broadcast p99 below ${S6_P99_MS} ms at 5/s`, Number.isFinite(p99) && p99 >= 0 ? `${ms(p99)} ms (${completeness(o.gen, 5)} delivered)` : 'n/a',
+      verdict(Number.isFinite(p99) && p99 >= 0 ? p99 < S6_P99_MS && o.gen.b5_delivered === o.gen.b5_expected : undefined)]);
+  }
+  if (rows.length) {
+    out.push(table(['target (bayeuxd)', 'measured', 'verdict'], rows));
+    out.push('');
+  }
+  const idleRows = [];
+  const bcastRows = [];
+  const stormRows = [];
+  for (const server of servers) {
+    const r = s6runs[server];
+    const g = r.gen || {};
+    const s = r.srv || {};
+    idleRows.push([NAMES[server], `${num(g.subscribed)} of ${num(g.clients)}`, mb(s.rssBeforeKb), mb(s.rssWithKb), num(r.kbPerClient, 1),
+      mb(s.heapBeforeKb), mb(s.heapWithKb), num(r.heapKbPerClient, 1), num(s.serverCores, 3), num(r.otherCores, 2)]);
+    bcastRows.push([NAMES[server], completeness(g, 1), ms(g.b1_p50Ms), ms(g.b1_p99Ms), ms(g.b1_maxMs),
+      completeness(g, 5), ms(g.b5_p50Ms), ms(g.b5_p99Ms), ms(g.b5_maxMs)]);
+    const full = g.stormFullMs >= 0 ? num(g.stormFullMs / 1000, 1) + ' s' : `not all: ${num(g.stormResubscribed)} of ${num(g.stormClients)} after 90 s`;
+    stormRows.push([NAMES[server], g.stormClients !== undefined ? `${num(g.stormResubscribed)} of ${num(g.stormClients)}` : 'n/a', g.stormClients !== undefined ? full : 'n/a',
+      num(g.stormErrors), mb(g.stormPeakRssKb), mb(s.rssPeakKb),
+      server === 'relay' ? 'none' : `${num(g.probes)} / ${num(g.probeFailures)}`, server === 'relay' ? 'n/a' : ms(g.probeWorstMs),
+      s.aliveAtEnd === 0 ? 'no' : s.aliveAtEnd === 1 ? 'yes' : 'n/a']);
+  }
+  out.push(`**Idle** (RSS ${num((servers.map((x) => s6runs[x].srv).find((x) => x) || {}).settleSec)} s into the hold; heap after a full GC; idle CPU over the next 10 s):`);
+  out.push('');
+  out.push(table(['server', 'clients held', 'RSS before (MB)', 'RSS with clients (MB)', 'KB RSS per client', 'heap before (MB)',
+    'heap with clients (MB)', 'KB heap per client', 'idle CPU (cores)', 'other processes (cores)'], idleRows));
+  out.push('');
+  out.push(barChart('s6-rss-per-client.svg', 'S6: KB of RSS per idle client', 'KB', servers.map((x) => ({ label: NAMES[x], value: s6runs[x].kbPerClient })), S6_KB_PER_CLIENT));
+  out.push('');
+  out.push('**Broadcast** to every client (latency publish to delivery; delivered of owed):');
+  out.push('');
+  out.push(table(['server', '1/s delivered', 'p50 ms', 'p99 ms', 'max ms', '5/s delivered', 'p50 ms', 'p99 ms', 'max ms'], bcastRows));
+  out.push('');
+  out.push(barChart('s6-broadcast-p99.svg', 'S6: broadcast p99 at 5 messages/s', 'ms', servers.map((x) => ({ label: NAMES[x], value: (s6runs[x].gen || {}).b5_p99Ms })), S6_P99_MS));
+  out.push('');
+  out.push('**Reconnect storm** (subscribed again: of the clients subscribed when it began; probes: fetched / failed, a failure being no answer within 2 s or a refused connection):');
+  out.push('');
+  out.push(table(['server', 'subscribed again', 'time to all', 'errors in the storm', 'peak RSS in the storm (MB)', 'peak RSS of the run (MB)',
+    'probes / failed', 'worst probe ms', 'server alive at the end'], stormRows));
+  const notes = [];
+  for (const server of servers) {
+    const r = s6runs[server];
+    const g = r.gen || {};
+    if (!r.gen) notes.push(`- ${NAMES[server]}: no result from the generator (see \`target/side-by-side/${server}-S6.loadgen.err\`).`);
+    else if (g.subscribed < g.clients) notes.push(`- ${NAMES[server]}: held ${num(g.subscribed)} of ${num(g.clients)} clients; last errors: \`${g.lastErrors || 'none'}\`.`);
+    else if (g.errors > 0) notes.push(`- ${NAMES[server]}: ${num(g.errors)} errors; last: \`${g.lastErrors}\`.`);
+    if (g.probeFailures > 0) notes.push(`- ${NAMES[server]}: ${num(g.probeFailures)} probes failed in the storm; last: \`${g.probeLastFailure}\`.`);
+    if (r.otherCores >= CONTENDED_CORES) notes.push(`- ${NAMES[server]}: other processes took ${num(r.otherCores, 2)} cores while its idle CPU was read.`);
+    if (r.logProblems.length > 0) notes.push(`- ${NAMES[server]} logged ${num(r.logProblems.length)} warnings or errors; the first: \`${r.logProblems[0].slice(0, 200).replace(/`/g, "'")}\`.`);
+  }
+  if (notes.length) {
+    out.push('');
+    out.push(...notes);
+  }
+  const histograms = [];
+  for (const server of servers) {
+    const text = readText(`${server}-S6.histogram.txt`);
+    const g = s6runs[server].gen;
+    if (!text || !g || !(g.subscribed > 0)) continue;
+    const hrows = text.split('\n').map((l) => l.trim().match(/^\d+:\s+(\d+)\s+(\d+)\s+(\S+)/)).filter((m) => m).slice(0, 6)
+      .map((m) => ['`' + m[3] + '`', num(Number(m[1])), num(Number(m[2]) / 1048576, 1), num(Number(m[2]) / g.subscribed)]);
+    if (hrows.length) histograms.push(`${NAMES[server]}, ${num(g.subscribed)} idle clients:\n\n` + table(['class', 'instances', 'MB', 'bytes per client'], hrows));
+  }
+  if (histograms.length) {
+    out.push('');
+    out.push('The largest classes on each JVM\'s heap in the idle hold (`jcmd <pid> GC.class_histogram`, after the full GC):');
+    out.push('');
+    out.push(histograms.join('\n\n'));
+  }
+  out.push('');
+  out.push(S6_END);
+  return out.join('\n');
 }
 
 // ---- targets -------------------------------------------------------------------------------
@@ -411,8 +577,24 @@ for (const scn of Object.keys(SCENARIOS)) {
     }
   }
 }
+const s6 = s6Section();
+if (s6) {
+  doc.push('');
+  doc.push(s6);
+}
 doc.push('');
 
 fs.mkdirSync(path.dirname(docPath), { recursive: true });
-fs.writeFileSync(docPath, doc.join('\n'));
+if (Object.keys(runs).length === 0 && s6) {
+  // S6 alone: replace only its section of the existing report (or add it at the end), keeping the rest.
+  const existing = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '';
+  const begin = existing.indexOf(S6_BEGIN);
+  const end = existing.indexOf(S6_END);
+  const updated = begin >= 0 && end > begin
+    ? existing.slice(0, begin) + s6 + existing.slice(end + S6_END.length)
+    : existing.trimEnd() + '\n\n' + s6 + '\n';
+  fs.writeFileSync(docPath, updated);
+} else {
+  fs.writeFileSync(docPath, doc.join('\n'));
+}
 process.stdout.write(`wrote ${docPath}\n`);

@@ -9,13 +9,21 @@
 # script stops only the processes it started, by PID. Settings, all optional:
 #
 #   SBS_SERVERS    servers to run, in order      (default "bayeuxd cometd faye relay")
-#   SBS_SCENARIOS  scenarios to run               (default "S1 S2 S3 S4 S5")
+#   SBS_SCENARIOS  scenarios to run               (default "S1 S2 S3 S4 S5 S6"; "S6" alone updates only
+#                  the S6 section of the report)
 #   SBS_DURATION   measured seconds per run, whole (default 20)
 #   SBS_WARMUP     warm-up seconds per run, whole  (default 5)
 #   SBS_DRAIN      seconds to wait for stragglers (default 5)
 #   SBS_S2_WINDOW  S2's in-flight publish window  (default 1000, the load generator's default)
 #   SBS_IDLE_CLIENTS  S5's idle clients           (default 10000)
 #   SBS_HOLD       S5's hold, seconds             (default 25)
+#   SBS_S6_CLIENTS S6's WebSocket clients (default 18500: under bayeuxd's derived connection cap, 18,864
+#                  at an open-file limit of 20,000); per server SBS_S6_CLIENTS_<server>, e.g.
+#                  SBS_S6_CLIENTS_cometd=10000, to run a server at the largest count it reaches
+#   SBS_S6_PHASE   S6's seconds per broadcast phase, 1/s then 5/s (default 60)
+#   SBS_S6_HOLD    S6's idle hold, seconds (default 45: settle, memory, idle CPU and a forced GC fit in it)
+#   SBS_S6_SETTLE  S6's seconds into the hold before RSS is read (default 20: past the broker's
+#                  --heap-return-interval of 10 s, which returns the ramp's heap once it is quiet)
 #   SBS_TIMEOUT    /meta/connect hold of every server, seconds (default 30, CometD's default)
 #   SBS_LOADGEN_NICE  niceness of the load generator (default -5: it gets priority over the server)
 #   SBS_SERVER_NICE   niceness of the server under test (default 0)
@@ -37,7 +45,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 : "${SBS_SERVERS:=bayeuxd cometd faye relay}"
-: "${SBS_SCENARIOS:=S1 S2 S3 S4 S5}"
+: "${SBS_SCENARIOS:=S1 S2 S3 S4 S5 S6}"
+: "${SBS_S6_CLIENTS:=18500}"
+: "${SBS_S6_PHASE:=60}"
+: "${SBS_S6_HOLD:=45}"
+: "${SBS_S6_SETTLE:=20}"
 : "${SBS_DURATION:=20}"
 : "${SBS_WARMUP:=5}"
 : "${SBS_DRAIN:=5}"
@@ -83,22 +95,30 @@ free_port() {
     node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
 
-# Sets SERVER_CMD (argv) and SERVER_URL for server $1 on port $2.
+# Sets SERVER_CMD (argv), SERVER_URL and PROBE_URL (S6's liveness probe during the storm: bayeuxd's /healthz
+# on its management port; for CometD and Faye, which have none, a GET of the Bayeux URL, whose answer
+# shows the server is responsive; none for the relay) for server $1 on port $2.
 server_command() {
     local name=$1 port=$2
     case $name in
         # shellcheck disable=SC2206
         # shellcheck disable=SC2206
-        bayeuxd) SERVER_CMD=(java $SBS_JVM_OPTS -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_BAYEUXD_ARGS)
-                 SERVER_URL="http://127.0.0.1:$port/" ;;
+        bayeuxd) MANAGEMENT_PORT=$(free_port)
+                 SERVER_CMD=(java $SBS_JVM_OPTS -jar broker-transport/target/bayeuxd.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT"
+                             --management-port "$MANAGEMENT_PORT" $SBS_BAYEUXD_ARGS)
+                 SERVER_URL="http://127.0.0.1:$port/"
+                 PROBE_URL="http://127.0.0.1:$MANAGEMENT_PORT/healthz" ;;
         # shellcheck disable=SC2206
         cometd)  SERVER_CMD=(java $SBS_JVM_OPTS -jar bench-cometd-server/target/cometd-server.jar --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
-                 SERVER_URL="http://127.0.0.1:$port/cometd" ;;
+                 SERVER_URL="http://127.0.0.1:$port/cometd"
+                 PROBE_URL="$SERVER_URL" ;;
         faye)    SERVER_CMD=(node bench/servers/faye/faye-server.js --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT")
-                 SERVER_URL="http://127.0.0.1:$port/" ;;
+                 SERVER_URL="http://127.0.0.1:$port/"
+                 PROBE_URL="$SERVER_URL" ;;
         # shellcheck disable=SC2206
         relay)   SERVER_CMD=(java $SBS_JVM_OPTS -cp "$LOADGEN_JAR" io.bayeuxd.bench.relay.RelayServer --port "$port" --host 127.0.0.1 --timeout "$SBS_TIMEOUT" $SBS_RELAY_ARGS)
-                 SERVER_URL="http://127.0.0.1:$port/" ;;
+                 SERVER_URL="http://127.0.0.1:$port/"
+                 PROBE_URL= ;;
         *) log "unknown server $name"; return 1 ;;
     esac
 }
@@ -270,6 +290,64 @@ run_one() {
     sleep 2
 }
 
+# S6 against server $1: as many WebSocket clients as the machine allows, idle, then broadcast at 1/s and
+# 5/s, then a reconnect storm (broker-bench's StormGenerator). The script reads memory and idle CPU in the
+# idle hold, as in S5; the generator measures the rest, the storm's peak RSS and the probe included.
+# Writes $OUT/<server>-S6.json (generator) and .server.json (server side).
+run_s6() {
+    local server=$1 label="$1-S6"
+    local err="$SBS_OUT/$label.loadgen.err" out="$SBS_OUT/$label.loadgen.out" slog="$SBS_OUT/$label.server.log"
+    local clients_var="SBS_S6_CLIENTS_$server" clients
+    clients=${!clients_var:-$SBS_S6_CLIENTS}
+    rm -f "$SBS_OUT/$label.json" "$SBS_OUT/$label.server.json" "$SBS_OUT/$label.histogram.txt"
+    start_server "$server" "$slog" || return 0
+    local rss_before heap_before probe=()
+    rss_before=$(rss_kb "$SERVER_PID")
+    heap_before=$(heap_kb "$server" "$SERVER_PID" "$slog")
+    [[ -n $PROBE_URL ]] && probe=(--probe-url "$PROBE_URL")
+    local args=(--clients "$clients" --rooms 1000 --connect-rate 1000 --ramp-timeout 60 --hold "$SBS_S6_HOLD"
+                --broadcast-rates 1,5 --duration "$SBS_S6_PHASE" --drain 10 --storm-spread 5 --storm-timeout 90
+                --io-threads 1 --server-pid "$SERVER_PID" "${probe[@]}")
+    log "$label: ${args[*]}"
+    local limit=$((clients / 1000 + 60 + SBS_S6_HOLD + 2 * (SBS_S6_PHASE + 10) + 90 + 60))
+    timeout --signal=TERM "$limit" nice -n "$SBS_LOADGEN_NICE" java -cp "$LOADGEN_JAR" io.bayeuxd.bench.loadgen.StormGenerator \
+        --url "$SERVER_URL" --label "$label" "${args[@]}" >"$out" 2>"$err" &
+    LOADGEN_PID=$!
+
+    local t0 t1 c0 c1 m0 m1 rss_with=-1 heap_with=-1 line
+    line=$(await_line "$LOADGEN_PID" "$err" '^\[hold   \] holding')
+    if [[ -n $line ]]; then
+        sleep "$SBS_S6_SETTLE"
+        rss_with=$(rss_kb "$SERVER_PID")
+        t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
+        sleep "$IDLE_CPU_SEC"
+        t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
+        heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
+        if [[ $server != faye ]]; then
+            timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$SBS_OUT/$label.histogram.txt" || true
+        fi
+    fi
+    wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
+    LOADGEN_PID=
+    local rss_end hwm
+    rss_end=$(rss_kb "$SERVER_PID")
+    hwm=$(hwm_kb "$SERVER_PID")
+    local alive=1
+    kill -0 "$SERVER_PID" 2>/dev/null || alive=0
+    stop_server
+
+    grep '^{' "$out" | tail -1 >"$SBS_OUT/$label.json" || true
+    [[ -s $SBS_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$SBS_OUT/$label.json"; }
+    if [[ -n ${t0:-} && -n ${c1:-} ]]; then
+        awk -v c0="$c0" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" -v rb="$rss_before" -v rw="$rss_with" \
+            -v re="$rss_end" -v hwm="$hwm" -v hb="$heap_before" -v hw="$heap_with" -v alive="$alive" -v settle="$SBS_S6_SETTLE" 'BEGIN {
+            cpu = (c1 - c0) / hz; wall = (t1 - t0) / 1e9;
+            printf "{\"serverCpuSec\":%.3f,\"windowSec\":%.3f,\"serverCores\":%.4f,\"machineCores\":%.4f,\"rssBeforeKb\":%d,\"rssWithKb\":%d,\"rssEndKb\":%d,\"rssPeakKb\":%d,\"heapBeforeKb\":%d,\"heapWithKb\":%d,\"aliveAtEnd\":%d,\"settleSec\":%d}\n",
+                cpu, wall, (wall > 0 ? cpu / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rb, rw, re, hwm, hb, hw, alive, settle }' >"$SBS_OUT/$label.server.json"
+    fi
+    sleep 2
+}
+
 machine_info() {
     {
         echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -303,11 +381,12 @@ main() {
     log "open-file limit $(ulimit -n); CLK_TCK $CLK_TCK"
     machine_info
     cat >"$SBS_OUT/settings.txt" <<EOF
-SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS" SBS_JVM_OPTS="$SBS_JVM_OPTS" SBS_BAYEUXD_ARGS="$SBS_BAYEUXD_ARGS"
+SBS_SERVERS="$SBS_SERVERS" SBS_SCENARIOS="$SBS_SCENARIOS" SBS_DURATION=$SBS_DURATION SBS_WARMUP=$SBS_WARMUP SBS_DRAIN=$SBS_DRAIN SBS_S2_WINDOW=$SBS_S2_WINDOW SBS_IDLE_CLIENTS=$SBS_IDLE_CLIENTS SBS_HOLD=$SBS_HOLD SBS_TIMEOUT=$SBS_TIMEOUT SBS_LOADGEN_NICE=$SBS_LOADGEN_NICE SBS_SERVER_NICE=$SBS_SERVER_NICE SBS_RELAY_ARGS="$SBS_RELAY_ARGS" SBS_JVM_OPTS="$SBS_JVM_OPTS" SBS_BAYEUXD_ARGS="$SBS_BAYEUXD_ARGS" SBS_S6_CLIENTS=$SBS_S6_CLIENTS SBS_S6_PHASE=$SBS_S6_PHASE SBS_S6_HOLD=$SBS_S6_HOLD SBS_S6_SETTLE=$SBS_S6_SETTLE
 EOF
     for server in $SBS_SERVERS; do
         for scn in $SBS_SCENARIOS; do
-            if applicable "$server" "$scn"; then run_one "$server" "$scn"; fi
+            if [[ $scn == S6 ]]; then run_s6 "$server"
+            elif applicable "$server" "$scn"; then run_one "$server" "$scn"; fi
         done
     done
     log "writing $SBS_DOC"

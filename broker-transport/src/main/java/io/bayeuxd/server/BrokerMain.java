@@ -125,6 +125,7 @@ public final class BrokerMain implements Callable<Integer> {
             return 2;
         }
         LogSetup.apply(value(ServerSettings.LOG_FORMAT));
+        IdleHeapReturn.apply(millis(ServerSettings.HEAP_RETURN_INTERVAL));
         BrokerServer server;
         try {
             server = new BrokerServer(config).start();

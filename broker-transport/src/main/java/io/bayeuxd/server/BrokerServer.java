@@ -70,6 +70,11 @@ public final class BrokerServer implements AutoCloseable {
     /** Connections to the management port: outside the drain, closed by {@link #close()}. */
     private final ChannelGroup managementChannels = new DefaultChannelGroup("bayeuxd-management", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
+    /**
+     * The management port's own event loop, or null without one: a probe of {@code /healthz} is answered
+     * even while every client loop is busy, e.g. with a reconnect storm (S6 in docs/benchmarks.md).
+     */
+    private final EventLoopGroup managementGroup;
     private final Class<? extends ServerChannel> channelClass;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SslContext tls;
@@ -137,6 +142,7 @@ public final class BrokerServer implements AutoCloseable {
             channelClass = NioServerSocketChannel.class;
         }
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        this.managementGroup = config.managementPort() >= 0 ? new MultiThreadIoEventLoopGroup(1, io) : null;
         // Derived once the event loops hold their descriptors, so that they count among those open at start.
         this.cap = ConnectionCap.resolve(config.maxConnections());
         this.limiter = new ConnectionLimiter(cap.maxConnections(), config.maxConnectionsPerAddress());
@@ -166,7 +172,7 @@ public final class BrokerServer implements AutoCloseable {
         if (config.managementPort() >= 0) {
             ApiHttpHandler api = config.apiKey() == null ? null : httpApi();
             managementChannel = new ServerBootstrap()
-                    .group(group)
+                    .group(managementGroup)
                     .channel(channelClass)
                     .handler(acceptErrors)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -288,6 +294,11 @@ public final class BrokerServer implements AutoCloseable {
         broker.addListener(listener);
     }
 
+    /** The client connections' event loops; for tests that need them busy. */
+    EventLoopGroup clientEventLoops() {
+        return group;
+    }
+
     /** An in-process client whose listeners run on one of the server's event loops. */
     public LocalClient newLocalClient() {
         return broker.newLocalClient(group.next(), decoder);
@@ -376,6 +387,9 @@ public final class BrokerServer implements AutoCloseable {
             log.warn("{} messages were still queued for sessions without a connection and are discarded", discarded);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (managementGroup != null) {
+            managementGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         metrics.close();
         log.info("bayeuxd stopped");
     }

@@ -128,6 +128,13 @@ public final class ServerSettings {
                     + "needs `--management-port`")
             .build();
 
+    public static final Setting<Long> HEAP_RETURN_INTERVAL = Setting.named("heap-return-interval", ValueType.LONG)
+            .defaultValue(10L).unit(Unit.SECONDS).atLeast(0)
+            .description("seconds without a garbage collection after which G1 collects and gives unused heap back to "
+                    + "the OS, keeping at most 20 % of it free (set at start through G1's manageable flags, unless "
+                    + "given on the java command line); 0 leaves the JVM's defaults ([S6](benchmarks.md#s6-at-the-machines-limits))")
+            .build();
+
     public static final Setting<String> LOG_FORMAT = Setting.named("log-format",
                     ValueType.choice(String.class, Map.entry("text", "text"), Map.entry("json", "json")))
             .defaultValue("text")

@@ -61,6 +61,7 @@ final class SettingsCatalog {
             TransportSettings.CLIENT_DIR,
             TransportSettings.STATIC_DIR,
             ServerSettings.LOG_FORMAT,
+            ServerSettings.HEAP_RETURN_INTERVAL,
             ServerSettings.ENGINE,
             ServerSettings.REDIS_URL);
 

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,5 +65,27 @@ class ManagementPortTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body().strip()).isEqualTo("draining");
         assertThat(get(management, "/metrics").statusCode()).as("still scraped while draining").isEqualTo(200);
+    }
+
+    @Test
+    void healthIsAnsweredWhileTheClientLoopIsBusy() throws Exception {
+        // The one client event loop (ioThreads 1) is stuck, as in a reconnect storm; the management port has its own.
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stuck = new CountDownLatch(1);
+        server.clientEventLoops().next().execute(() -> {
+            stuck.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+            HttpResponse<String> health = get(server.managementPort(), "/healthz");
+            assertThat(health.statusCode()).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
     }
 }

@@ -96,7 +96,9 @@ abstract class BayeuxSession extends ClientSession {
             giveUp("handshake refused: " + m.error);
             return;
         }
-        loop.loop.schedule(this::retryHandshake, retryDelayMs(), TimeUnit.MILLISECONDS);
+        // A server that paces handshakes says when to come back (advice.interval, capped): honour it.
+        long delayMs = Math.max(retryDelayMs(), Math.min(m.adviceIntervalMs, MAX_CONNECT_INTERVAL_MS));
+        loop.loop.schedule(this::retryHandshake, delayMs, TimeUnit.MILLISECONDS);
     }
 
     private void retryHandshake() {

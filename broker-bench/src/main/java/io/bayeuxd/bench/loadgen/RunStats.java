@@ -32,6 +32,8 @@ final class RunStats {
     /** Subscribers currently subscribed, per channel; a publish owes one delivery to each. */
     final AtomicIntegerArray subscribersOnChannel;
     final AtomicInteger subscribedClients = new AtomicInteger();
+    /** Subscribers subscribed again after S6's storm dropped them ({@link SubscriberSession#dropAndReconnect}). */
+    final AtomicInteger resubscribedClients = new AtomicInteger();
     final AtomicInteger readyPublishers = new AtomicInteger();
     final AtomicInteger deadSessions = new AtomicInteger();
 

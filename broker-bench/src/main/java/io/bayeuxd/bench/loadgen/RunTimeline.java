@@ -35,6 +35,12 @@ final class RunTimeline {
         this.publishStartNs = publishStartNs;
     }
 
+    /** Ends the measurement window: no message counts until the next {@link #schedule}. */
+    void endMeasurement() {
+        this.measureStartNs = Long.MAX_VALUE;
+        this.measureEndNs = Long.MAX_VALUE;
+    }
+
     long publishStartNs() {
         return publishStartNs;
     }

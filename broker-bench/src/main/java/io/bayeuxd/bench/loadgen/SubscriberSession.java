@@ -1,15 +1,28 @@
 package io.bayeuxd.bench.loadgen;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * A client that subscribes to one benchmark channel and measures every delivery: handshake, then
- * {@code /meta/subscribe}, then the connect loop. Over long-polling all of it shares one
- * connection, one request at a time; deliveries arrive in the connect replies. Over WebSocket the
- * server pushes deliveries whenever it likes.
+ * A client that subscribes to one benchmark channel (and, in S6, to a second one that every client
+ * shares) and measures every delivery: handshake, then {@code /meta/subscribe}, then the connect loop.
+ * Over long-polling all of it shares one connection, one request at a time; deliveries arrive in the
+ * connect replies. Over WebSocket the server pushes deliveries whenever it likes.
  */
 final class SubscriberSession extends BayeuxSession {
 
+    /** No second channel. */
+    static final int NO_CHANNEL = -1;
+
     private final int channel;
+    private final int sharedChannel;
+    private final Runnable startTask = this::start;
+    /** Successful subscribe replies still awaited before the client counts as subscribed. */
+    private int repliesAwaited;
     private boolean subscribed;
+    /** After a deliberate drop ({@link #dropAndReconnect}): start again this many ms after the link is down; -1 for no. */
+    private long reconnectDelayMs = -1;
+    /** Dropped by {@link #dropAndReconnect}: the next subscription counts in {@code resubscribedClients}. */
+    private boolean resubscribeAwaited;
 
     SubscriberSession(RunContext run, LoopContext loop, int channel) {
         this(run, loop, channel, run.links);
@@ -17,8 +30,38 @@ final class SubscriberSession extends BayeuxSession {
 
     /** A subscriber whose links go through {@code links}: to its server, in a run against several. */
     SubscriberSession(RunContext run, LoopContext loop, int channel, LinkOpener links) {
+        this(run, loop, channel, NO_CHANNEL, links);
+    }
+
+    /**
+     * A subscriber of {@code channel} and of {@code sharedChannel} too (unless {@link #NO_CHANNEL}): it
+     * counts as subscribed once both are acknowledged.
+     */
+    SubscriberSession(RunContext run, LoopContext loop, int channel, int sharedChannel, LinkOpener links) {
         super(run, loop, links, false);
         this.channel = channel;
+        this.sharedChannel = sharedChannel;
+    }
+
+    /**
+     * Drops the connection at once, without a {@code /meta/disconnect}, as a client does whose network
+     * went away, and starts over (a new connection, handshake, subscriptions) {@code delayMs} after the
+     * link is down. On this session's loop.
+     */
+    void dropAndReconnect(long delayMs) {
+        reconnectDelayMs = Math.max(0, delayMs);
+        resubscribeAwaited = true;
+        leave(false, 0);
+    }
+
+    @Override
+    protected void onEnded() {
+        super.onEnded();
+        if (reconnectDelayMs >= 0) {
+            long delayMs = reconnectDelayMs;
+            reconnectDelayMs = -1;
+            loop.loop.schedule(startTask, delayMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     boolean isSubscribed() {
@@ -27,7 +70,12 @@ final class SubscriberSession extends BayeuxSession {
 
     @Override
     protected void onHandshaken() {
+        repliesAwaited = 1;
         subscribe(channel);
+        if (sharedChannel != NO_CHANNEL) {
+            repliesAwaited++;
+            subscribe(sharedChannel);
+        }
     }
 
     @Override
@@ -36,9 +84,19 @@ final class SubscriberSession extends BayeuxSession {
             return;
         }
         if (m.isSuccessful()) {
+            if (--repliesAwaited > 0) {
+                return;
+            }
             subscribed = true;
             run.stats.subscribersOnChannel.incrementAndGet(channel);
+            if (sharedChannel != NO_CHANNEL) {
+                run.stats.subscribersOnChannel.incrementAndGet(sharedChannel);
+            }
             run.stats.subscribedClients.incrementAndGet();
+            if (resubscribeAwaited) {
+                resubscribeAwaited = false;
+                run.stats.resubscribedClients.incrementAndGet();
+            }
             ensureConnecting();
             return;
         }
@@ -56,6 +114,9 @@ final class SubscriberSession extends BayeuxSession {
         if (subscribed) {
             subscribed = false;
             run.stats.subscribersOnChannel.decrementAndGet(channel);
+            if (sharedChannel != NO_CHANNEL) {
+                run.stats.subscribersOnChannel.decrementAndGet(sharedChannel);
+            }
             run.stats.subscribedClients.decrementAndGet();
         }
     }
