@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -51,6 +52,7 @@ public final class Broker {
     private final DisconnectHandler disconnect;
     private final PublishHandler publish;
     private final AsyncDecisions asyncDecisions;
+    private final ListeningWait listening;
     private final LongAdder expired = new LongAdder();
     private final AccessGate gate = new AccessGate();
     private final Limits limits;
@@ -81,6 +83,7 @@ public final class Broker {
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
         this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
+        this.listening = new ListeningWait(engine);
     }
 
     public BrokerConfig config() {
@@ -269,22 +272,58 @@ public final class Broker {
                 int next = i + 1;
                 // Marked first: off the loop, the rest of the request may run before await returns.
                 result.waitForDecision();
-                if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
+                if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(message, pending, wait, next, messages, context, loop, result))) {
                     return;
                 }
                 reply = pending.reply(wait, now);
             }
-            answer(reply, context, result);
+            if (!answerOnceListening(message, reply, i + 1, messages, context, loop, result)) {
+                return;
+            }
         }
         result.decided();
     }
 
+    /**
+     * Answers {@code reply} now, or, for a subscribe whose channels the cluster bus does not listen on
+     * yet, once it does (or {@link ListeningWait#TIMEOUT_MS} passed), and then handles the rest of the
+     * request from {@code next} on the request's loop; later messages wait for it, which keeps the client's
+     * order. Returns false when it waits.
+     */
+    private boolean answerOnceListening(Message request, Message reply, int next, List<Message> messages, RequestContext context,
+                                        EventExecutor loop, BatchResult result) {
+        CompletionStage<?> confirmed = listening.of(request, reply);
+        if (confirmed != null) {
+            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+            result.waitForDecision();
+            if (!wait.await(confirmed, ListeningWait.TIMEOUT_MS, () -> resume(reply, next, messages, context, loop, result))) {
+                return false;
+            }
+        }
+        answer(reply, context, result);
+        return true;
+    }
+
+    /** On the request's loop, once the bus listens: the waiting subscribe's reply, then the rest. */
+    private void resume(Message reply, int next, List<Message> messages, RequestContext context, EventExecutor loop,
+                        BatchResult result) {
+        try {
+            answer(reply, context, result);
+            processFrom(next, messages, context, loop, result);
+        } catch (RuntimeException e) {
+            log.warn("A request failed after its subscription was confirmed: {}", e.toString(), e);
+            result.decided();
+        }
+    }
+
     /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */
-    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, int next, List<Message> messages,
+    private void resume(Message request, AsyncDecisions.Pending pending, DecisionWait wait, int next, List<Message> messages,
                         RequestContext context, EventExecutor loop, BatchResult result) {
         try {
-            answer(pending.reply(wait, nanoClock.getAsLong()), context, result);
-            processFrom(next, messages, context, loop, result);
+            Message reply = pending.reply(wait, nanoClock.getAsLong());
+            if (answerOnceListening(request, reply, next, messages, context, loop, result)) {
+                processFrom(next, messages, context, loop, result);
+            }
         } catch (RuntimeException e) {
             // Synchronously this would reach the transport, which closes the connection; here the
             // transport still gets what was answered, so that its connection does not hang.

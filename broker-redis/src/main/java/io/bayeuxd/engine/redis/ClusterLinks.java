@@ -74,8 +74,8 @@ final class ClusterLinks extends LettuceLinks {
     }
 
     @Override
-    public void listen(String... channels) {
-        listenLink.async().ssubscribe(channels);
+    public CompletionStage<?> listen(String... channels) {
+        return listenLink.async().ssubscribe(channels);
     }
 
     @Override
