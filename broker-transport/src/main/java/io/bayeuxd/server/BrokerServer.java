@@ -199,7 +199,7 @@ public final class BrokerServer implements AutoCloseable {
         apiClient = newLocalClient();
         String token = engine.bus().nodeToken();
         InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), config.engine().name().toLowerCase(java.util.Locale.ROOT));
-        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections);
+        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections, group);
     }
 
     /** This machine's name as its environment or its resolver gives it. */
