@@ -187,6 +187,12 @@ class ClusterHttpApiTest {
             JsonNode info = ok(api(nodes.get(0), "GET", "/api/info", null));
             assertThat(info.get("nodes")).hasSize(2);
             assertThat(info.get("partial").asBoolean()).isTrue();
+
+            // And a client whose node listens but never answers: 504, not a hang.
+            stuck.sync().subscribe("test:node:zzzzzzz");
+            HttpResponse<String> late = api(nodes.get(0), "POST", "/api/unsubscribe",
+                    "{\"clientId\":\"zzzzzzz" + "a".repeat(24) + "\",\"channel\":\"/room\"}");
+            assertThat(late.statusCode()).as("%s", late.body()).isEqualTo(504);
         } finally {
             client.shutdown();
         }
