@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -83,7 +82,7 @@ public final class Broker {
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
         this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
-        this.listening = new ListeningWait(engine);
+        this.listening = new ListeningWait(engine, limits);
     }
 
     public BrokerConfig config() {
@@ -250,34 +249,28 @@ public final class Broker {
         return result;
     }
 
-    /** Handles {@code messages} from {@code from} on, or up to one that waits for the asynchronous policy. */
+    /**
+     * Handles {@code messages} from {@code from} on, or up to one that waits: a subscribe for the cluster
+     * bus to listen ({@link ListeningWait}), or a message for the asynchronous policy. The rest of the
+     * request is then handled on {@code loop} once the wait is over, so the client's order is kept.
+     */
     private void processFrom(int from, List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
-        long now = nanoClock.getAsLong();
-        boolean batched = messages.size() > 1;
         for (int i = from, n = messages.size(); i < n; i++) {
             Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
             if (message == null) {
                 continue;
             }
-            AsyncSecurityPolicy policy = gate.async();
-            AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
-                    : asyncDecisions.ask(policy, message, context, now);
-            Message reply;
-            if (pending == null) {
-                reply = handle(message, context, result, batched, now);
-            } else if (pending.question == null) {
-                reply = pending.reply(null, now);
-            } else {
+            ListeningWait.Hold hold = listening.ahead(message);
+            if (hold != null && hold.confirmed != null) {
                 DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-                int next = i + 1;
+                int at = i;
                 // Marked first: off the loop, the rest of the request may run before await returns.
                 result.waitForDecision();
-                if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(message, pending, wait, next, messages, context, loop, result))) {
+                if (!wait.await(hold.confirmed, ListeningWait.TIMEOUT_MS, () -> resumeListening(message, hold, at, messages, context, loop, result))) {
                     return;
                 }
-                reply = pending.reply(wait, now);
             }
-            if (!answerOnceListening(message, reply, i + 1, messages, context, loop, result)) {
+            if (!handleOne(message, hold, i, messages, context, loop, result)) {
                 return;
             }
         }
@@ -285,45 +278,69 @@ public final class Broker {
     }
 
     /**
-     * Answers {@code reply} now, or, for a subscribe whose channels the cluster bus does not listen on
-     * yet, once it does (or {@link ListeningWait#TIMEOUT_MS} passed), and then handles the rest of the
-     * request from {@code next} on the request's loop; later messages wait for it, which keeps the client's
-     * order. Returns false when it waits.
+     * Handles one message, past its incoming extensions, and answers it; lets go of its {@code hold} once
+     * it is handled. Returns false when it waits for the asynchronous policy, whose answer then handles it
+     * and the rest of the request.
      */
-    private boolean answerOnceListening(Message request, Message reply, int next, List<Message> messages, RequestContext context,
-                                        EventExecutor loop, BatchResult result) {
-        CompletionStage<?> confirmed = listening.of(request, reply);
-        if (confirmed != null) {
-            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-            result.waitForDecision();
-            if (!wait.await(confirmed, ListeningWait.TIMEOUT_MS, () -> resume(reply, next, messages, context, loop, result))) {
-                return false;
+    private boolean handleOne(Message message, ListeningWait.Hold hold, int i, List<Message> messages, RequestContext context,
+                              EventExecutor loop, BatchResult result) {
+        long now = nanoClock.getAsLong();
+        AsyncSecurityPolicy policy = gate.async();
+        AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
+                : asyncDecisions.ask(policy, message, context, now);
+        Message reply;
+        boolean decidedLater = false;
+        try {
+            if (pending == null) {
+                reply = handle(message, context, result, messages.size() > 1, now);
+            } else if (pending.question == null) {
+                reply = pending.reply(null, now);
+            } else {
+                DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+                int next = i + 1;
+                // Marked first: off the loop, the rest of the request may run before await returns.
+                result.waitForDecision();
+                decidedLater = !wait.await(pending.question, policy.decisionTimeoutMs(),
+                        () -> resume(pending, wait, hold, next, messages, context, loop, result));
+                if (decidedLater) {
+                    return false;
+                }
+                reply = pending.reply(wait, now);
+            }
+        } finally {
+            if (!decidedLater) {
+                ListeningWait.release(hold);
             }
         }
         answer(reply, context, result);
         return true;
     }
 
-    /** On the request's loop, once the bus listens: the waiting subscribe's reply, then the rest. */
-    private void resume(Message reply, int next, List<Message> messages, RequestContext context, EventExecutor loop,
-                        BatchResult result) {
+    /** On the request's loop, once the bus listens (or the wait timed out): the subscribe, then the rest. */
+    private void resumeListening(Message message, ListeningWait.Hold hold, int at, List<Message> messages, RequestContext context,
+                                 EventExecutor loop, BatchResult result) {
         try {
-            answer(reply, context, result);
-            processFrom(next, messages, context, loop, result);
+            if (handleOne(message, hold, at, messages, context, loop, result)) {
+                processFrom(at + 1, messages, context, loop, result);
+            }
         } catch (RuntimeException e) {
-            log.warn("A request failed after its subscription was confirmed: {}", e.toString(), e);
+            log.warn("A request failed after the cluster listened for its subscription: {}", e.toString(), e);
             result.decided();
         }
     }
 
     /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */
-    private void resume(Message request, AsyncDecisions.Pending pending, DecisionWait wait, int next, List<Message> messages,
+    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, ListeningWait.Hold hold, int next, List<Message> messages,
                         RequestContext context, EventExecutor loop, BatchResult result) {
         try {
-            Message reply = pending.reply(wait, nanoClock.getAsLong());
-            if (answerOnceListening(request, reply, next, messages, context, loop, result)) {
-                processFrom(next, messages, context, loop, result);
+            Message reply;
+            try {
+                reply = pending.reply(wait, nanoClock.getAsLong());
+            } finally {
+                ListeningWait.release(hold);
             }
+            answer(reply, context, result);
+            processFrom(next, messages, context, loop, result);
         } catch (RuntimeException e) {
             // Synchronously this would reach the transport, which closes the connection; here the
             // transport still gets what was answered, so that its connection does not hang.

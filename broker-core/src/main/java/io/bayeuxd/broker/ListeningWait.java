@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.ClusterBus;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.protocol.Message;
@@ -12,30 +13,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What a successful {@code /meta/subscribe} reply waits for in a cluster: the cluster bus listening on
- * each of its channels ({@link ClusterBus#listening}), so that a publication another node makes once the
- * client has the reply reaches it. A node alone, or one that listens there already, waits for nothing;
- * so do the server's in-process clients, whose calls return their replies at once.
+ * In a cluster, a {@code /meta/subscribe} is handled only once the cluster bus listens on each of its
+ * channels ({@link ClusterBus#listening}), so that a publication another node makes once the client has
+ * the reply reaches it. The bus is told to listen <em>before</em> the session subscribes ({@link #ahead}),
+ * and the subscription and its reply are then made together, as on a single node: nothing is delivered
+ * to the client on a channel before its subscribe reply (Faye's client drops what comes earlier), what
+ * a stored channel replays included.
+ *
+ * <p>A node alone waits for nothing and pays one field read; so does a subscribe to channels the bus
+ * listens on already, and one of the server's in-process clients, whose calls return their replies at once.
  */
 final class ListeningWait {
     /**
-     * How long a reply waits at most: Redis answers a SUBSCRIBE within a round trip, so this is reached
-     * only when Redis is lost meanwhile; the reply then goes as it would while Redis is down.
+     * How long a subscribe waits at most: Redis answers a SUBSCRIBE within a round trip, so this is reached
+     * only when Redis is lost meanwhile; the subscribe is then handled as it is while Redis is down.
      */
     static final long TIMEOUT_MS = 2_000;
 
     private final Engine engine;
-    /** Whether there are other nodes at all: decided once, so that a node alone pays one field read. */
+    private final Limits limits;
+    /** Whether there are other nodes at all: decided once. */
     private final boolean clustered;
 
-    ListeningWait(Engine engine) {
+    ListeningWait(Engine engine, Limits limits) {
         this.engine = engine;
+        this.limits = limits;
         this.clustered = engine.bus().nodeToken() != null;
     }
 
-    /** What {@code reply} to {@code request} must wait for, or {@code null} when nothing. */
-    CompletionStage<?> of(Message request, Message reply) {
-        if (!clustered || !MetaChannels.SUBSCRIBE.equals(reply.channel()) || !Boolean.TRUE.equals(reply.successful())
+    /**
+     * Has the bus listen on the channels {@code request} subscribes to (up to the first one its handler
+     * would refuse as malformed), holding them until {@link #release}; {@code null} when there is nothing
+     * to hold. A channel its security policy then denies is listened on and let go again.
+     */
+    Hold ahead(Message request) {
+        if (!clustered || !MetaChannels.SUBSCRIBE.equals(request.channel()) || request.error() != null
                 || request.subscription() == null) {
             return null;
         }
@@ -44,23 +56,52 @@ final class ListeningWait {
             return null;
         }
         ClusterBus bus = engine.bus();
-        CompletionStage<?> one = null;
-        List<CompletableFuture<?>> several = null;
+        List<String> held = new ArrayList<>();
+        List<CompletableFuture<?>> waits = new ArrayList<>();
         for (String channel : request.subscription()) {
-            CompletionStage<?> listening = bus.listening(channel);
-            if (listening == null) {
-                continue;
+            if (!ChannelName.isValid(channel) || !ChannelName.isSubscribable(channel) || !limits.channelFits(channel)) {
+                break;
             }
-            if (one == null) {
-                one = listening;
-            } else {
-                if (several == null) {
-                    several = new ArrayList<>();
-                    several.add(one.toCompletableFuture());
-                }
-                several.add(listening.toCompletableFuture());
+            bus.subscribed(channel);
+            held.add(channel);
+            CompletionStage<?> listening = bus.listening(channel);
+            if (listening != null) {
+                waits.add(listening.toCompletableFuture());
             }
         }
-        return several == null ? one : CompletableFuture.allOf(several.toArray(CompletableFuture[]::new));
+        if (held.isEmpty()) {
+            return null;
+        }
+        CompletionStage<?> confirmed = waits.isEmpty() ? null
+                : waits.size() == 1 ? waits.get(0) : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+        return new Hold(bus, held, confirmed);
+    }
+
+    /** Lets go of {@code hold}, if there is one, once its subscribe is handled. */
+    static void release(Hold hold) {
+        if (hold != null) {
+            hold.release();
+        }
+    }
+
+    /** The channels a subscribe had the bus listen on ahead of it. */
+    static final class Hold {
+        private final ClusterBus bus;
+        private final List<String> channels;
+        /** Completes once the bus listens on all of them; {@code null} when it did already. */
+        final CompletionStage<?> confirmed;
+
+        private Hold(ClusterBus bus, List<String> channels, CompletionStage<?> confirmed) {
+            this.bus = bus;
+            this.channels = channels;
+            this.confirmed = confirmed;
+        }
+
+        /** The session's own subscriptions, made meanwhile, now keep the bus listening. */
+        private void release() {
+            for (String channel : channels) {
+                bus.unsubscribed(channel);
+            }
+        }
     }
 }
