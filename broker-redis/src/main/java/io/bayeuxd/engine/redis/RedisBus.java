@@ -402,9 +402,19 @@ public final class RedisBus implements ClusterBus {
      */
     private void relisten() {
         List<String> channels = ownChannels();
-        counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
+        List<String> patterns = counts.patterns();
+        patterns.forEach(p -> channels.add(expansions.redisChannel(p)));
         stats.commands.increment();
-        links.listen(channels.toArray(String[]::new));
+        links.listen(channels.toArray(String[]::new)).whenComplete((ok, error) -> {
+            // A SUBSCRIBE sent while the link was down may never be answered on its own: this one
+            // covers its pattern, so whatever waits for it need not wait any longer.
+            for (String p : patterns) {
+                CompletableFuture<Void> waiting = unconfirmed.remove(p);
+                if (waiting != null) {
+                    waiting.complete(null);
+                }
+            }
+        });
     }
 
     @Override
