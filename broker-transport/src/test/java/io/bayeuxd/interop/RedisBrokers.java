@@ -21,12 +21,19 @@ final class RedisBrokers implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts Redis and {@code count} nodes whose connects are held for {@code timeoutMs}. */
+    /** The HTTP API's key on every node. */
+    static final String API_KEY = "interop-cluster-api-key-0123456789";
+
+    /**
+     * Starts Redis and {@code count} nodes whose connects are held for {@code timeoutMs}, each with the
+     * HTTP API on a management port of its own.
+     */
     static RedisBrokers start(int count, long timeoutMs) throws Exception {
         RedisBrokers cluster = new RedisBrokers(RedisServerProcess.start());
         try {
             for (int i = 0; i < count; i++) {
                 BrokerServer node = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
+                        .managementHost("127.0.0.1").managementPort(0).apiKey(API_KEY)
                         .broker(BrokerConfig.builder().timeoutMs(timeoutMs).build()).build(),
                         new RedisBus(cluster.redis.url(), "bayeuxd:", 100_000)).start();
                 node.addExtension(new TokenExtension());
@@ -41,6 +48,11 @@ final class RedisBrokers implements AutoCloseable {
 
     static String url(BrokerServer node) {
         return "http://127.0.0.1:" + node.port() + "/";
+    }
+
+    /** The node's management URL, where its HTTP API is. */
+    static String apiUrl(BrokerServer node) {
+        return "http://127.0.0.1:" + node.managementPort() + "/";
     }
 
     @Override
