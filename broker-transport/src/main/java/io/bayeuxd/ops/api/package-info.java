@@ -6,8 +6,8 @@
  * {@code --api-key} is set. {@link io.bayeuxd.ops.api.ApiHttpHandler} checks the key, the method and the
  * body, and hands the parsed body to one {@link io.bayeuxd.ops.api.ApiEndpoint} per path; a publication goes
  * through the broker as an in-process client's does. With a cluster bus, every answer covers the whole
- * cluster: a call about one client is answered by its node ({@link io.bayeuxd.ops.api.ClientRoutedEndpoint}),
- * the others by every node, merged ({@link io.bayeuxd.ops.api.ClusterWideEndpoint}), both through
- * {@link io.bayeuxd.ops.api.NodeQueries} on the bus. See {@code docs/api.md}.
+ * cluster: a call about one client is answered by its node ({@code ClientRoutedEndpoint}),
+ * the others by every node, merged ({@code ClusterWideEndpoint}), both through
+ * {@code NodeQueries} on the bus. See {@code docs/api.md}.
  */
 package io.bayeuxd.ops.api;
