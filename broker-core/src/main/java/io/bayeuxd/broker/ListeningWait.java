@@ -43,7 +43,7 @@ final class ListeningWait {
 
     /**
      * Has the bus listen on the channels {@code request} subscribes to (up to the first one its handler
-     * would refuse as malformed), holding them until {@link #release}; {@code null} when there is nothing
+     * would refuse as malformed or over the session's limit), holding them until {@link #release}; {@code null} when there is nothing
      * to hold. A channel its security policy then denies is listened on and let go again.
      */
     Hold ahead(Message request) {
@@ -59,7 +59,9 @@ final class ListeningWait {
         List<String> held = new ArrayList<>();
         List<CompletableFuture<?>> waits = new ArrayList<>();
         for (String channel : request.subscription()) {
-            if (!ChannelName.isValid(channel) || !ChannelName.isSubscribable(channel) || !limits.channelFits(channel)) {
+            // Up to the first channel the handler refuses anyway, so that a refused subscribe costs Redis nothing.
+            if (!ChannelName.isValid(channel) || !ChannelName.isSubscribable(channel) || !limits.channelFits(channel)
+                    || !limits.hasRoomFor(session, channel)) {
                 break;
             }
             bus.subscribed(channel);
