@@ -199,6 +199,26 @@ class ClusterHttpApiTest {
     }
 
     @Test
+    void whileRedisIsUnreachableANodeAnswersForItselfAndSaysSo() throws Exception {
+        String alice = handshake(nodes.get(0), "alice");
+        String bob = handshake(nodes.get(1), "bob");
+        subscribe(nodes.get(0), alice, "/room");
+        subscribe(nodes.get(1), bob, "/room");
+        redis.kill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !nodes.get(0).broker().engine().isClusterHealthy());
+
+        JsonNode present = ok(api(nodes.get(0), "GET", "/api/presence?channel=/room", null));
+        assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText()).containsExactly(alice);
+        assertThat(present.get("partial").asBoolean()).isTrue();
+        assertThat(present.has("missingNodes")).as("how many nodes there are, Redis alone could say").isFalse();
+        HttpResponse<String> elsewhere = api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + bob + "\"}");
+        assertThat(elsewhere.statusCode()).as("%s", elsewhere.body()).isEqualTo(503);
+        assertThat(nodes.get(1).broker().engine().session(bob)).as("not ended").isNotNull();
+        assertThat(api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + alice + "\"}").statusCode())
+                .as("a client of the node asked").isEqualTo(200);
+    }
+
+    @Test
     void aNodeAloneAnswersForItselfWithoutClusterFields() throws Exception {
         BrokerServer alone = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).managementPort(0).ioThreads(1).apiKey(KEY)
                 .securityPolicy(new JwtSecurityPolicy(JwtKeys.secret(SECRET))).build()).start();
