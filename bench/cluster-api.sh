@@ -2,7 +2,7 @@
 # What the cluster costs the HTTP API and a subscribe: answer times of /api/presence and /api/info on a
 # node alone and on one of three --engine redis nodes (which asks the other two through Redis and
 # merges), and /meta/subscribe reply times on each (a Redis node waits for Redis to confirm its
-# SUBSCRIBE when the channel is new to it). Needs the jar (mvn ... package), java, curl, redis-server.
+# SUBSCRIBE when the channel is new to it), one by one and a hundred in one long-polling request. Needs the jar (mvn ... package), java, curl, redis-server.
 #
 #   bench/cluster-api.sh
 #
@@ -55,6 +55,17 @@ measure_subscribe() { # port label
   local out; out=$(for i in $(seq 1 200); do curl -s -w ' %{time_total}\n' -H 'Content-Type: application/json' -d "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"$id\",\"subscription\":\"/new/$i\"}]" http://127.0.0.1:$1/ | grep '"successful":true' | sed 's/.* //'; done | sort -n)
   echo "$2: median $(echo "$out" | sed -n 100p) s, p90 $(echo "$out" | sed -n 180p) s ($(echo "$out" | grep -c .) of 200 subscribes successful)"
 }
+measure_batch() { # port label: one long-polling request of 100 subscribes, each to a channel new to the node
+  local id; id=$(curl -s -H 'Content-Type: application/json' -d '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]' http://127.0.0.1:$1/ | sed 's/.*"clientId":"\([^"]*\)".*/\1/')
+  local times=""
+  for round in 1 2 3 4 5; do
+    local body="["; for i in $(seq 1 100); do body="$body{\"channel\":\"/meta/subscribe\",\"clientId\":\"$id\",\"subscription\":\"/batch/$round/$i\"},"; done; body="${body%,}]"
+    times="$times $(curl -s -o /dev/null -w '%{time_total}' -H 'Content-Type: application/json' -d "$body" http://127.0.0.1:$1/)"
+  done
+  echo "$2: 5 requests of 100 subscribes each:$times s"
+}
+measure_batch $P0 "batch, node alone"
+measure_batch $P3 "batch, Redis node"
 measure_subscribe $P0 "subscribe to a channel new to the node, node alone"
 measure_subscribe $P2 "subscribe to a channel new to the node, Redis node (waits for Redis' confirmation)"
 measure_subscribe $P2 "subscribe to a channel the node listens on already, Redis node"

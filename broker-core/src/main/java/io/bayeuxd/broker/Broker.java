@@ -245,7 +245,19 @@ public final class Broker {
      */
     public BatchResult process(List<Message> messages, RequestContext context, EventExecutor loop) {
         BatchResult result = new BatchResult(messages.size());
-        processFrom(0, messages, context, loop, result);
+        ListeningWait.Hold warm = listening.warm(messages);
+        if (warm == null) {
+            processFrom(0, messages, context, loop, result);
+            return result;
+        }
+        result.whenHandled(() -> ListeningWait.release(warm));
+        try {
+            processFrom(0, messages, context, loop, result);
+        } catch (RuntimeException e) {
+            // The transport answers the failure; what was held for the request must not stay held.
+            result.handled();
+            throw e;
+        }
         return result;
     }
 

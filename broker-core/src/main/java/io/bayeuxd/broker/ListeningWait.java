@@ -57,26 +57,61 @@ final class ListeningWait {
         }
         ClusterBus bus = engine.bus();
         List<String> held = new ArrayList<>();
+        listen(session, request, held);
+        if (held.isEmpty()) {
+            return null;
+        }
         List<CompletableFuture<?>> waits = new ArrayList<>();
+        for (String channel : held) {
+            CompletionStage<?> listening = bus.listening(channel);
+            if (listening != null) {
+                waits.add(listening.toCompletableFuture());
+            }
+        }
+        CompletionStage<?> confirmed = waits.isEmpty() ? null
+                : waits.size() == 1 ? waits.get(0) : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+        return new Hold(bus, held, confirmed);
+    }
+
+    /**
+     * Has the bus listen at once on the channels of every subscribe of a request of several messages,
+     * holding them until {@link #release}; {@code null} when there is nothing to hold. The request's
+     * subscribes still wait in turn ({@link #ahead}), but for SUBSCRIBEs all sent at the start, so a batch
+     * of them (Faye's long-polling client re-subscribing after a handshake) waits about one round trip
+     * to Redis, not one per channel.
+     */
+    Hold warm(List<Message> messages) {
+        if (!clustered || messages.size() < 2) {
+            return null;
+        }
+        List<String> held = null;
+        for (Message request : messages) {
+            if (!MetaChannels.SUBSCRIBE.equals(request.channel()) || request.subscription() == null) {
+                continue;
+            }
+            Session session = engine.session(request.clientId());
+            if (session != null && !session.isLocal()) {
+                if (held == null) {
+                    held = new ArrayList<>();
+                }
+                listen(session, request, held);
+            }
+        }
+        return held == null || held.isEmpty() ? null : new Hold(engine.bus(), held, null);
+    }
+
+    /** Has the bus listen on the request's channels up to the first one its handler refuses anyway; adds them to {@code held}. */
+    private void listen(Session session, Message request, List<String> held) {
+        ClusterBus bus = engine.bus();
         for (String channel : request.subscription()) {
-            // Up to the first channel the handler refuses anyway, so that a refused subscribe costs Redis nothing.
+            // Stopping there, a refused subscribe costs Redis nothing.
             if (!ChannelName.isValid(channel) || !ChannelName.isSubscribable(channel) || !limits.channelFits(channel)
                     || !limits.hasRoomFor(session, channel)) {
                 break;
             }
             bus.subscribed(channel);
             held.add(channel);
-            CompletionStage<?> listening = bus.listening(channel);
-            if (listening != null) {
-                waits.add(listening.toCompletableFuture());
-            }
         }
-        if (held.isEmpty()) {
-            return null;
-        }
-        CompletionStage<?> confirmed = waits.isEmpty() ? null
-                : waits.size() == 1 ? waits.get(0) : CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
-        return new Hold(bus, held, confirmed);
     }
 
     /** Lets go of {@code hold}, if there is one, once its subscribe is handled. */

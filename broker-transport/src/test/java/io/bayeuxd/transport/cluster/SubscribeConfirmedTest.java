@@ -96,6 +96,43 @@ class SubscribeConfirmedTest {
     }
 
     @Test
+    void aBatchOfSubscribesIsConfirmedWholeAndHoldsNothingAfterwards() throws Exception {
+        String id = post(a, "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}]")
+                .get(0).get("clientId").asText();
+        int n = 50;
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"channel\":\"/meta/subscribe\",\"clientId\":\"").append(id)
+                    .append("\",\"subscription\":\"/batch/").append(i).append("\"}");
+        }
+        JsonNode replies = post(a, batch.append("]").toString());
+        assertThat(replies).hasSize(n).allSatisfy(r -> assertThat(r.get("successful").asBoolean()).as("%s", r).isTrue());
+
+        LocalClient publisher = b.newLocalClient();
+        for (int i = 0; i < n; i++) {
+            assertThat(publisher.publish("/batch/" + i, JsonValue.parse(Integer.toString(i))).successful()).isTrue();
+        }
+        List<JsonNode> received = new ArrayList<>();
+        await("every publication of node B").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            post(a, "[{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\","
+                    + "\"advice\":{\"timeout\":0}}]").findParents("data").forEach(received::add);
+            return received.size() >= n;
+        });
+        assertThat(received).extracting(m -> m.get("data").asInt()).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, n).boxed().toList());
+        publisher.close();
+
+        // What the node listened on for the request is let go: unsubscribed, it listens on none of them.
+        StringBuilder unsubscribe = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            unsubscribe.append(i == 0 ? "" : ",").append("{\"channel\":\"/meta/unsubscribe\",\"clientId\":\"").append(id)
+                    .append("\",\"subscription\":\"/batch/").append(i).append("\"}");
+        }
+        post(a, unsubscribe.append("]").toString());
+        assertThat(((RedisBus) a.broker().engine().bus()).listenedChannels()).isZero();
+    }
+
+    @Test
     void whileRedisIsDownASubscribeIsAnsweredAndDeliversThisNodesPublications() throws Exception {
         String id = post(a, "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}]")
                 .get(0).get("clientId").asText();
