@@ -23,6 +23,8 @@ public final class BatchResult {
     /** Written only on the asynchronous path; the synchronous one pays a volatile read. */
     private volatile boolean waiting;
     private Runnable onDecided;
+    /** The broker's, run once every message is handled, before {@link #onDecided}; on the request's loop. */
+    private Runnable whenHandled;
 
     BatchResult(int expected) {
         this.replies = new ArrayList<>(expected);
@@ -50,8 +52,23 @@ public final class BatchResult {
         waiting = true;
     }
 
+    /** Runs {@code then} once every message is handled (the broker lets go of what it held for the request). */
+    void whenHandled(Runnable then) {
+        whenHandled = then;
+    }
+
+    /** Runs what {@link #whenHandled} gave, once: when every message is handled, or when handling one failed. */
+    void handled() {
+        Runnable handled = whenHandled;
+        if (handled != null) {
+            whenHandled = null;
+            handled.run();
+        }
+    }
+
     /** Every message is handled: runs what waits for it. */
     void decided() {
+        handled();
         if (!waiting) {
             return;
         }

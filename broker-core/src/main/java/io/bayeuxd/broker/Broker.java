@@ -55,6 +55,7 @@ public final class Broker {
     private final DisconnectHandler disconnect;
     private final PublishHandler publish;
     private final AsyncDecisions asyncDecisions;
+    private final ListeningWait listening;
     private final LongAdder expired = new LongAdder();
     private final LongAdder credentialsExpired = new LongAdder();
     /** What credentials' expiry instants are compared with. */
@@ -88,6 +89,7 @@ public final class Broker {
         this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
         this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
+        this.listening = new ListeningWait(engine, limits);
         if (!config.presenceChannels().isEmpty()) {
             // Published from the events thread through an in-process client that subscribes to nothing:
             // its executor and decoder are never used.
@@ -271,16 +273,29 @@ public final class Broker {
      */
     public BatchResult process(List<Message> messages, RequestContext context, EventExecutor loop) {
         BatchResult result = new BatchResult(messages.size());
-        processFrom(0, messages, context, loop, result);
+        ListeningWait.Hold warm = listening.warm(messages);
+        if (warm == null) {
+            processFrom(0, messages, context, loop, result);
+            return result;
+        }
+        result.whenHandled(() -> ListeningWait.release(warm));
+        try {
+            processFrom(0, messages, context, loop, result);
+        } catch (RuntimeException e) {
+            // The transport answers the failure; what was held for the request must not stay held.
+            result.handled();
+            throw e;
+        }
         return result;
     }
 
     /**
-     * Handles {@code messages} from {@code from} on, or up to one that waits for an asynchronous extension or
-     * the asynchronous policy; the rest then continues on the loop once the answer is in.
+     * Handles {@code messages} from {@code from} on, or up to one that waits: for an asynchronous extension,
+     * a subscribe for the cluster bus to listen ({@link ListeningWait}), or a message for the asynchronous
+     * policy, in that order. The rest of the request is then handled on {@code loop} once the wait is over,
+     * so the client's order is kept.
      */
     private void processFrom(int from, List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
-        long now = nanoClock.getAsLong();
         for (int i = from, n = messages.size(); i < n; i++) {
             Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
             if (message == null) {
@@ -288,13 +303,32 @@ public final class Broker {
             }
             // In-process clients skip asynchronous extensions, so their calls answer at once.
             boolean handled = asyncExtensions.isEmpty() || context == LocalClient.IN_PROCESS
-                    ? decideAndAnswer(message, i, messages, context, loop, result, now)
+                    ? listenThenHandle(message, i, messages, context, loop, result)
                     : passAsyncExtensions(message, 0, i, messages, context, loop, result);
             if (!handled) {
                 return;
             }
         }
         result.decided();
+    }
+
+    /**
+     * Waits, for a subscribe to a channel the cluster bus does not listen on yet, until it does; then handles
+     * and answers {@code message} (the request's {@code i}th). Returns false when it waits: it then
+     * continues on the loop, and the rest of the request after it.
+     */
+    private boolean listenThenHandle(Message message, int i, List<Message> messages, RequestContext context,
+                                     EventExecutor loop, BatchResult result) {
+        ListeningWait.Hold hold = listening.ahead(message);
+        if (hold != null && hold.confirmed != null) {
+            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+            // Marked first: off the loop, the rest of the request may run before await returns.
+            result.waitForDecision();
+            if (!wait.await(hold.confirmed, ListeningWait.TIMEOUT_MS, () -> resumeListening(message, hold, i, messages, context, loop, result))) {
+                return false;
+            }
+        }
+        return handleOne(message, hold, i, messages, context, loop, result);
     }
 
     /**
@@ -323,7 +357,7 @@ public final class Broker {
                 break;
             }
         }
-        return decideAndAnswer(message, index, messages, context, loop, result, nanoClock.getAsLong());
+        return listenThenHandle(message, index, messages, context, loop, result);
     }
 
     /** On the request's loop, once an asynchronous extension answered: the message goes on, then the rest. */
@@ -333,7 +367,7 @@ public final class Broker {
             Message message = asyncExtensions.outcome(extension, asked, wait);
             boolean handled = message == null
                     || (message.error() != null
-                        ? decideAndAnswer(message, index, messages, context, loop, result, nanoClock.getAsLong())
+                        ? handleOne(message, null, index, messages, context, loop, result)
                         : passAsyncExtensions(message, at + 1, index, messages, context, loop, result));
             if (handled) {
                 processFrom(index + 1, messages, context, loop, result);
@@ -345,38 +379,68 @@ public final class Broker {
     }
 
     /**
-     * Asks the asynchronous policy about {@code message} when there is one, handles it and answers it.
-     * Returns false when it waits for the policy: it then continues on the loop, and the rest after it.
+     * Handles one message, past its incoming extensions, and answers it; lets go of its {@code hold} once
+     * it is handled. Returns false when it waits for the asynchronous policy, whose answer then handles it
+     * and the rest of the request.
      */
-    private boolean decideAndAnswer(Message message, int index, List<Message> messages, RequestContext context,
-                                    EventExecutor loop, BatchResult result, long now) {
+    private boolean handleOne(Message message, ListeningWait.Hold hold, int i, List<Message> messages, RequestContext context,
+                              EventExecutor loop, BatchResult result) {
+        long now = nanoClock.getAsLong();
         AsyncSecurityPolicy policy = gate.async();
         AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
                 : asyncDecisions.ask(policy, message, context, now);
         Message reply;
-        if (pending == null) {
-            reply = handle(message, context, result, messages.size() > 1, now);
-        } else if (pending.question == null) {
-            reply = pending.reply(null, now);
-        } else {
-            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-            int next = index + 1;
-            // Marked first: off the loop, the rest of the request may run before await returns.
-            result.waitForDecision();
-            if (!wait.await(pending.question, policy.decisionTimeoutMs(), () -> resume(pending, wait, next, messages, context, loop, result))) {
-                return false;
+        boolean decidedLater = false;
+        try {
+            if (pending == null) {
+                reply = handle(message, context, result, messages.size() > 1, now);
+            } else if (pending.question == null) {
+                reply = pending.reply(null, now);
+            } else {
+                DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
+                int next = i + 1;
+                // Marked first: off the loop, the rest of the request may run before await returns.
+                result.waitForDecision();
+                decidedLater = !wait.await(pending.question, policy.decisionTimeoutMs(),
+                        () -> resume(pending, wait, hold, next, messages, context, loop, result));
+                if (decidedLater) {
+                    return false;
+                }
+                reply = pending.reply(wait, now);
             }
-            reply = pending.reply(wait, now);
+        } finally {
+            if (!decidedLater) {
+                ListeningWait.release(hold);
+            }
         }
         answer(reply, context, result);
         return true;
     }
 
+    /** On the request's loop, once the bus listens (or the wait timed out): the subscribe, then the rest. */
+    private void resumeListening(Message message, ListeningWait.Hold hold, int at, List<Message> messages, RequestContext context,
+                                 EventExecutor loop, BatchResult result) {
+        try {
+            if (handleOne(message, hold, at, messages, context, loop, result)) {
+                processFrom(at + 1, messages, context, loop, result);
+            }
+        } catch (RuntimeException e) {
+            log.warn("A request failed after the cluster listened for its subscription: {}", e.toString(), e);
+            result.decided();
+        }
+    }
+
     /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */
-    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, int next, List<Message> messages,
+    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, ListeningWait.Hold hold, int next, List<Message> messages,
                         RequestContext context, EventExecutor loop, BatchResult result) {
         try {
-            answer(pending.reply(wait, nanoClock.getAsLong()), context, result);
+            Message reply;
+            try {
+                reply = pending.reply(wait, nanoClock.getAsLong());
+            } finally {
+                ListeningWait.release(hold);
+            }
+            answer(reply, context, result);
             processFrom(next, messages, context, loop, result);
         } catch (RuntimeException e) {
             // Synchronously this would reach the transport, which closes the connection; here the

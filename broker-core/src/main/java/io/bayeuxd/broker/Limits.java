@@ -37,9 +37,14 @@ final class Limits {
         return false;
     }
 
+    /** Whether the session may subscribe to {@code channel}: it has room, or holds it already. Counts nothing. */
+    boolean hasRoomFor(Session session, String channel) {
+        return session.subscriptionCount() < config.maxSubscriptionsPerSession() || session.isSubscribed(channel);
+    }
+
     /** The error for one more subscription, or {@code null} when the session has room. */
     String subscriptionError(Session session, String channel) {
-        if (session.subscriptionCount() < config.maxSubscriptionsPerSession() || session.isSubscribed(channel)) {
+        if (hasRoomFor(session, channel)) {
             return null;
         }
         refused.increment();

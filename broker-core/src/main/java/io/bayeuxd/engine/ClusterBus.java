@@ -93,8 +93,32 @@ public interface ClusterBus extends AutoCloseable {
      */
     CompletionStage<Boolean> sendToNode(String nodeToken, byte[] message);
 
-    /** Installs what receives the messages other nodes send to this one; called on the bus's thread. */
+    /**
+     * Adds a receiver of the messages other nodes send to this one (to it alone, or to every node),
+     * called on the bus's thread. Every receiver sees every message: each acts on the types it knows and
+     * ignores the others.
+     */
     void onNodeMessage(Consumer<byte[]> handler);
+
+    /**
+     * Sends {@code message} to every other node of the cluster, whose receivers get it as a message sent
+     * to them; this node does not get its own. Completes with how many other nodes were listening (0 at
+     * once for {@link #NONE}, or when the bus is down), so that a caller knows how many answers to
+     * expect.
+     */
+    default CompletionStage<Integer> sendToAllNodes(byte[] message) {
+        return CompletableFuture.completedFuture(0);
+    }
+
+    /**
+     * What a local subscription to {@code channelOrPattern} waits for before publications of other nodes
+     * surely reach it: {@code null} when nothing (a node alone, a bus that listens there already, or one
+     * that is down and cannot be asked), else a stage that completes once the bus listens there. Never
+     * fails; it may never complete (Redis lost meanwhile), so a caller bounds its wait.
+     */
+    default CompletionStage<?> listening(String channelOrPattern) {
+        return null;
+    }
 
     /**
      * Whether this bus numbers the publications of stored channels (history, records) in one order for

@@ -205,8 +205,10 @@ public final class BrokerServer implements AutoCloseable {
     private ApiHttpHandler httpApi() {
         apiClient = newLocalClient();
         String token = engine.bus().nodeToken();
-        InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), config.engine().name().toLowerCase(java.util.Locale.ROOT));
-        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections);
+        // A bus handed to the constructor makes a cluster node whatever the configuration's engine says.
+        String engineName = token != null ? "redis" : config.engine().name().toLowerCase(java.util.Locale.ROOT);
+        InfoEndpoint.Node node = new InfoEndpoint.Node(hostName(), token, version(), engineName);
+        return HttpApi.handler(new ApiKey(config.apiKey()), apiClient::publish, broker, node, limiter::openConnections, group);
     }
 
     /** This machine's name as its environment or its resolver gives it. */

@@ -21,7 +21,13 @@ final class RedisBrokers implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** Starts Redis and {@code count} nodes whose connects are held for {@code timeoutMs}. */
+    /** The HTTP API's key on every node. */
+    static final String API_KEY = "interop-cluster-api-key-0123456789";
+
+    /**
+     * Starts Redis and {@code count} nodes whose connects are held for {@code timeoutMs}, each with the
+     * HTTP API on a management port of its own.
+     */
     static RedisBrokers start(int count, long timeoutMs) throws Exception {
         return start(count, BrokerConfig.builder().timeoutMs(timeoutMs).build());
     }
@@ -32,6 +38,7 @@ final class RedisBrokers implements AutoCloseable {
         try {
             for (int i = 0; i < count; i++) {
                 BrokerServer node = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
+                        .managementHost("127.0.0.1").managementPort(0).apiKey(API_KEY)
                         .broker(config).build(),
                         new RedisBus(cluster.redis.url(), "bayeuxd:", 100_000)).start();
                 node.addExtension(new TokenExtension());
@@ -46,6 +53,11 @@ final class RedisBrokers implements AutoCloseable {
 
     static String url(BrokerServer node) {
         return "http://127.0.0.1:" + node.port() + "/";
+    }
+
+    /** The node's management URL, where its HTTP API is. */
+    static String apiUrl(BrokerServer node) {
+        return "http://127.0.0.1:" + node.managementPort() + "/";
     }
 
     @Override

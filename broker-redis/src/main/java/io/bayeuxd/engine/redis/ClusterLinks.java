@@ -69,13 +69,23 @@ final class ClusterLinks extends LettuceLinks {
                 onMessage.accept(channel, message);
             }
         });
-        listenLink.sync().ssubscribe(listenFirst);
+        for (String channel : listenFirst) {
+            listenLink.sync().ssubscribe(channel);
+        }
         publishLink = publishClient.connect(RedisBus.CODEC);
     }
 
     @Override
-    public void listen(String... channels) {
-        listenLink.async().ssubscribe(channels);
+    public CompletionStage<?> listen(String... channels) {
+        if (channels.length == 1) {
+            return listenLink.async().ssubscribe(channels);
+        }
+        // One SSUBSCRIBE names channels of one slot only (else CROSSSLOT): each is subscribed by itself.
+        CompletableFuture<?>[] each = new CompletableFuture<?>[channels.length];
+        for (int i = 0; i < channels.length; i++) {
+            each[i] = listenLink.async().ssubscribe(channels[i]).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(each);
     }
 
     @Override

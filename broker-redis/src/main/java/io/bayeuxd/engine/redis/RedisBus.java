@@ -15,10 +15,14 @@ import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,8 +59,16 @@ public final class RedisBus implements ClusterBus {
     private final String nodeToken = ClientIdGenerator.newNodeToken();
     /** Where other nodes send this one requests and replies for the sessions it holds. */
     private final String nodeChannel;
+    /** Where a node sends what every node is asked (the HTTP API's cluster-wide questions). */
+    private final String allNodesChannel;
+    private final byte[] nodeTokenUtf8;
     private final String prefix;
-    private volatile Consumer<byte[]> nodeMessages = message -> { };
+    private final List<Consumer<byte[]>> nodeMessages = new CopyOnWriteArrayList<>();
+    /**
+     * Patterns whose SUBSCRIBE Redis has not confirmed yet, with what completes when it has: a
+     * subscribe reply waits for it, so that a publication another node makes after the reply reaches it.
+     */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> unconfirmed = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ChannelExpansions expansions;
@@ -88,6 +100,8 @@ public final class RedisBus implements ClusterBus {
         this.expansions = new ChannelExpansions(prefix);
         this.prefix = prefix;
         this.nodeChannel = nodeChannel(prefix, nodeToken);
+        this.allNodesChannel = prefix + "nodes";
+        this.nodeTokenUtf8 = nodeToken.getBytes(StandardCharsets.UTF_8);
         this.stored = new RedisStoredChannels(prefix);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.links = redisUrl.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())
@@ -133,13 +147,24 @@ public final class RedisBus implements ClusterBus {
         links.open((channel, message) -> {
             if (channel.equals(nodeChannel)) {
                 stats.commands.increment();
-                nodeMessages.accept(message);
+                toReceivers(message);
+            } else if (channel.equals(allNodesChannel)) {
+                onAllNodesMessage(message);
             } else if (channel.equals(stored.redisChannel())) {
                 onNumbered(message);
             } else {
                 onFrame(message);
             }
-        }, sequences() ? new String[] {nodeChannel, stored.redisChannel()} : new String[] {nodeChannel});
+        }, ownChannels().toArray(String[]::new));
+    }
+
+    /** The Redis channels a node listens on whatever its sessions subscribe to. */
+    private List<String> ownChannels() {
+        List<String> channels = new ArrayList<>(List.of(nodeChannel, allNodesChannel));
+        if (sequences()) {
+            channels.add(stored.redisChannel());
+        }
+        return channels;
     }
 
     /** Stored channels are numbered in Redis on a standalone Redis (or Sentinel); not yet on a Cluster. */
@@ -213,8 +238,22 @@ public final class RedisBus implements ClusterBus {
     public void subscribed(String channelOrPattern) {
         counts.increment(channelOrPattern, p -> {
             stats.commands.increment();
-            links.listen(expansions.redisChannel(p));
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            // In the map before Redis can answer, so that the answer always finds it to remove.
+            unconfirmed.put(p, confirmed);
+            links.listen(expansions.redisChannel(p)).whenComplete((ok, error) -> {
+                unconfirmed.remove(p, confirmed);
+                // A failed SUBSCRIBE (Redis gone meanwhile) ends the wait too: the reply then says no more
+                // than that the local subscription is made, as it does while Redis is down.
+                confirmed.complete(null);
+            });
         });
+    }
+
+    @Override
+    public CompletionStage<?> listening(String channelOrPattern) {
+        // While Redis is down nothing is confirmed in time: the subscription is local until it is back.
+        return healthy ? unconfirmed.get(channelOrPattern) : null;
     }
 
     @Override
@@ -270,7 +309,40 @@ public final class RedisBus implements ClusterBus {
 
     @Override
     public void onNodeMessage(Consumer<byte[]> handler) {
-        this.nodeMessages = handler;
+        nodeMessages.add(handler);
+    }
+
+    /**
+     * Publishes {@code message} on the channel every node listens on, after this node's token, by which
+     * this node knows its own copy; Redis' count of listeners includes this node.
+     */
+    @Override
+    public CompletionStage<Integer> sendToAllNodes(byte[] message) {
+        if (!healthy) {
+            return CompletableFuture.completedFuture(0);
+        }
+        stats.commands.increment();
+        byte[] framed = new byte[nodeTokenUtf8.length + message.length];
+        System.arraycopy(nodeTokenUtf8, 0, framed, 0, nodeTokenUtf8.length);
+        System.arraycopy(message, 0, framed, nodeTokenUtf8.length, message.length);
+        return links.publish(allNodesChannel, framed)
+                .handle((listeners, error) -> error != null || listeners == null ? 0 : (int) Math.max(0, listeners - 1));
+    }
+
+    /** A message to every node: dropped when it is this node's own, else handed on without the sender's token. */
+    private void onAllNodesMessage(byte[] framed) {
+        int n = nodeTokenUtf8.length;
+        if (framed.length < n || Arrays.equals(framed, 0, n, nodeTokenUtf8, 0, n)) {
+            return;
+        }
+        stats.commands.increment();
+        toReceivers(Arrays.copyOfRange(framed, n, framed.length));
+    }
+
+    private void toReceivers(byte[] message) {
+        for (Consumer<byte[]> receiver : nodeMessages) {
+            receiver.accept(message);
+        }
     }
 
     /** On a listening link's thread; under a lock, since a Cluster's shards each have their own. */
@@ -331,14 +403,20 @@ public final class RedisBus implements ClusterBus {
      * link dropped; a subscribe sent while it was down may not have been, and subscribing twice is harmless.
      */
     private void relisten() {
-        var channels = new java.util.ArrayList<String>();
-        channels.add(nodeChannel);
-        if (sequences()) {
-            channels.add(stored.redisChannel());
-        }
-        counts.patterns().forEach(p -> channels.add(expansions.redisChannel(p)));
+        List<String> channels = ownChannels();
+        List<String> patterns = counts.patterns();
+        patterns.forEach(p -> channels.add(expansions.redisChannel(p)));
         stats.commands.increment();
-        links.listen(channels.toArray(String[]::new));
+        links.listen(channels.toArray(String[]::new)).whenComplete((ok, error) -> {
+            // A SUBSCRIBE sent while the link was down may never be answered on its own: this one
+            // covers its pattern, so whatever waits for it need not wait any longer.
+            for (String p : patterns) {
+                CompletableFuture<Void> waiting = unconfirmed.remove(p);
+                if (waiting != null) {
+                    waiting.complete(null);
+                }
+            }
+        });
     }
 
     @Override

@@ -15,7 +15,8 @@ interface RedisLinks extends AutoCloseable {
      */
     void open(BiConsumer<String, byte[]> onMessage, String... listenFirst);
 
-    void listen(String... channels);
+    /** Listens on {@code channels}; completes once Redis has confirmed it (or failed to). */
+    CompletionStage<?> listen(String... channels);
 
     void unlisten(String channel);
 

@@ -65,8 +65,8 @@ final class StandaloneLinks extends LettuceLinks {
     }
 
     @Override
-    public void listen(String... channels) {
-        listenLink.async().subscribe(channels);
+    public CompletionStage<?> listen(String... channels) {
+        return listenLink.async().subscribe(channels);
     }
 
     @Override

@@ -79,6 +79,38 @@ class RedisBusTest {
     }
 
     @Test
+    void aFirstSubscriptionWaitsForRedisToConfirmAndLaterOnesDoNot() throws Exception {
+        Session first = nodeA.createSession(false, 0);
+        nodeA.subscribe(first, "/confirmed");
+        java.util.concurrent.CompletionStage<?> listening = busA.listening("/confirmed");
+        if (listening != null) {
+            listening.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(busA.listening("/confirmed")).as("confirmed: nothing to wait for").isNull();
+        // Once Redis has confirmed, a publication of the other node reaches the subscriber.
+        publish(nodeB, "/confirmed", 1);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> first.queuedMessages() == 1);
+        Session second = nodeA.createSession(false, 0);
+        nodeA.subscribe(second, "/confirmed");
+        assertThat(busA.listening("/confirmed")).as("the node listens there already").isNull();
+        assertThat(busA.listening("/never-subscribed")).isNull();
+    }
+
+    @Test
+    void aMessageToAllNodesReachesEveryOtherNodeAndSaysHowManyListened() throws Exception {
+        List<String> atA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> atB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        busA.onNodeMessage(m -> atA.add(new String(m, java.nio.charset.StandardCharsets.UTF_8)));
+        busB.onNodeMessage(m -> atB.add(new String(m, java.nio.charset.StandardCharsets.UTF_8)));
+
+        int others = busA.sendToAllNodes("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(others).as("node B; not node A itself").isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> atB.contains("hello"));
+        assertThat(atA).as("a node does not get its own").isEmpty();
+    }
+
+    @Test
     void aNodeListensOnlyWhileOneOfItsSessionsSubscribes() {
         Session a = nodeB.createSession(false, 0);
         Session b = nodeB.createSession(false, 0);

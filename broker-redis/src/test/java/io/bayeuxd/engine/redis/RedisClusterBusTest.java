@@ -86,6 +86,23 @@ class RedisClusterBusTest {
     }
 
     @Test
+    void aMessageToAllNodesReachesTheOtherOneAndAFirstSubscriptionIsConfirmed() throws Exception {
+        List<byte[]> atB = new CopyOnWriteArrayList<>();
+        busB.onNodeMessage(atB::add);
+        assertThat(busA.sendToAllNodes(new byte[] {42}).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> atB.size() == 1);
+        assertThat(atB.get(0)).containsExactly(42);
+
+        io.bayeuxd.session.Session s = nodeA.createSession(false, 0);
+        nodeA.subscribe(s, "/confirmed/here");
+        java.util.concurrent.CompletionStage<?> listening = busA.listening("/confirmed/here");
+        if (listening != null) {
+            listening.toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(busA.listening("/confirmed/here")).isNull();
+    }
+
+    @Test
     void aNodeMessageReachesItsNodeAndSaysWhenNobodyListens() throws Exception {
         List<byte[]> received = new CopyOnWriteArrayList<>();
         busB.onNodeMessage(received::add);

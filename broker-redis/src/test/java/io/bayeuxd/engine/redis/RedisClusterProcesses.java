@@ -41,9 +41,12 @@ public final class RedisClusterProcesses implements AutoCloseable {
     private void startServers(Path dir) throws IOException {
         for (int i = 0; i < MASTERS; i++) {
             int port = freePort();
+            // The bus port too: by default it is port + 10000, which may be taken or past 65535, and then
+            // redis-server does not start.
+            int busPort = freePort();
             Path home = Files.createDirectories(dir.resolve("redis-" + port));
             servers.add(new ProcessBuilder("/usr/bin/redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-config-file", home.resolve("nodes.conf").toString(), "--dir", home.toString(),
+                    "--cluster-enabled", "yes", "--cluster-port", Integer.toString(busPort), "--cluster-config-file", home.resolve("nodes.conf").toString(), "--dir", home.toString(),
                     "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning")
                     .redirectErrorStream(true).redirectOutput(home.resolve("out.log").toFile()).start());
             ports.add(port);

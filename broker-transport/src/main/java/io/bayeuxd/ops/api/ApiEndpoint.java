@@ -2,9 +2,13 @@ package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.EventExecutor;
+
 import java.util.List;
 import java.util.Map;
-import io.netty.handler.codec.http.HttpMethod;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One path of the API. {@link ApiHttpHandler} has checked the key and the method, and for a method with a
@@ -29,5 +33,17 @@ public interface ApiEndpoint {
      */
     default ApiResponse handle(JsonNode body, Map<String, List<String>> query) {
         return handle(body);
+    }
+
+    /**
+     * Answers a call, now or later: what {@link ApiHttpHandler} calls. An endpoint that asks other nodes
+     * of a cluster answers once they have (each wait bounded); the others answer at once with
+     * {@link #handle(JsonNode, Map)}. A refusal may be thrown as an {@link ApiException} or complete the
+     * stage with one.
+     *
+     * @param loop the event loop of the call's connection, where a wait may be timed
+     */
+    default CompletionStage<ApiResponse> respond(JsonNode body, Map<String, List<String>> query, EventExecutor loop) {
+        return CompletableFuture.completedFuture(handle(body, query));
     }
 }

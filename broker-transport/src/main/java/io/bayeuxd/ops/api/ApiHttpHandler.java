@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The API's door on the management port, after {@code HttpObjectAggregator}: answers every request whose
@@ -37,7 +44,8 @@ import java.util.Map;
  *   <li>an unknown path: 404; another method than the path's: 405 with {@code Allow};</li>
  *   <li>for a POST, a {@code Content-Type} other than {@code application/json}: 415; a body that is not
  *   JSON: 400;</li>
- *   <li>then the path's {@link ApiEndpoint} answers, or refuses with its {@link ApiException}.</li>
+ *   <li>then the path's {@link ApiEndpoint} answers, or refuses with its {@link ApiException}; at once, or
+ *   once the other nodes of a cluster have (answers on one connection keep its calls' order).</li>
  * </ol>
  * A body over the limit never reaches it: {@link ApiBodyLimit} answers 413. Nothing it answers repeats the
  * key, and an unexpected failure is logged here and answered 500 without its details.
@@ -47,6 +55,8 @@ public final class ApiHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ApiHttpHandler.class);
     static final String PREFIX = "/api";
     private static final String JSON = "application/json; charset=utf-8";
+    /** The last answer of a connection not written yet, which the next one waits for. */
+    private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("bayeuxd.api.lastAnswer");
 
     private final ApiKey key;
     private final Map<String, ApiEndpoint> endpoints;
@@ -76,34 +86,75 @@ public final class ApiHttpHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             boolean readable = request.decoderResult().isSuccess();
-            ApiResponse response = readable ? answer(request) : ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
-            String allow = response.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)
-                    ? endpoints.get(path(request.uri())).method().name() : null;
-            send(ctx, response, readable && HttpUtil.isKeepAlive(request), allow);
+            CompletionStage<ApiResponse> response = readable ? answer(request, ctx.executor())
+                    : CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
+            reply(ctx, response.toCompletableFuture(), path(request.uri()), readable && HttpUtil.isKeepAlive(request));
         } finally {
             request.release();
         }
     }
 
-    private ApiResponse answer(FullHttpRequest request) {
+    /**
+     * Sends {@code response} once it is complete and every earlier answer on this connection is written:
+     * a client that pipelines its calls gets the answers in its order, though a later call may be
+     * answered sooner (one that asks other nodes waits for them). Everything here runs on the
+     * connection's event loop.
+     */
+    private void reply(ChannelHandlerContext ctx, CompletableFuture<ApiResponse> response, String path, boolean keepAlive) {
+        Attribute<CompletableFuture<Void>> last = ctx.channel().attr(LAST_ANSWER);
+        CompletableFuture<Void> before = last.get();
+        if ((before == null || before.isDone()) && response.isDone()) {
+            send(ctx, outcome(response, path), path, keepAlive);
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        last.set(written);
+        CompletableFuture<?> previous = before == null ? CompletableFuture.completedFuture(null) : before;
+        previous.thenCompose(v -> response.handle((r, e) -> null)).whenComplete((v, e) -> ctx.executor().execute(() -> {
+            try {
+                send(ctx, outcome(response, path), path, keepAlive);
+            } finally {
+                written.complete(null);
+            }
+        }));
+    }
+
+    /** A complete answer, or what its failure answers: an {@link ApiException}'s refusal, or a logged 500. */
+    private static ApiResponse outcome(CompletableFuture<ApiResponse> response, String path) {
+        try {
+            return response.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof ApiException refused) {
+                return refused.response();
+            }
+            log.error("API call to {} failed", path, cause);
+            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, ApiResponse response, String path, boolean keepAlive) {
+        String allow = response.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED) ? endpoints.get(path).method().name() : null;
+        send(ctx, response, keepAlive, allow);
+    }
+
+    private CompletionStage<ApiResponse> answer(FullHttpRequest request, EventExecutor loop) {
         if (!key.authorizes(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             log.debug("API call to {} refused: no valid key", path(request.uri()));
-            return ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong API key");
+            return CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong API key"));
         }
         ApiEndpoint endpoint = endpoints.get(path(request.uri()));
         if (endpoint == null) {
-            return ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no such API endpoint");
+            return CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no such API endpoint"));
         }
         if (!request.method().equals(endpoint.method())) {
-            return ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use " + endpoint.method().name());
+            return CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use " + endpoint.method().name()));
         }
         try {
-            return endpoint.handle(endpoint.method().equals(HttpMethod.POST) ? jsonBody(request) : null, query(request.uri()));
-        } catch (ApiException e) {
-            return e.response();
+            return endpoint.respond(endpoint.method().equals(HttpMethod.POST) ? jsonBody(request) : null, query(request.uri()), loop);
         } catch (RuntimeException e) {
-            log.error("API call to {} failed", path(request.uri()), e);
-            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+            // A refusal or a fault, answered as outcome() answers a stage that failed with it.
+            return CompletableFuture.failedFuture(e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.session.Session;
@@ -42,7 +44,10 @@ public final class DisconnectEndpoint implements ApiEndpoint {
                 throw ApiException.badRequest("give either clientId or user, as a string");
             }
             List<String> ended = broker.endSessionsOf(user.textValue(), DisconnectReason.API);
-            log.info("{} sessions of a user ended through the API", ended.size());
+            if (!ended.isEmpty()) {
+                // Not for none: in a cluster every node is asked, and most have none.
+                log.info("{} sessions of a user ended through the API", ended.size());
+            }
             return ApiResponse.ok(Map.of("user", user.textValue(), "disconnected", ended));
         }
         JsonNode id = body.isObject() ? body.get("clientId") : null;
@@ -59,5 +64,16 @@ public final class DisconnectEndpoint implements ApiEndpoint {
         }
         log.info("Session {} ended through the API", clientId);
         return ApiResponse.ok(Map.of("disconnected", clientId));
+    }
+
+    /** The nodes' answers to a user's disconnect as one: every session ended on any node. */
+    static ObjectNode mergeUser(List<JsonNode> bodies) {
+        ObjectNode merged = ApiJson.MAPPER.createObjectNode();
+        merged.put("user", bodies.get(0).path("user").asText());
+        ArrayNode ended = merged.putArray("disconnected");
+        for (JsonNode body : bodies) {
+            body.path("disconnected").forEach(ended::add);
+        }
+        return merged;
     }
 }

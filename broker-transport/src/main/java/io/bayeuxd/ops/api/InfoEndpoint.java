@@ -2,9 +2,11 @@ package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.engine.Engine;
 import io.netty.handler.codec.http.HttpMethod;
 
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -38,6 +40,23 @@ public final class InfoEndpoint implements ApiEndpoint {
     public ApiResponse handle(JsonNode body) {
         return ApiResponse.ok(new Info(node.name(), node.token(), node.version(), node.engine(), engine.sessionCount(),
                 engine.channelCount(), engine.subscriptionCount(), connections.getAsInt()));
+    }
+
+    /**
+     * The nodes' answers as one: this node's identity, the counts summed over every node, and each
+     * node's own answer under {@code "nodes"}, this node's first.
+     */
+    static ObjectNode merge(List<JsonNode> bodies) {
+        ObjectNode merged = bodies.get(0).deepCopy();
+        for (String count : new String[] {"sessions", "channels", "subscriptions", "connections"}) {
+            long sum = 0;
+            for (JsonNode body : bodies) {
+                sum += body.path(count).asLong();
+            }
+            merged.put(count, sum);
+        }
+        merged.putArray("nodes").addAll(bodies);
+        return merged;
     }
 
     /**

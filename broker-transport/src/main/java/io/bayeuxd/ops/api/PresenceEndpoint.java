@@ -1,12 +1,15 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.api.Presence;
 import io.bayeuxd.broker.Broker;
 import io.bayeuxd.channel.ChannelName;
 import io.netty.handler.codec.http.HttpMethod;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,5 +61,20 @@ public final class PresenceEndpoint implements ApiEndpoint {
         answer.put("channel", channel);
         answer.put("clients", clients);
         return ApiResponse.ok(answer);
+    }
+
+    /** The nodes' answers as one: every node's clients, oldest subscription first, as on one node. */
+    static ObjectNode merge(List<JsonNode> bodies) {
+        List<JsonNode> clients = new ArrayList<>();
+        for (JsonNode body : bodies) {
+            body.path("clients").forEach(clients::add);
+        }
+        // By instant, not by text: ISO-8601 leaves out a zero fraction, so the texts do not sort.
+        clients.sort(Comparator.comparing((JsonNode c) -> Instant.parse(c.path("since").asText()))
+                .thenComparing(c -> c.path("clientId").asText()));
+        ObjectNode merged = ApiJson.MAPPER.createObjectNode();
+        merged.put("channel", bodies.get(0).path("channel").asText());
+        merged.putArray("clients").addAll(clients);
+        return merged;
     }
 }

@@ -88,11 +88,19 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     /** Our close frame is out: nothing more may be written, and what the client still sends is ignored. */
     private boolean closing;
 
-    /** Most frames kept behind one that waits for an asynchronous extension or security policy; past it the socket closes. */
-    static final int MAX_WAITING_FRAMES = 64;
-    /** A frame's messages wait for an asynchronous extension or security policy; frames behind it wait in {@link #waitingFrames}. */
+    /**
+     * Most bytes of frames kept behind one that waits (for an asynchronous extension or security policy, or for the
+     * cluster to listen on a new subscription's channels); past it the socket closes. Counted in bytes,
+     * not frames: Faye's client sends each subscribe in a frame of its own, so one that subscribes to a
+     * hundred channels at once sends a hundred small frames.
+     */
+    static final int MAX_WAITING_BYTES = 1 << 20;
+    /** And most frames, however small, so that their decoded messages stay few. */
+    static final int MAX_WAITING_FRAMES = 4_096;
+    /** A frame's messages wait for a decision; frames behind it wait in {@link #waitingFrames}. */
     private boolean deciding;
-    private final ArrayDeque<List<Message>> waitingFrames = new ArrayDeque<>();
+    private final ArrayDeque<WaitingFrame> waitingFrames = new ArrayDeque<>();
+    private int waitingBytes;
 
     /** Requests for sessions of other nodes, sent there and waiting for their answer. */
     private final Set<ForwardedFrame> forwarded = new HashSet<>();
@@ -158,6 +166,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             close(WebSocketCloseStatus.POLICY_VIOLATION, "Not reading");
             return;
         }
+        int bytes = content.readableBytes();
         List<Message> messages;
         try {
             messages = decoder.decode(content);
@@ -173,7 +182,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             // When the session's node turns out to be gone, this node answers as one that does not know it.
             HeldPoll poll = forwarding.forward(messages, context, answer, () -> ByteBufUtil.getBytes(content), () -> {
                 forwarded.remove(answer);
-                process(messages);
+                process(messages, bytes);
             });
             if (poll != null) {
                 answer.poll = poll;
@@ -181,21 +190,24 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
                 return;
             }
         }
-        process(messages);
+        process(messages, bytes);
     }
 
-    private void process(List<Message> messages) {
+    /** @param bytes the size of the frame the messages came in, which bounds what may wait */
+    private void process(List<Message> messages, int bytes) {
         if (closing || !ctx.channel().isActive()) {
             return;
         }
         if (deciding) {
-            // A frame behind one waiting for an asynchronous answer waits too: a client's messages keep their order.
-            if (waitingFrames.size() >= MAX_WAITING_FRAMES) {
-                log.debug("Closing {}: {} frames waiting for an asynchronous answer", ctx.channel().remoteAddress(), MAX_WAITING_FRAMES);
+            // A frame behind one waiting for a decision waits too: a client's messages keep their order.
+            if (waitingFrames.size() >= MAX_WAITING_FRAMES || waitingBytes + bytes > MAX_WAITING_BYTES) {
+                log.debug("Closing {}: {} frames ({} bytes) waiting for a decision", ctx.channel().remoteAddress(),
+                        waitingFrames.size(), waitingBytes);
                 close(WebSocketCloseStatus.POLICY_VIOLATION, "Too many requests waiting");
                 return;
             }
-            waitingFrames.add(messages);
+            waitingFrames.add(new WaitingFrame(messages, bytes));
+            waitingBytes += bytes;
             return;
         }
         BatchResult result = broker.process(messages, context, ctx.executor());
@@ -204,9 +216,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
             result.whenDecided(() -> {
                 deciding = false;
                 answer(messages, result);
-                List<Message> next;
+                WaitingFrame next;
                 while (!deciding && (next = waitingFrames.poll()) != null) {
-                    process(next);
+                    waitingBytes -= next.bytes();
+                    process(next.messages(), next.bytes());
                 }
             });
             return;
@@ -384,6 +397,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         waitingFrames.clear();
+        waitingBytes = 0;
         abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;
@@ -466,6 +480,10 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     }
 
     /** The answer to one frame forwarded to the node of its session: written as a frame of this socket. */
+    /** A frame's messages waiting behind one that waits for a decision, and the frame's size. */
+    private record WaitingFrame(List<Message> messages, int bytes) {
+    }
+
     private final class ForwardedFrame implements PollReply {
         HeldPoll poll;
 
@@ -508,6 +526,7 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
     private void stopDelivering() {
         closing = true;
         waitingFrames.clear();
+        waitingBytes = 0;
         abandonForwarded();
         cancelHeldTimeout();
         heldReply = null;

@@ -55,7 +55,7 @@ class ApiHttpHandlerTest {
     private final PassedOn passedOn = new PassedOn();
     private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new ApiBodyLimit(MAX_BODY),
             HttpApi.handler(new ApiKey(KEY), publisher::publish, broker,
-                    new InfoEndpoint.Node("node-1", null, "1.2.3", "memory"), () -> 7),
+                    new InfoEndpoint.Node("node-1", null, "1.2.3", "memory"), () -> 7, ImmediateEventExecutor.INSTANCE),
             passedOn);
 
     ApiHttpHandlerTest() {
