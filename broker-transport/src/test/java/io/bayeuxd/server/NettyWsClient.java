@@ -80,7 +80,10 @@ final class NettyWsClient implements AutoCloseable {
                 p.addLast(new Messages(handshaker, open));
             }
         }).connect(uri.getHost(), uri.getPort()).sync().channel();
-        handshaker.handshake(channel).sync();
+        // Started on the channel's loop: its write listener, which puts the frame encoder in place of the
+        // HTTP codec, then runs before the server's 101 can be read. Started from this thread, the listener
+        // could be queued behind that read, find the codec already replaced, and fail the handshake.
+        channel.eventLoop().submit(() -> handshaker.handshake(channel)).get(10, TimeUnit.SECONDS).sync();
         open.get(10, TimeUnit.SECONDS);
     }
 
