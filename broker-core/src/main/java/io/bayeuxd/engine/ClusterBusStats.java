@@ -23,6 +23,12 @@ public interface ClusterBusStats {
     /** Commands sent to the bus's server: publishes, subscribes and unsubscribes. */
     long commands();
 
+    /**
+     * Writes that carried this node's publications to the bus's server: each carries every publication
+     * made since the one before, so under load there are far fewer than publications sent.
+     */
+    long flushes();
+
     /** Times the link came back after being lost. */
     long reconnects();
 

@@ -147,6 +147,8 @@ public final class BrokerMetrics implements AutoCloseable {
                 "Publications of this node that did not reach the other nodes (link down, too many in flight, an error)",
                 bus, ClusterBusStats::undelivered);
         counter("bayeux.cluster.commands", "Commands sent on the link to other nodes", bus, ClusterBusStats::commands);
+        counter("bayeux.cluster.flushes", "Writes that carried this node's publications to the other nodes' link, each with every publication made since the one before",
+                bus, ClusterBusStats::flushes);
         counter("bayeux.cluster.reconnects", "Times the link to other nodes came back after being lost", bus, ClusterBusStats::reconnects);
         FunctionCounter.builder("bayeux.cluster.sent", bus, ClusterBusStats::bytesSent)
                 .description("Bytes of publications sent to the other nodes").baseUnit(BaseUnits.BYTES).register(registry);

@@ -189,6 +189,13 @@ class RoundRobinLoadBalancerIT extends AbstractLoadBalancerIT {
             assertThat(forwarded).as("requests node " + node.getKey() + " forwarded to the session's node").isPositive();
             assertThat(served).as("requests node " + node.getKey() + " served for other nodes").isPositive();
             assertThat(unknown).as("401 answers of node " + node.getKey()).isZero();
+            long sent = lb.metric(b, "bayeux_cluster_publications_sent_total", "");
+            long undelivered = lb.metric(b, "bayeux_cluster_publications_undelivered_total", "");
+            long flushes = lb.metric(b, "bayeux_cluster_flushes_total", "");
+            if (sent > 0) {
+                // Every publication went out in some write, and no write went out without one.
+                assertThat(flushes).as("writes of publications of node " + node.getKey()).isBetween(1L, sent + undelivered);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ final class BusStats implements ClusterBusStats {
     final LongAdder undelivered = new LongAdder();
     final LongAdder commands = new LongAdder();
     final LongAdder reconnects = new LongAdder();
+    final LongAdder flushes = new LongAdder();
     volatile LongConsumer roundTrips = nanos -> { };
 
     @Override
@@ -50,6 +51,11 @@ final class BusStats implements ClusterBusStats {
     @Override
     public long commands() {
         return commands.sum();
+    }
+
+    @Override
+    public long flushes() {
+        return flushes.sum();
     }
 
     @Override

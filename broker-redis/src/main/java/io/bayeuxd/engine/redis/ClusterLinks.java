@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -29,19 +30,25 @@ final class ClusterLinks extends LettuceLinks {
     private final List<RedisURI> seeds;
     private final RedisClusterClient publishClient;
     private final RedisClusterClient listenClient;
+    private final LongAdder flushes;
     private StatefulRedisClusterConnection<String, byte[]> publishLink;
+    private StatefulRedisClusterConnection<String, byte[]> framesLink;
+    private CoalescedFlush framesFlush;
     private StatefulRedisClusterPubSubConnection<String, byte[]> listenLink;
 
-    ClusterLinks(List<RedisURI> seeds, ClientResources resources) {
+    /** @param flushes counts the writes of batched publications */
+    ClusterLinks(List<RedisURI> seeds, ClientResources resources, LongAdder flushes) {
         // Both accept commands while a link is down: a Cluster connects to each shard on first use, and a
         // command refused then would be lost. What waits is bounded by requestQueueSize, and the bus sends
         // nothing while it is unhealthy.
-        this(seeds, client(seeds, resources), client(seeds, resources));
+        this(seeds, client(seeds, resources), client(seeds, resources), flushes);
     }
 
-    private ClusterLinks(List<RedisURI> seeds, RedisClusterClient publishClient, RedisClusterClient listenClient) {
+    private ClusterLinks(List<RedisURI> seeds, RedisClusterClient publishClient, RedisClusterClient listenClient,
+                         LongAdder flushes) {
         super(publishClient, listenClient);
         this.seeds = seeds;
+        this.flushes = flushes;
         this.publishClient = publishClient;
         this.listenClient = listenClient;
     }
@@ -73,6 +80,8 @@ final class ClusterLinks extends LettuceLinks {
             listenLink.sync().ssubscribe(channel);
         }
         publishLink = publishClient.connect(RedisBus.CODEC);
+        framesLink = publishClient.connect(RedisBus.CODEC);
+        framesFlush = new CoalescedFlush(framesLink, flushes);
     }
 
     @Override
@@ -98,9 +107,9 @@ final class ClusterLinks extends LettuceLinks {
         String[] channels = to.redisChannelNames();
         CompletableFuture<?>[] sent = new CompletableFuture<?>[channels.length];
         for (int i = 0; i < channels.length; i++) {
-            sent[i] = publishLink.async().spublish(channels[i], frame)
-                    .toCompletableFuture();
+            sent[i] = framesLink.async().spublish(channels[i], frame).toCompletableFuture();
         }
+        framesFlush.written();
         return CompletableFuture.allOf(sent).thenApply(done -> {
             long n = 0;
             for (CompletableFuture<?> f : sent) {
@@ -119,6 +128,11 @@ final class ClusterLinks extends LettuceLinks {
     @Override
     StatefulConnection<String, byte[]> publishConnection() {
         return publishLink;
+    }
+
+    @Override
+    StatefulConnection<String, byte[]> framesConnection() {
+        return framesLink;
     }
 
     @Override

@@ -18,19 +18,29 @@ abstract class LettuceLinks implements RedisLinks {
     /** The publishing connection, or {@code null} before {@link #open}. */
     abstract StatefulConnection<String, byte[]> publishConnection();
 
+    /**
+     * The connection publications go out on, in batches ({@link CoalescedFlush}), or {@code null} before
+     * {@link #open}. Apart from the other commands' connection, so that a command waited for there is
+     * never held back by a flush to come.
+     */
+    abstract StatefulConnection<String, byte[]> framesConnection();
+
     /** The listening connection, or {@code null} before {@link #open}. */
     abstract StatefulConnection<String, byte[]> listenConnection();
 
     @Override
     public boolean isOpen() {
         StatefulConnection<?, ?> publish = publishConnection();
+        StatefulConnection<?, ?> frames = framesConnection();
         StatefulConnection<?, ?> listen = listenConnection();
-        return publish != null && listen != null && publish.isOpen() && listen.isOpen();
+        return publish != null && frames != null && listen != null
+                && publish.isOpen() && frames.isOpen() && listen.isOpen();
     }
 
     @Override
     public void close() {
         RedisBus.closeQuietly(listenConnection());
+        RedisBus.closeQuietly(framesConnection());
         RedisBus.closeQuietly(publishConnection());
         listenClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));

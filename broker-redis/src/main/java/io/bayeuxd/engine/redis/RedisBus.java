@@ -105,8 +105,8 @@ public final class RedisBus implements ClusterBus {
         this.stored = new RedisStoredChannels(prefix);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.links = redisUrl.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())
-                ? new ClusterLinks(seeds(redisUrl.substring(CLUSTER_SCHEME.length())), resources)
-                : new StandaloneLinks(RedisURI.create(redisUrl), resources);
+                ? new ClusterLinks(seeds(redisUrl.substring(CLUSTER_SCHEME.length())), resources, stats.flushes)
+                : new StandaloneLinks(RedisURI.create(redisUrl), resources, stats.flushes);
         this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bayeuxd-redis-monitor");
             t.setDaemon(true);

@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.resource.ClientResources;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -27,19 +28,24 @@ final class StandaloneLinks extends LettuceLinks {
     private final RedisURI uri;
     private final RedisClient publishClient;
     private final RedisClient listenClient;
+    private final LongAdder flushes;
     private StatefulRedisConnection<String, byte[]> publishLink;
+    private StatefulRedisConnection<String, byte[]> framesLink;
+    private CoalescedFlush framesFlush;
     private StatefulRedisPubSubConnection<String, byte[]> listenLink;
 
-    StandaloneLinks(RedisURI uri, ClientResources resources) {
+    /** @param flushes counts the writes of batched publications */
+    StandaloneLinks(RedisURI uri, ClientResources resources, LongAdder flushes) {
         // Publishes are refused at once while the link is down: nothing piles up behind it.
         // (Un)subscribes wait for the link and are bounded by the number of patterns in use.
         this(uri, client(uri, resources, ClientOptions.DisconnectedBehavior.REJECT_COMMANDS),
-                client(uri, resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS));
+                client(uri, resources, ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS), flushes);
     }
 
-    private StandaloneLinks(RedisURI uri, RedisClient publishClient, RedisClient listenClient) {
+    private StandaloneLinks(RedisURI uri, RedisClient publishClient, RedisClient listenClient, LongAdder flushes) {
         super(publishClient, listenClient);
         this.uri = uri;
+        this.flushes = flushes;
         this.publishClient = publishClient;
         this.listenClient = listenClient;
     }
@@ -62,6 +68,8 @@ final class StandaloneLinks extends LettuceLinks {
         });
         listenLink.sync().subscribe(listenFirst);
         publishLink = publishClient.connect(RedisBus.CODEC);
+        framesLink = publishClient.connect(RedisBus.CODEC);
+        framesFlush = new CoalescedFlush(framesLink, flushes);
     }
 
     @Override
@@ -80,7 +88,9 @@ final class StandaloneLinks extends LettuceLinks {
         byte[][] args = new byte[channels.length + 1][];
         args[0] = frame;
         System.arraycopy(channels, 0, args, 1, channels.length);
-        return publishLink.async().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, NO_KEYS, args);
+        CompletionStage<Long> sent = framesLink.async().eval(PUBLISH_SCRIPT, ScriptOutputType.INTEGER, NO_KEYS, args);
+        framesFlush.written();
+        return sent;
     }
 
     /** The publishing connection, for the commands that keep stored channels in Redis. */
@@ -97,6 +107,11 @@ final class StandaloneLinks extends LettuceLinks {
     @Override
     StatefulConnection<String, byte[]> publishConnection() {
         return publishLink;
+    }
+
+    @Override
+    StatefulConnection<String, byte[]> framesConnection() {
+        return framesLink;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.bayeuxd.engine.Engine;
 import io.bayeuxd.engine.MemoryEngine;
 import io.bayeuxd.session.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultEventLoop;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,32 @@ class RedisBusTest {
         assertThat(busA.stats().publicationsReceived()).isZero();
         assertThat(busB.stats().publicationsReceived()).isEqualTo(n);
         assertThat(busB.stats().deliveries()).isEqualTo(2L * n);
+        // Published from a thread that is no event loop: nothing waits for a flush to come.
+        assertThat(busA.stats().flushes()).isEqualTo(n);
+    }
+
+    @Test
+    void publicationsMadeWhileALoopHandlesOneReadGoToRedisInOneWrite() throws Exception {
+        Session remote = nodeB.createSession(false, 0);
+        nodeB.subscribe(remote, "/batch");
+        awaitListening(busB, 1);
+        long flushesBefore = busA.stats().flushes();
+        int n = 300;
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            // One task stands for one read of a busy connection that carried n publishes.
+            loop.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    publish(nodeA, "/batch", i);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> remote.queuedMessages() >= n);
+            assertThat(drainNumbers(remote)).isEqualTo(IntStream.range(0, n).boxed().toList());
+            assertThat(busA.stats().flushes() - flushesBefore).isEqualTo(1);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> busA.stats().publicationsSent() == n);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.bayeuxd.engine.redis;
+
+import io.lettuce.core.api.StatefulConnection;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Writes a connection's commands to Redis in batches instead of one write per command. The connection
+ * does not flush by itself; the first command written after a flush arranges one flush, and every command
+ * written before that flush runs goes out with it.
+ *
+ * <p>Where the flush runs: a command written on a Netty event loop (a publish made while the loop handles
+ * a read) is flushed by a task on that same loop, which runs once the loop has handled what it read, so
+ * the publications of one busy read go to Redis in one write, and an idle loop adds no wake-up of its
+ * own. A command written on any other thread is flushed at once.
+ *
+ * <p>Thread-safe: Lettuce's command buffer takes writes from any thread. The flag is cleared before the
+ * flush, so a command written while a flush runs either goes out with it or arranges the next one.
+ */
+final class CoalescedFlush {
+    private final StatefulConnection<?, ?> link;
+    private final LongAdder flushes;
+    private final AtomicBoolean due = new AtomicBoolean();
+    private final Runnable flush = this::flushNow;
+
+    /** Turns {@code link}'s own flush after each command off. */
+    CoalescedFlush(StatefulConnection<?, ?> link, LongAdder flushes) {
+        this.link = link;
+        this.flushes = flushes;
+        link.setAutoFlushCommands(false);
+    }
+
+    /** Call after writing each command on the link. */
+    void written() {
+        if (!due.compareAndSet(false, true)) {
+            return;   // a flush is on its way and takes this command with it
+        }
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        if (loop == null) {
+            flushNow();
+            return;
+        }
+        try {
+            loop.execute(flush);
+        } catch (RejectedExecutionException shuttingDown) {
+            flushNow();
+        }
+    }
+
+    private void flushNow() {
+        due.set(false);
+        flushes.increment();
+        link.flushCommands();
+    }
+}
