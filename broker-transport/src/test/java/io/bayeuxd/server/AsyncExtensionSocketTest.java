@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +35,6 @@ class AsyncExtensionSocketTest extends LateAnswerContract {
     private static volatile CompletableFuture<Void> late = new CompletableFuture<>();
     private static ExecutorService service;
     private static BrokerServer server;
-    private static HttpClient http;
 
     /** The extension under test: an "auth service" on its own threads. */
     private static final class ServiceExtension implements AsyncExtension {
@@ -67,7 +65,6 @@ class AsyncExtensionSocketTest extends LateAnswerContract {
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2)
                 .broker(BrokerConfig.builder().timeoutMs(5_000).build()).build()).start();
         server.addExtension(new ServiceExtension());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
@@ -80,11 +77,6 @@ class AsyncExtensionSocketTest extends LateAnswerContract {
     @Override
     BrokerServer server() {
         return server;
-    }
-
-    @Override
-    HttpClient http() {
-        return http;
     }
 
     @Override

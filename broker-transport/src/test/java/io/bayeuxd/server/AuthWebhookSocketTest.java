@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -53,7 +52,6 @@ class AuthWebhookSocketTest extends LateAnswerContract {
     private static final CountDownLatch never = new CountDownLatch(1);
     private static volatile CountDownLatch late = new CountDownLatch(1);
     private static BrokerServer server;
-    private static HttpClient http;
     private static org.eclipse.jetty.client.HttpClient jettyClient;
     private static WebSocketContainer wsContainer;
 
@@ -71,7 +69,6 @@ class AuthWebhookSocketTest extends LateAnswerContract {
                 .broker(BrokerConfig.builder().timeoutMs(5_000).build())
                 .asyncSecurityPolicy(webhook)
                 .build()).start();
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         jettyClient = new org.eclipse.jetty.client.HttpClient();
         jettyClient.start();
         wsContainer = ContainerProvider.getWebSocketContainer();
@@ -121,11 +118,6 @@ class AuthWebhookSocketTest extends LateAnswerContract {
     @Override
     BrokerServer server() {
         return server;
-    }
-
-    @Override
-    HttpClient http() {
-        return http;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,11 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class LateAnswerContract {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The server under test. */
     abstract BrokerServer server();
-
-    abstract HttpClient http();
 
     /** From now on, answers on {@code /late/**} wait for {@link #letLateGo}. */
     abstract void holdLate();
@@ -34,7 +34,7 @@ abstract class LateAnswerContract {
     abstract void letLateGo();
 
     WsClient ws() {
-        return new WsClient(http(), URI.create("ws://127.0.0.1:" + server().port() + "/"));
+        return new WsClient(HTTP, URI.create("ws://127.0.0.1:" + server().port() + "/"));
     }
 
     /** A WebSocket client handshaken, subscribed to {@code channel} when given, and connected. */
@@ -81,7 +81,7 @@ abstract class LateAnswerContract {
 
     /** Posts {@code body} to the server's Bayeux path, as a long-polling client does. */
     CompletableFuture<HttpResponse<String>> post(String body) {
-        return http().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server().port() + "/"))
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server().port() + "/"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
