@@ -256,7 +256,7 @@ EOF
     # transport of one scenario and node count in turn, WebSocket first; Faye's are fresh for each run.
     # The bayeuxd-memory reference comes last: if time runs out, it is what is skipped.
     local systems=" $CL_SYSTEMS "
-    systems="${systems/ bayeuxd-memory / } $([[ " $CL_SYSTEMS " == *" bayeuxd-memory "* ]] && echo bayeuxd-memory)"
+    systems="${systems/ bayeuxd-memory / } $([[ " $CL_SYSTEMS " == *" bayeuxd-memory "* ]] && echo bayeuxd-memory || true)"
     for scn in $CL_SCENARIOS; do
         for system in $systems; do
             for nodes in $CL_NODES; do
