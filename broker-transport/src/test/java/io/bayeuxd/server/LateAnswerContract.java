@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What holds over real sockets for every step that may answer a message later (an asynchronous extension,
  * the auth webhook): a late answer holds only its own client, whose later messages keep their order, and a
  * long-polling client's other requests are answered meanwhile. A subclass starts the server with a step
- * that answers publishes on {@code /late/**} only once {@link #letLateGo} is called, and everything else
- * (meta messages included) at once.
+ * that answers publishes on {@code /late/**} only once {@link #letLateGo} is called, and meta messages and
+ * publishes on {@code /chat/**} at once.
  */
 abstract class LateAnswerContract {
     static final ObjectMapper JSON = new ObjectMapper();
