@@ -2,7 +2,8 @@
 # What the cluster costs the HTTP API and a subscribe: answer times of /api/presence and /api/info on a
 # node alone and on one of three --engine redis nodes (which asks the other two through Redis and
 # merges), and /meta/subscribe reply times on each (a Redis node waits for Redis to confirm its
-# SUBSCRIBE when the channel is new to it), one by one and a hundred in one long-polling request. Needs the jar (mvn ... package), java, curl, redis-server.
+# SUBSCRIBE when the channel is new to it), one by one and a hundred in one long-polling request. Needs the
+# jar (mvn ... package), java, curl, node and redis-server.
 #
 #   bench/cluster-api.sh
 #
@@ -10,14 +11,16 @@
 # each wait for a node to start bounded); the nodes bind port 0 and their ports are read from their logs;
 # it stops only the processes it started, by PID.
 set -u
-cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
 JAR=broker-transport/target/bayeuxd.jar
 [ -f "$JAR" ] || { echo "build the jar first: $JAR is missing" >&2; exit 1; }
 LOGS=$(mktemp -d)
 KEY=measure-key-0123456789abcdef
-RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+RPORT=$(free_port)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$LOGS"; }
+cleanup() { for p in "${pids[@]}"; do stop_pid "$p"; done; rm -rf "$LOGS"; }
 trap cleanup EXIT
 redis-server --port $RPORT --bind 127.0.0.1 --save '' --appendonly no --loglevel warning >/dev/null 2>&1 & pids+=($!)
 start_node() { # name engine-args...
@@ -27,6 +30,10 @@ start_node() { # name engine-args...
 }
 start_node alone
 for i in 1 2 3; do start_node r$i --engine redis --redis-url redis://127.0.0.1:$RPORT; done
+# A long-polling client of the node on port $1; echoes its client id.
+handshake() {
+  curl -s -H 'Content-Type: application/json' -d '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]' http://127.0.0.1:$1/ | sed 's/.*"clientId":"\([^"]*\)".*/\1/'
+}
 port_of() { sed -n 's/.*bayeuxd listening on http:\/\/127.0.0.1:\([0-9]*\)\/.*/\1/p' $LOGS/node-$1.log; }
 mport_of() { sed -n 's/.*Management endpoints.* on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' $LOGS/node-$1.log; }
 for n in alone r1 r2 r3; do
@@ -37,7 +44,7 @@ P0=$(port_of alone); M0=$(mport_of alone); P1=$(port_of r1); M1=$(mport_of r1); 
 # Sessions: 50 subscribed to /room on each node.
 for port in $P0 $P1 $P2 $P3; do
   for n in $(seq 1 50); do
-    id=$(curl -s -H 'Content-Type: application/json' -d '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]' http://127.0.0.1:$port/ | sed 's/.*"clientId":"\([^"]*\)".*/\1/')
+    id=$(handshake $port)
     curl -s -o /dev/null -H 'Content-Type: application/json' -d "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"$id\",\"subscription\":\"/room\"}]" http://127.0.0.1:$port/
   done
 done
@@ -51,12 +58,12 @@ measure_api $M1 '/api/presence?channel=/room' "presence, 1 of 3 Redis nodes (150
 measure_api $M0 '/api/info' "info, node alone"
 measure_api $M1 '/api/info' "info, 1 of 3 Redis nodes"
 measure_subscribe() { # port label
-  local id; id=$(curl -s -H 'Content-Type: application/json' -d '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]' http://127.0.0.1:$1/ | sed 's/.*"clientId":"\([^"]*\)".*/\1/')
+  local id; id=$(handshake $1)
   local out; out=$(for i in $(seq 1 200); do curl -s -w ' %{time_total}\n' -H 'Content-Type: application/json' -d "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"$id\",\"subscription\":\"/new/$i\"}]" http://127.0.0.1:$1/ | grep '"successful":true' | sed 's/.* //'; done | sort -n)
   echo "$2: median $(echo "$out" | sed -n 100p) s, p90 $(echo "$out" | sed -n 180p) s ($(echo "$out" | grep -c .) of 200 subscribes successful)"
 }
 measure_batch() { # port label: one long-polling request of 100 subscribes, each to a channel new to the node
-  local id; id=$(curl -s -H 'Content-Type: application/json' -d '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]' http://127.0.0.1:$1/ | sed 's/.*"clientId":"\([^"]*\)".*/\1/')
+  local id; id=$(handshake $1)
   local times=""
   for round in 1 2 3 4 5; do
     local body="["; for i in $(seq 1 100); do body="$body{\"channel\":\"/meta/subscribe\",\"clientId\":\"$id\",\"subscription\":\"/batch/$round/$i\"},"; done; body="${body%,}]"

@@ -9,13 +9,10 @@
 // the report comes from those files; the verdicts on the goals are computed here, not written by hand.
 
 const fs = require('fs');
-const path = require('path');
+const { GENERATOR_SATURATED_CORES, CONTENDED_CORES, args, resultsIn, arrivingPerSec, num, table } = require('./report-common');
 
-const [dir, docPath] = process.argv.slice(2);
-if (!dir || !docPath) {
-  process.stderr.write('usage: node cluster-report.js <results dir> <markdown file>\n');
-  process.exit(2);
-}
+const { dir, docPath } = args('cluster-report.js');
+const { json: readJson, text: readText } = resultsIn(dir);
 
 const SYSTEMS = ['bayeuxd', 'bayeuxd-memory', 'faye'];
 const NAMES = { bayeuxd: 'bayeuxd (Redis engine)', 'bayeuxd-memory': 'bayeuxd (in-memory engine, no Redis)', faye: 'Faye + faye-redis' };
@@ -28,23 +25,6 @@ const TRANSPORTS = ['websocket', 'long-polling'];
 // Goals of issue 9.
 const MAX_CROSS_NODE_CPU_RATIO = 2;
 const MIN_FAYE_RATIO = 10;
-const GENERATOR_SATURATED_CORES = 0.8;
-const CONTENDED_CORES = 0.25;
-
-function readJson(file) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  } catch (e) {
-    return null;
-  }
-}
-function readText(file) {
-  try {
-    return fs.readFileSync(path.join(dir, file), 'utf8');
-  } catch (e) {
-    return '';
-  }
-}
 
 const key = (system, nodes, scn, transport) => `${system}-${nodes}n-${scn}-${transport}`;
 const runs = {};
@@ -64,12 +44,8 @@ for (const system of SYSTEMS) {
         if (srv && srv.machineCores !== undefined) {
           run.otherCores = Math.max(0, srv.machineCores - srv.cores - (gen && gen.loadgenCpuCores > 0 ? gen.loadgenCpuCores : 0));
         }
-        // Everything that arrived during the measured window, whenever it was published (progress lines).
-        const rates = readText(`${label}.loadgen.err`).split('\n')
-          .filter((l) => l.startsWith('[measure]'))
-          .map((l) => Number((l.match(/del +([0-9.]+)\/s/) || [])[1]))
-          .filter((v) => Number.isFinite(v));
-        if (rates.length > 0) run.arrivingPerSec = rates.reduce((a, b) => a + b, 0) / rates.length;
+        const arriving = arrivingPerSec(readText(`${label}.loadgen.err`));
+        if (arriving !== undefined) run.arrivingPerSec = arriving;
         // Credited deliveries per CPU second: the larger of what was delivered of the window's messages
         // and what arrived in the window, so that a system that fell behind is not scored as zero.
         if (srv && srv.cpuSec > 0) {
@@ -107,10 +83,6 @@ const get = (system, nodes, scn, transport) => runs[key(system, nodes, scn, tran
 
 // ---- formatting ----------------------------------------------------------------------------
 
-function num(v, digits = 0) {
-  if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
 function ms(v) {
   if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
   return v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
@@ -121,10 +93,6 @@ function x(v) {
 }
 function pct(lost, expected) {
   return expected > 0 && lost > 0 ? ` (${num(100 * lost / expected, lost > 0 && 100 * lost / expected < 0.1 ? 3 : 1)} %)` : '';
-}
-function table(header, rows) {
-  const line = (cells) => '| ' + cells.join(' | ') + ' |';
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 // ---- tables --------------------------------------------------------------------------------

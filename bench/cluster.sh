@@ -39,7 +39,8 @@
 #   CL_DOC         the report (default docs/benchmarks-cluster.md)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 : "${CL_SYSTEMS:=bayeuxd faye bayeuxd-memory}"
@@ -66,7 +67,6 @@ cd "$ROOT"
 LOADGEN_JAR=broker-bench/target/loadgen.jar
 BROKER_JAR=broker-transport/target/bayeuxd.jar
 FAYE_DIR=bench/servers/faye-redis
-CLK_TCK=$(getconf CLK_TCK)
 REDIS_PID=
 REDIS_PORT=
 NODE_PIDS=()
@@ -74,42 +74,13 @@ NODE_PORTS=()
 LOADGEN_PID=
 PREVIOUS_LABEL=
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# Stops what this script started, by PID, whatever way it ends.
-cleanup() {
-    if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then kill -TERM "$LOADGEN_PID" 2>/dev/null || true; fi
-    stop_all
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_on_exit stop_all
 
 build() {
     log "building the broker and the load generator"
-    mvn -B -q -ntp -pl broker-transport,broker-bench -am package -DskipTests
+    build_jars broker-transport,broker-bench
     log "installing Faye with faye-redis (npm ci)"
-    (cd "$FAYE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-}
-
-free_port() {
-    node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-
-# Waits up to 30 s for a listener on port $2 of process $1.
-await_port() {
-    local pid=$1 port=$2 deadline=$((SECONDS + 30))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-        if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then return 1; fi
-        sleep 0.2
-    done
-}
-
-stop_pid() {
-    local pid=$1 deadline=$((SECONDS + 10))
-    kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    npm_install "$FAYE_DIR"
 }
 
 stop_all() {
@@ -160,12 +131,6 @@ await_nodes() {
     done
 }
 
-# utime + stime of process $1 in clock ticks (fields 14 and 15 of /proc/PID/stat); -1 when it is gone.
-cpu_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return 0; }; sed 's/^.*) //' <<<"$stat" | awk '{print $12 + $13}'; }
-# Busy ticks of the whole machine (user, nice, system, irq, softirq, steal), to see what else ran meanwhile.
-machine_busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
-rss_kb() { awk '$1 == "VmRSS:" {print $2}' "/proc/$1/status" 2>/dev/null || echo -1; }
-now_ns() { date +%s%N; }
 # Ticks of every node, space-separated, then of Redis (0 without one).
 node_ticks() { local pid out=(); for pid in "${NODE_PIDS[@]}"; do out+=("$(cpu_ticks "$pid")"); done; echo "${out[*]}"; }
 redis_ticks() { if [[ -n $REDIS_PID ]]; then cpu_ticks "$REDIS_PID"; else echo 0; fi; }
@@ -182,24 +147,6 @@ scenario_args() {
     esac
 }
 
-# Waits until the generator's stderr ($2) has a line matching $3; echoes it, or nothing if it exited or 120 s passed.
-await_line() {
-    local pid=$1 err=$2 pattern=$3 line deadline=$((SECONDS + 120))
-    while ((SECONDS < deadline)); do
-        line=$(grep -m1 -E "$pattern" "$err" 2>/dev/null || true)
-        if [[ -n $line ]]; then echo "$line"; return 0; fi
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.2
-    done
-}
-
-sleep_until_ns() {
-    local target=$1 now
-    now=$(now_ns)
-    ((target > now)) && sleep "$(awk -v d=$((target - now)) 'BEGIN { printf "%.3f", d / 1e9 }')"
-    return 0
-}
-
 # The cluster metrics of every bayeuxd node, to $1 (one "node N" header per node).
 save_metrics() {
     local i
@@ -207,17 +154,6 @@ save_metrics() {
         echo "node $i"
         timeout 5 curl -s "http://127.0.0.1:${NODE_PORTS[$i]}/metrics" | grep -E '^bayeux_cluster_[a-z_]+(_total)? ' || true
     done >"$1"
-}
-
-# Waits, at most CL_QUIET_WAIT seconds, for a second in which the machine is busy on at most CL_QUIET_CORES
-# cores; echoes the busy cores of the last second. Called when nothing of this script is at work.
-await_quiet() {
-    local deadline=$((SECONDS + CL_QUIET_WAIT)) m0 m1 busy
-    while :; do
-        m0=$(machine_busy_ticks); sleep 1; m1=$(machine_busy_ticks)
-        busy=$(awk -v a="$m0" -v b="$m1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')
-        if awk -v b="$busy" -v q="$CL_QUIET_CORES" 'BEGIN { exit !(b <= q) }' || ((SECONDS >= deadline)); then echo "$busy"; return 0; fi
-    done
 }
 
 # One run: system $1, $2 nodes, scenario $3, transport $4. Writes $CL_OUT/<label>.json (generator) and
@@ -229,7 +165,7 @@ run_one() {
     rm -f "$CL_OUT/$label".*
     # Before anything of this run starts (a JVM starting is busy for seconds); reused nodes are idle here.
     local busy_before
-    busy_before=$(await_quiet)
+    busy_before=$(await_quiet "$CL_QUIET_WAIT" "$CL_QUIET_CORES")
     if ((${#NODE_PIDS[@]} == 0)); then
         if [[ $system != bayeuxd-memory ]]; then start_redis "$CL_OUT/$label.redis.log" || { stop_all; return 0; }; fi
         for ((i = 0; i < nodes; i++)); do
@@ -252,14 +188,11 @@ run_one() {
     LOADGEN_PID=$!
 
     local line t0 t1 n0 n1 r0 r1 m0 m1 rss=0
-    # The first progress line of publishing says how long ago publishing started; the measurement
-    # window starts a warm-up later.
-    line=$(await_line "$LOADGEN_PID" "$err" '^\[(warmup |measure)\] t=')
+    # The measurement window starts a warm-up after publishing did.
+    line=$(await_line "$LOADGEN_PID" "$err" '^\[(warmup |measure)\] t=' 120)
     if [[ -n $line ]]; then
-        local seen start t_ms
-        seen=$(now_ns)
-        t_ms=$(awk -v l="$line" 'BEGIN { match(l, /t= *[0-9.]+s/); printf "%d", substr(l, RSTART + 2, RLENGTH - 3) * 1000 }')
-        start=$((seen - t_ms * 1000000 + CL_WARMUP * 1000000000))
+        local start
+        start=$(window_start_ns "$line" "$CL_WARMUP")
         sleep_until_ns "$start"
         t0=$(now_ns); n0=$(node_ticks); r0=$(redis_ticks); m0=$(machine_busy_ticks)
         sleep_until_ns $((start + CL_DURATION * 1000000000))
@@ -272,8 +205,7 @@ run_one() {
     # Faye's processes may still be working off a backlog: every Faye run gets fresh ones (and a fresh Redis).
     if [[ $system == faye ]]; then stop_all; fi
 
-    grep '^{' "$out" | tail -1 >"$CL_OUT/$label.json" || true
-    [[ -s $CL_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$CL_OUT/$label.json"; }
+    keep_result "$out" "$CL_OUT/$label.json" "$err" "$label"
     if [[ -n ${t1:-} ]]; then
         awk -v n0="$n0" -v n1="$n1" -v r0="$r0" -v r1="$r1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" \
             -v hz="$CLK_TCK" -v rss="$rss" -v nodes="$nodes" -v quiet="$busy_before" 'BEGIN {
@@ -292,15 +224,12 @@ run_one() {
 
 machine_info() {
     {
-        echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-        echo "nproc: $(nproc)"
-        echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-        echo "kernel: $(uname -sr)"
+        machine_lines
         echo "java: $(java -version 2>&1 | head -1)"
         echo "node: $(node --version)"
         echo "redis-server: $(redis-server --version | sed 's/ sha=.*//')"
         echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-        echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+        commit_line
     } >"$CL_OUT/machine.txt"
 }
 
@@ -313,7 +242,7 @@ main() {
         [[ -e $f ]] || { log "missing $f: run with CL_BUILD=1"; exit 1; }
     done
     command -v redis-server >/dev/null || { log "redis-server is not installed (Debian: apt-get install redis-server)"; exit 1; }
-    if ((CL_LOADGEN_NICE < 0)) && [[ $(nice -n "$CL_LOADGEN_NICE" nice 2>/dev/null) != "$CL_LOADGEN_NICE" ]]; then
+    if ! can_nice "$CL_LOADGEN_NICE"; then
         log "cannot raise the generator's priority here: running it at 0 and the servers at 5 instead"
         CL_LOADGEN_NICE=0
         CL_SERVER_NICE=5
@@ -327,7 +256,7 @@ EOF
     # transport of one scenario and node count in turn, WebSocket first; Faye's are fresh for each run.
     # The bayeuxd-memory reference comes last: if time runs out, it is what is skipped.
     local systems=" $CL_SYSTEMS "
-    systems="${systems/ bayeuxd-memory / } $([[ " $CL_SYSTEMS " == *" bayeuxd-memory "* ]] && echo bayeuxd-memory)"
+    systems="${systems/ bayeuxd-memory / } $([[ " $CL_SYSTEMS " == *" bayeuxd-memory "* ]] && echo bayeuxd-memory || true)"
     for scn in $CL_SCENARIOS; do
         for system in $systems; do
             for nodes in $CL_NODES; do

@@ -20,7 +20,8 @@
 #   CMP_DOC       the report                                        (default docs/benchmarks-compression.md)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 : "${CMP_CLIENTS:=200}"
@@ -33,22 +34,10 @@ cd "$ROOT"
 : "${CMP_DOC:=$ROOT/docs/benchmarks-compression.md}"
 
 LOADGEN_JAR=broker-bench/target/loadgen.jar
-CLK_TCK=$(getconf CLK_TCK)
 SERVER_PID=
 LOADGEN_PID=
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-cleanup() {
-    if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then kill -TERM "$LOADGEN_PID" 2>/dev/null || true; fi
-    stop_server
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
+stop_on_exit stop_server
 
 # Starts bayeuxd with the extra flags $2.. on a free port, logging to $1; waits up to 30 s for /healthz.
 start_server() {
@@ -67,19 +56,6 @@ start_server() {
         sleep 0.2
     done
 }
-
-stop_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    local pid=$SERVER_PID deadline=$((SECONDS + 10))
-    SERVER_PID=
-    kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# utime + stime of process $1 in clock ticks (fields 14 and 15 of /proc/PID/stat).
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 # The server's metrics, scraped once into file $1, so that every value read from it is of one moment.
 scrape() { curl -fs "http://127.0.0.1:$PORT/metrics" >"$1"; }
@@ -131,7 +107,7 @@ run() {
 mkdir -p "$CMP_OUT"
 if [[ $CMP_BUILD == 1 ]]; then
     log "building the broker and the load generator"
-    mvn -B -q -ntp -pl broker-transport,broker-bench -am package -DskipTests
+    build_jars broker-transport,broker-bench
 fi
 
 run plain          "--websocket-compression false" ""

@@ -9,7 +9,8 @@
 # seconds per run (default 20), HB_BUILD 1 to build first (default 1). Every run is bounded by
 # side-by-side.sh's own deadlines; only processes it started are stopped.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 : "${HB_ROUNDS:=2}"
 : "${HB_SCENARIOS:=S1 S3}"
@@ -19,8 +20,8 @@ OUT=$ROOT/target/history
 HISTORY_ARGS="--history-channels /**=1000"
 
 if [[ $HB_BUILD == 1 ]]; then
-    mvn -B -q -ntp -pl broker-transport,broker-bench,bench-cometd-server -am package -DskipTests
-    (cd bench/servers/faye && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    build_jars broker-transport,broker-bench,bench-cometd-server
+    npm_install bench/servers/faye
 fi
 rm -rf "$OUT"
 for round in $(seq 1 "$HB_ROUNDS"); do

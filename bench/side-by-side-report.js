@@ -9,12 +9,10 @@
 
 const fs = require('fs');
 const path = require('path');
+const { GENERATOR_SATURATED_CORES, CONTENDED_CORES, args, resultsIn, arrivingPerSec, num, table } = require('./report-common');
 
-const [dir, docPath] = process.argv.slice(2);
-if (!dir || !docPath) {
-  process.stderr.write('usage: node side-by-side-report.js <results dir> <markdown file>\n');
-  process.exit(2);
-}
+const { dir, docPath } = args('side-by-side-report.js');
+const { json: readJson, text: readText } = resultsIn(dir);
 
 const SERVERS = ['bayeuxd', 'cometd', 'faye', 'relay'];
 const NAMES = { bayeuxd: 'bayeuxd', cometd: 'CometD', faye: 'Faye', relay: 'relay (ceiling)' };
@@ -25,26 +23,6 @@ const SCENARIOS = {
   S4: { title: 'S4 long-polling', what: '500 long-polling clients over 50 channels (10 per channel), 50 publishers, 500 msg/s in total, 100-byte payload: 5,000 deliveries/s offered. The relay speaks WebSocket only and sits this one out.' },
   S5: { title: 'S5 idle memory', what: 'Idle WebSocket clients connect (1,000 handshakes/s), subscribe over 100 channels, and hold their `/meta/connect` with nothing published (`--publishers 0 --hold`).' },
 };
-const GENERATOR_SATURATED_CORES = 0.8;
-// CPU of other processes on the machine during a measured window above which a run is flagged as contended.
-const CONTENDED_CORES = 0.25;
-
-function readJson(file) {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  } catch (e) {
-    return null;
-  }
-}
-
-function readText(file) {
-  try {
-    return fs.readFileSync(path.join(dir, file), 'utf8');
-  } catch (e) {
-    return '';
-  }
-}
-
 const runs = {};
 for (const server of SERVERS) {
   for (const scn of Object.keys(SCENARIOS)) {
@@ -60,14 +38,10 @@ for (const server of SERVERS) {
     // The generator's own report lists the last error of each kind: keep them for the findings.
     run.lastErrors = readText(`${server}-${scn}.loadgen.out`).split('\n')
       .filter((l) => /^\s+last /.test(l)).map((l) => l.trim());
-    // Everything that arrived during the measured window, whenever it was published: the generator's
-    // progress lines ("del N/s"). A server that fell behind before the window still delivers at its
-    // own pace; this shows that pace when none of the window's messages arrived in time.
-    const rates = readText(`${server}-${scn}.loadgen.err`).split('\n')
-      .filter((l) => l.startsWith('[measure]'))
-      .map((l) => Number((l.match(/del +([0-9.]+)\/s/) || [])[1]))
-      .filter((v) => Number.isFinite(v));
-    if (rates.length > 0) run.arrivingPerSec = rates.reduce((a, b) => a + b, 0) / rates.length;
+    // A server that fell behind before the window still delivers at its own pace; this shows that pace
+    // when none of the window's messages arrived in time.
+    const arriving = arrivingPerSec(readText(`${server}-${scn}.loadgen.err`));
+    if (arriving !== undefined) run.arrivingPerSec = arriving;
     // Warnings and errors the server logged: a broker that is quietly unhappy shows here.
     run.logProblems = readText(`${server}-${scn}.server.log`).split('\n')
       .filter((l) => /\b(WARN|WARNING|ERROR|SEVERE)\b|Exception|LEAK/.test(l));
@@ -78,10 +52,6 @@ const get = (server, scn) => runs[`${server}-${scn}`];
 
 // ---- formatting ----------------------------------------------------------------------------
 
-function num(v, digits = 0) {
-  if (v === undefined || v === null || !Number.isFinite(v)) return 'n/a';
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
 function ms(v) {
   // The generator writes -1 for a percentile of no samples.
   if (v === undefined || v === null || !Number.isFinite(v) || v < 0) return 'n/a';
@@ -95,11 +65,6 @@ function ratio(a, b) {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return 'n/a';
   return num(a / b, a / b >= 10 ? 1 : 2) + 'x';
 }
-function table(header, rows) {
-  const line = (cells) => '| ' + cells.join(' | ') + ' |';
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 // ---- per-scenario tables -------------------------------------------------------------------
 
 function loadTable(scn) {

@@ -41,7 +41,8 @@
 #   SBS_DOC        the report                     (default docs/benchmarks.md)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 : "${SBS_SERVERS:=bayeuxd cometd faye relay}"
@@ -67,32 +68,19 @@ cd "$ROOT"
 : "${SBS_DOC:=$ROOT/docs/benchmarks.md}"
 
 LOADGEN_JAR=broker-bench/target/loadgen.jar
-CLK_TCK=$(getconf CLK_TCK)
 # S5: seconds after the hold starts before memory is read, and the window over which idle CPU is read.
 IDLE_SETTLE_SEC=5
 IDLE_CPU_SEC=10
 SERVER_PID=
 LOADGEN_PID=
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# Stops what this script started, by PID, whatever way it ends.
-cleanup() {
-    if [[ -n $LOADGEN_PID ]] && kill -0 "$LOADGEN_PID" 2>/dev/null; then kill -TERM "$LOADGEN_PID" 2>/dev/null || true; fi
-    stop_server
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_on_exit stop_server
 
 build() {
     log "building the broker, the load generator, the relay and the CometD server"
-    mvn -B -q -ntp -pl broker-transport,broker-bench,bench-cometd-server -am package -DskipTests
+    build_jars broker-transport,broker-bench,bench-cometd-server
     log "installing the Faye server (npm ci)"
-    (cd bench/servers/faye && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-}
-
-free_port() {
-    node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+    npm_install bench/servers/faye
 }
 
 # Sets SERVER_CMD (argv), SERVER_URL and PROBE_URL (S6's liveness probe during the storm: bayeuxd's /healthz
@@ -125,42 +113,18 @@ server_command() {
 
 # Starts server $1 under nice, logging to $2; waits up to 30 s for its port.
 start_server() {
-    local name=$1 logfile=$2 port deadline
+    local name=$1 logfile=$2 port
     port=$(free_port)
     server_command "$name" "$port"
     nice -n "$SBS_SERVER_NICE" "${SERVER_CMD[@]}" >"$logfile" 2>&1 &
     SERVER_PID=$!
-    deadline=$((SECONDS + 30))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null || ((SECONDS >= deadline)); then
-            log "$name did not come up on port $port; see $logfile"
-            stop_server
-            return 1
-        fi
-        sleep 0.2
-    done
+    if ! await_port "$SERVER_PID" "$port"; then
+        log "$name did not come up on port $port; see $logfile"
+        stop_server
+        return 1
+    fi
     sleep 2 # let it finish starting before anything is read
 }
-
-stop_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    local pid=$SERVER_PID deadline=$((SECONDS + 10))
-    SERVER_PID=
-    kill -TERM "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-# utime + stime of process $1, in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the comm).
-# Each prints -1 when the process is gone.
-cpu_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo -1; return 0; }; sed 's/^.*) //' <<<"$stat" | awk '{print $12 + $13}'; }
-proc_status_kb() { local status; status=$(cat "/proc/$1/status" 2>/dev/null) || { echo -1; return 0; }; awk -v k="$2:" '$1 == k {print $2}' <<<"$status"; }
-# Busy ticks of the whole machine (user, nice, system, irq, softirq, steal), to see what else ran meanwhile.
-machine_busy_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
-rss_kb() { proc_status_kb "$1" VmRSS; }
-hwm_kb() { proc_status_kb "$1" VmHWM; }
-now_ns() { date +%s%N; }
 
 # Live heap in KB of server $1 (PID $2) after a full GC for JVMs (jcmd), heapUsed for Node; -1 when unknown.
 heap_kb() {
@@ -186,6 +150,20 @@ heap_kb() {
     esac
 }
 
+# The server side of a run as one JSON line: its CPU and the machine's over the window t0..t1, its memory,
+# and the whole numbers $1 names ("name=value name=value"). Reads the caller's c0, c1, m0, m1, t0, t1,
+# rss_before, rss_with, rss_end, hwm, heap_before and heap_with (bash's dynamic scope).
+server_json() {
+    awk -v c0="$c0" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" -v rb="$rss_before" -v rw="$rss_with" \
+        -v re="$rss_end" -v hwm="$hwm" -v hb="$heap_before" -v hw="$heap_with" -v extra="$1" 'BEGIN {
+        cpu = (c1 - c0) / hz; wall = (t1 - t0) / 1e9;
+        printf "{\"serverCpuSec\":%.3f,\"windowSec\":%.3f,\"serverCores\":%.4f,\"machineCores\":%.4f,\"rssBeforeKb\":%d,\"rssWithKb\":%d,\"rssEndKb\":%d,\"rssPeakKb\":%d,\"heapBeforeKb\":%d,\"heapWithKb\":%d",
+            cpu, wall, (wall > 0 ? cpu / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rb, rw, re, hwm, hb, hw;
+        n = split(extra, pairs, " ");
+        for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); printf ",\"%s\":%d", kv[1], kv[2] }
+        printf "}\n" }'
+}
+
 # Load-generator options of scenario $1 (without --url and --label).
 scenario_args() {
     local common=(--io-threads 1 --warmup "$SBS_WARMUP" --duration "$SBS_DURATION" --drain "$SBS_DRAIN" --ramp-timeout 30)
@@ -201,22 +179,24 @@ scenario_args() {
 # The relay speaks WebSocket only.
 applicable() { [[ ! ($1 == relay && $2 == S4) ]]; }
 
-# Waits until the generator's stderr ($2) has a line matching $3; echoes the line, or nothing if it exited or 180 s passed.
-await_line() {
-    local pid=$1 err=$2 pattern=$3 line deadline=$((SECONDS + 180))
-    while ((SECONDS < deadline)); do
-        line=$(grep -m1 -E "$pattern" "$err" 2>/dev/null || true)
-        if [[ -n $line ]]; then echo "$line"; return 0; fi
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.2
-    done
-}
-
-sleep_until_ns() {
-    local target=$1 now
-    now=$(now_ns)
-    ((target > now)) && sleep "$(awk -v d=$((target - now)) 'BEGIN { printf "%.3f", d / 1e9 }')"
-    return 0
+# The idle hold of S5 and S6 for server $1: once the generator's stderr ($2) says it holds, and $3 seconds
+# later, the server's RSS, then its CPU and the machine's over IDLE_CPU_SEC, its live heap (server log $4),
+# and for a JVM its largest classes into $5. Sets the caller's rss_with, t0, c0, m0, t1, c1, m1 and
+# heap_with (bash's dynamic scope); none of them when the hold never came.
+measure_idle() {
+    local server=$1 err=$2 settle=$3 slog=$4 histogram=$5 line
+    line=$(await_line "$LOADGEN_PID" "$err" '^\[hold   \] holding')
+    [[ -n $line ]] || return 0
+    sleep "$settle"
+    rss_with=$(rss_kb "$SERVER_PID")
+    t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
+    sleep "$IDLE_CPU_SEC"
+    t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
+    heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
+    # What the heap holds with the clients connected: the largest classes (JVMs only).
+    if [[ $server != faye ]]; then
+        timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$histogram" || true
+    fi
 }
 
 # One run: server $1, scenario $2. Writes $OUT/<server>-<scenario>.json (generator) and .server.json (server side).
@@ -240,30 +220,13 @@ run_one() {
 
     local t0 t1 c0 c1 m0 m1 rss_with=-1 heap_with=-1 line
     if [[ $scn == S5 ]]; then
-        line=$(await_line "$LOADGEN_PID" "$err" '^\[hold   \] holding')
-        if [[ -n $line ]]; then
-            sleep "$IDLE_SETTLE_SEC"
-            rss_with=$(rss_kb "$SERVER_PID")
-            t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
-            sleep "$IDLE_CPU_SEC"
-            t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
-            heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
-            # What the heap holds with the clients connected: the largest classes (JVMs only).
-            if [[ $server != faye ]]; then
-                timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$SBS_OUT/$label.histogram.txt" || true
-            fi
-        fi
+        measure_idle "$server" "$err" "$IDLE_SETTLE_SEC" "$slog" "$SBS_OUT/$label.histogram.txt"
     else
-        # The first progress line of publishing says how long ago publishing started; the
-        # measurement window starts a warm-up later.
+        # The measurement window starts a warm-up after publishing did.
         line=$(await_line "$LOADGEN_PID" "$err" '^\[(warmup |measure)\] t=')
         if [[ -n $line ]]; then
-            local seen start
-            seen=$(now_ns)
-            local t_ms
-            # Milliseconds in awk (small numbers), nanoseconds in bash: awk's integers may be 32-bit.
-            t_ms=$(awk -v l="$line" 'BEGIN { match(l, /t= *[0-9.]+s/); printf "%d", substr(l, RSTART + 2, RLENGTH - 3) * 1000 }')
-            start=$((seen - t_ms * 1000000 + SBS_WARMUP * 1000000000))
+            local start
+            start=$(window_start_ns "$line" "$SBS_WARMUP")
             sleep_until_ns "$start"
             t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
             sleep_until_ns $((start + SBS_DURATION * 1000000000))
@@ -277,14 +240,9 @@ run_one() {
     LOADGEN_PID=
     stop_server
 
-    grep '^{' "$out" | tail -1 >"$SBS_OUT/$label.json" || true
-    [[ -s $SBS_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$SBS_OUT/$label.json"; }
+    keep_result "$out" "$SBS_OUT/$label.json" "$err" "$label"
     if [[ -n ${t0:-} && -n ${c1:-} ]]; then
-        awk -v c0="$c0" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" -v rb="$rss_before" -v rw="$rss_with" \
-            -v re="$rss_end" -v hwm="$hwm" -v hb="$heap_before" -v hw="$heap_with" -v sn="$SBS_SERVER_NICE" -v ln="$SBS_LOADGEN_NICE" 'BEGIN {
-            cpu = (c1 - c0) / hz; wall = (t1 - t0) / 1e9;
-            printf "{\"serverCpuSec\":%.3f,\"windowSec\":%.3f,\"serverCores\":%.4f,\"machineCores\":%.4f,\"rssBeforeKb\":%d,\"rssWithKb\":%d,\"rssEndKb\":%d,\"rssPeakKb\":%d,\"heapBeforeKb\":%d,\"heapWithKb\":%d,\"serverNice\":%d,\"loadgenNice\":%d}\n",
-                cpu, wall, (wall > 0 ? cpu / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rb, rw, re, hwm, hb, hw, sn, ln }' >"$SBS_OUT/$label.server.json"
+        server_json "serverNice=$SBS_SERVER_NICE loadgenNice=$SBS_LOADGEN_NICE" >"$SBS_OUT/$label.server.json"
     fi
     # A little quiet between runs, so that one run's teardown is not the next one's load.
     sleep 2
@@ -314,19 +272,8 @@ run_s6() {
         --url "$SERVER_URL" --label "$label" "${args[@]}" >"$out" 2>"$err" &
     LOADGEN_PID=$!
 
-    local t0 t1 c0 c1 m0 m1 rss_with=-1 heap_with=-1 line
-    line=$(await_line "$LOADGEN_PID" "$err" '^\[hold   \] holding')
-    if [[ -n $line ]]; then
-        sleep "$SBS_S6_SETTLE"
-        rss_with=$(rss_kb "$SERVER_PID")
-        t0=$(now_ns); c0=$(cpu_ticks "$SERVER_PID"); m0=$(machine_busy_ticks)
-        sleep "$IDLE_CPU_SEC"
-        t1=$(now_ns); c1=$(cpu_ticks "$SERVER_PID"); m1=$(machine_busy_ticks)
-        heap_with=$(heap_kb "$server" "$SERVER_PID" "$slog")
-        if [[ $server != faye ]]; then
-            timeout 60 jcmd "$SERVER_PID" GC.class_histogram 2>/dev/null | head -13 >"$SBS_OUT/$label.histogram.txt" || true
-        fi
-    fi
+    local t0 t1 c0 c1 m0 m1 rss_with=-1 heap_with=-1
+    measure_idle "$server" "$err" "$SBS_S6_SETTLE" "$slog" "$SBS_OUT/$label.histogram.txt"
     wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
     LOADGEN_PID=
     local rss_end hwm
@@ -336,30 +283,22 @@ run_s6() {
     kill -0 "$SERVER_PID" 2>/dev/null || alive=0
     stop_server
 
-    grep '^{' "$out" | tail -1 >"$SBS_OUT/$label.json" || true
-    [[ -s $SBS_OUT/$label.json ]] || { log "$label: no result (see $err)"; rm -f "$SBS_OUT/$label.json"; }
+    keep_result "$out" "$SBS_OUT/$label.json" "$err" "$label"
     if [[ -n ${t0:-} && -n ${c1:-} ]]; then
-        awk -v c0="$c0" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$CLK_TCK" -v rb="$rss_before" -v rw="$rss_with" \
-            -v re="$rss_end" -v hwm="$hwm" -v hb="$heap_before" -v hw="$heap_with" -v alive="$alive" -v settle="$SBS_S6_SETTLE" 'BEGIN {
-            cpu = (c1 - c0) / hz; wall = (t1 - t0) / 1e9;
-            printf "{\"serverCpuSec\":%.3f,\"windowSec\":%.3f,\"serverCores\":%.4f,\"machineCores\":%.4f,\"rssBeforeKb\":%d,\"rssWithKb\":%d,\"rssEndKb\":%d,\"rssPeakKb\":%d,\"heapBeforeKb\":%d,\"heapWithKb\":%d,\"aliveAtEnd\":%d,\"settleSec\":%d}\n",
-                cpu, wall, (wall > 0 ? cpu / wall : 0), (wall > 0 ? (m1 - m0) / hz / wall : 0), rb, rw, re, hwm, hb, hw, alive, settle }' >"$SBS_OUT/$label.server.json"
+        server_json "aliveAtEnd=$alive settleSec=$SBS_S6_SETTLE" >"$SBS_OUT/$label.server.json"
     fi
     sleep 2
 }
 
 machine_info() {
     {
-        echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-        echo "nproc: $(nproc)"
-        echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
-        echo "kernel: $(uname -sr)"
+        machine_lines
         echo "free -g:"
         free -g
         echo "java -version:"
         java -version 2>&1
         echo "node --version: $(node --version)"
-        echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)')"
+        commit_line
         echo "version: $(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)"
     } >"$SBS_OUT/machine.txt"
 }
@@ -371,7 +310,7 @@ main() {
     for f in broker-transport/target/bayeuxd.jar "$LOADGEN_JAR" bench-cometd-server/target/cometd-server.jar bench/servers/faye/node_modules/faye/package.json; do
         [[ -e $f ]] || { log "missing $f: run with SBS_BUILD=1"; exit 1; }
     done
-    if (( SBS_LOADGEN_NICE < 0 )) && [[ $(nice -n "$SBS_LOADGEN_NICE" nice 2>/dev/null) != "$SBS_LOADGEN_NICE" ]]; then
+    if ! can_nice "$SBS_LOADGEN_NICE"; then
         log "cannot raise the generator's priority here: running it at 0 and the server at 5 instead"
         SBS_LOADGEN_NICE=0
         SBS_SERVER_NICE=5

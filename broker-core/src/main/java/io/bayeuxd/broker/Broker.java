@@ -8,14 +8,12 @@ import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.Presence;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.api.ServerListener;
-import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.engine.Engine;
 import io.bayeuxd.fanout.Fanout;
 import io.bayeuxd.protocol.BayeuxDecoder;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.Message;
-import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.session.Session;
 import io.bayeuxd.storage.StoredChannels;
 import io.netty.buffer.ByteBufAllocator;
@@ -35,8 +33,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The Bayeux protocol engine: takes the decoded messages of one request, runs each through the incoming
- * extensions and its handler, and returns the replies (step 2 of the message path: the session
- * validates). Transports own the bytes and the connections; the {@link Engine} owns state.
+ * extensions and its handler ({@link RequestWalk}), and returns the replies (step 2 of the message path:
+ * the session validates). Transports own the bytes and the connections; the {@link Engine} owns state.
  *
  * <p>Runs on the calling event loop and never blocks.
  */
@@ -48,14 +46,8 @@ public final class Broker {
     private final LongSupplier nanoClock;
     private final ExtensionChain extensions = new ExtensionChain();
     private final AsyncExtensionChain asyncExtensions = new AsyncExtensionChain();
-    private final HandshakeHandler handshake;
-    private final ConnectHandler connect;
-    private final SubscriptionHandler subscribe;
-    private final SubscriptionHandler unsubscribe;
-    private final DisconnectHandler disconnect;
-    private final PublishHandler publish;
-    private final AsyncDecisions asyncDecisions;
-    private final ListeningWait listening;
+    private final ChannelHandlers handlers;
+    private final RequestWalk walk;
     private final LongAdder expired = new LongAdder();
     private final LongAdder credentialsExpired = new LongAdder();
     /** What credentials' expiry instants are compared with. */
@@ -74,22 +66,23 @@ public final class Broker {
         this.engine = engine;
         this.nanoClock = nanoClock;
         this.limits = new Limits(config);
-        this.handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes(), events);
-        this.connect = new ConnectHandler(engine, config, events);
         this.storage = new StoredChannels(config.storage(), message -> encoder.encodeDelivery(message, alloc),
                 () -> TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong()), engine.bus(),
                 (channel, payload) -> engine.publish(channel, payload, Engine.Audience.THIS_NODE));
-        int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
-        this.subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit, events);
-        this.unsubscribe = new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit, events);
-        this.disconnect = new DisconnectHandler(engine, events);
         this.slowConsumers = config.slowConsumerPolicy() == BrokerConfig.SlowConsumerPolicy.DISCONNECT
                 ? new SlowConsumerEviction() : null;
         engine.onSlowConsumer(slowConsumers == null ? Fanout.SlowConsumers.IGNORE : slowConsumers);
-        this.publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
+        int replayLimit = Math.max(config.outboxCapacity(), config.storage().maxRecordsPerChannel());
+        HandshakeHandler handshake = new HandshakeHandler(engine, gate, limits, config.connectionTypes(), events);
+        SubscriptionHandler subscribe = new SubscriptionHandler(engine, gate, limits, true, storage, replayLimit, events);
+        PublishHandler publish = new PublishHandler(engine, encoder, extensions, alloc, gate, limits, storage,
                 config.requireHandshakeToPublish(), events);
-        this.asyncDecisions = new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish());
-        this.listening = new ListeningWait(engine, limits);
+        this.handlers = new ChannelHandlers(handshake, new ConnectHandler(engine, config, events), subscribe,
+                new SubscriptionHandler(engine, gate, limits, false, storage, replayLimit, events),
+                new DisconnectHandler(engine, events), publish);
+        this.walk = new RequestWalk(config, extensions, asyncExtensions, new ListeningWait(engine, limits), gate,
+                new AsyncDecisions(engine, gate, handshake, subscribe, publish, config.requireHandshakeToPublish()),
+                handlers, errors, nanoClock);
         if (!config.presenceChannels().isEmpty()) {
             // Published from the events thread through an in-process client that subscribes to nothing:
             // its executor and decoder are never used.
@@ -272,224 +265,7 @@ public final class Broker {
      * @param loop the request's event loop, where its processing resumes ({@code null}: Netty's global executor)
      */
     public BatchResult process(List<Message> messages, RequestContext context, EventExecutor loop) {
-        BatchResult result = new BatchResult(messages.size());
-        ListeningWait.Hold warm = listening.warm(messages);
-        if (warm == null) {
-            processFrom(0, messages, context, loop, result);
-            return result;
-        }
-        result.whenHandled(() -> ListeningWait.release(warm));
-        try {
-            processFrom(0, messages, context, loop, result);
-        } catch (RuntimeException e) {
-            // The transport answers the failure; what was held for the request must not stay held.
-            result.handled();
-            throw e;
-        }
-        return result;
-    }
-
-    /**
-     * Handles {@code messages} from {@code from} on, or up to one that waits: for an asynchronous extension,
-     * a subscribe for the cluster bus to listen ({@link ListeningWait}), or a message for the asynchronous
-     * policy, in that order. The rest of the request is then handled on {@code loop} once the wait is over,
-     * so the client's order is kept.
-     */
-    private void processFrom(int from, List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
-        for (int i = from, n = messages.size(); i < n; i++) {
-            Message message = extensions.isEmpty() ? messages.get(i) : extensions.incoming(messages.get(i), context);
-            if (message == null) {
-                continue;
-            }
-            // In-process clients skip asynchronous extensions, so their calls answer at once.
-            boolean handled = asyncExtensions.isEmpty() || context == LocalClient.IN_PROCESS
-                    ? listenThenHandle(message, i, messages, context, loop, result)
-                    : passAsyncExtensions(message, 0, i, messages, context, loop, result);
-            if (!handled) {
-                return;
-            }
-        }
-        result.decided();
-    }
-
-    /**
-     * Waits, for a subscribe to a channel the cluster bus does not listen on yet, until it does; then handles
-     * and answers {@code message} (the request's {@code i}th). Returns false when it waits: it then
-     * continues on the loop, and the rest of the request after it.
-     */
-    private boolean listenThenHandle(Message message, int i, List<Message> messages, RequestContext context,
-                                     EventExecutor loop, BatchResult result) {
-        ListeningWait.Hold hold = listening.ahead(message);
-        if (hold != null && hold.confirmed != null) {
-            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-            // Marked first: off the loop, the rest of the request may run before await returns.
-            result.waitForDecision();
-            if (!wait.await(hold.confirmed, ListeningWait.TIMEOUT_MS, () -> resumeListening(message, hold, i, messages, context, loop, result))) {
-                return false;
-            }
-        }
-        return handleOne(message, hold, i, messages, context, loop, result);
-    }
-
-    /**
-     * Passes {@code message} (the request's {@code index}th) through the asynchronous extensions from
-     * {@code first} on, one at a time, then decides and answers it. Returns false when it waits for one: it
-     * then continues on the loop, and the rest of the request after it.
-     */
-    private boolean passAsyncExtensions(Message message, int first, int index, List<Message> messages,
-                                        RequestContext context, EventExecutor loop, BatchResult result) {
-        for (int k = first, n = asyncExtensions.size(); k < n; k++) {
-            AsyncExtension extension = asyncExtensions.get(k);
-            DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-            Message asked = message;
-            int at = k;
-            // Marked first: off the loop, the rest of the request may run before await returns.
-            result.waitForDecision();
-            if (!wait.await(AsyncExtensionChain.ask(extension, asked, context), extension.timeoutMs(),
-                    () -> resumeAfterExtension(extension, asked, wait, at, index, messages, context, loop, result))) {
-                return false;
-            }
-            message = asyncExtensions.outcome(extension, asked, wait);
-            if (message == null) {
-                return true;
-            }
-            if (message.error() != null) {
-                break;
-            }
-        }
-        return listenThenHandle(message, index, messages, context, loop, result);
-    }
-
-    /** On the request's loop, once an asynchronous extension answered: the message goes on, then the rest. */
-    private void resumeAfterExtension(AsyncExtension extension, Message asked, DecisionWait wait, int at, int index,
-                                      List<Message> messages, RequestContext context, EventExecutor loop, BatchResult result) {
-        try {
-            Message message = asyncExtensions.outcome(extension, asked, wait);
-            boolean handled = message == null
-                    || (message.error() != null
-                        ? handleOne(message, null, index, messages, context, loop, result)
-                        : passAsyncExtensions(message, at + 1, index, messages, context, loop, result));
-            if (handled) {
-                processFrom(index + 1, messages, context, loop, result);
-            }
-        } catch (RuntimeException e) {
-            log.warn("A request failed after an asynchronous extension answered: {}", e.toString(), e);
-            result.decided();
-        }
-    }
-
-    /**
-     * Handles one message, past its incoming extensions, and answers it; lets go of its {@code hold} once
-     * it is handled. Returns false when it waits for the asynchronous policy, whose answer then handles it
-     * and the rest of the request.
-     */
-    private boolean handleOne(Message message, ListeningWait.Hold hold, int i, List<Message> messages, RequestContext context,
-                              EventExecutor loop, BatchResult result) {
-        long now = nanoClock.getAsLong();
-        AsyncSecurityPolicy policy = gate.async();
-        AsyncDecisions.Pending pending = policy == null || message.error() != null ? null
-                : asyncDecisions.ask(policy, message, context, now);
-        Message reply;
-        boolean decidedLater = false;
-        try {
-            if (pending == null) {
-                reply = handle(message, context, result, messages.size() > 1, now);
-            } else if (pending.question == null) {
-                reply = pending.reply(null, now);
-            } else {
-                DecisionWait wait = new DecisionWait(loop == null ? GlobalEventExecutor.INSTANCE : loop);
-                int next = i + 1;
-                // Marked first: off the loop, the rest of the request may run before await returns.
-                result.waitForDecision();
-                decidedLater = !wait.await(pending.question, policy.decisionTimeoutMs(),
-                        () -> resume(pending, wait, hold, next, messages, context, loop, result));
-                if (decidedLater) {
-                    return false;
-                }
-                reply = pending.reply(wait, now);
-            }
-        } finally {
-            if (!decidedLater) {
-                ListeningWait.release(hold);
-            }
-        }
-        answer(reply, context, result);
-        return true;
-    }
-
-    /** On the request's loop, once the bus listens (or the wait timed out): the subscribe, then the rest. */
-    private void resumeListening(Message message, ListeningWait.Hold hold, int at, List<Message> messages, RequestContext context,
-                                 EventExecutor loop, BatchResult result) {
-        try {
-            if (handleOne(message, hold, at, messages, context, loop, result)) {
-                processFrom(at + 1, messages, context, loop, result);
-            }
-        } catch (RuntimeException e) {
-            log.warn("A request failed after the cluster listened for its subscription: {}", e.toString(), e);
-            result.decided();
-        }
-    }
-
-    /** On the request's loop, once the policy answered: the waiting message's reply, then the rest. */
-    private void resume(AsyncDecisions.Pending pending, DecisionWait wait, ListeningWait.Hold hold, int next, List<Message> messages,
-                        RequestContext context, EventExecutor loop, BatchResult result) {
-        try {
-            Message reply;
-            try {
-                reply = pending.reply(wait, nanoClock.getAsLong());
-            } finally {
-                ListeningWait.release(hold);
-            }
-            answer(reply, context, result);
-            processFrom(next, messages, context, loop, result);
-        } catch (RuntimeException e) {
-            // Synchronously this would reach the transport, which closes the connection; here the
-            // transport still gets what was answered, so that its connection does not hang.
-            log.warn("A request failed after its security decision: {}", e.toString(), e);
-            result.decided();
-        }
-    }
-
-    /** Runs {@code reply} through the outgoing extensions into {@code result}. */
-    private void answer(Message reply, RequestContext context, BatchResult result) {
-        Replies.advise(reply, config);
-        Message out = extensions.isEmpty() ? reply : extensions.outgoing(reply, context);
-        if (out == null) {
-            return;
-        }
-        if (out.error() != null) {
-            errors.count(out.error());
-        }
-        if (reply == result.connectReply()) {
-            result.replaceConnectReply(out);
-        } else {
-            result.add(out);
-        }
-    }
-
-    private Message handle(Message message, RequestContext context, BatchResult result, boolean batched, long now) {
-        if (message.error() != null) {
-            // Rejected by an incoming extension: answer with its error and do nothing else.
-            return Replies.to(message);
-        }
-        String channel = message.channel();
-        if (!ChannelName.isMeta(channel)) {
-            return publish.handle(message, context, now);
-        }
-        switch (channel) {
-            case MetaChannels.HANDSHAKE:
-                return handshake.handle(message, context, now);
-            case MetaChannels.CONNECT:
-                return connect.handle(message, result, batched, now);
-            case MetaChannels.SUBSCRIBE:
-                return subscribe.handle(message, context, now);
-            case MetaChannels.UNSUBSCRIBE:
-                return unsubscribe.handle(message, context, now);
-            case MetaChannels.DISCONNECT:
-                return disconnect.handle(message);
-            default:
-                return Replies.fail(Replies.to(message), BayeuxError.channelForbidden(channel));
-        }
+        return walk.process(messages, context, loop);
     }
 
     /**
@@ -556,33 +332,33 @@ public final class Broker {
     // Counters for monitoring: each is a LongAdder in the class that owns the event, summed when read.
 
     public long handshakes() {
-        return handshake.succeeded();
+        return handlers.handshake().succeeded();
     }
 
     /** Handshakes that turned on acknowledged delivery (CometD's acknowledgement extension). */
     public long acknowledgedHandshakes() {
-        return handshake.acknowledged();
+        return handlers.handshake().acknowledged();
     }
 
     /** Messages sent again to sessions with acknowledged delivery because their batch went unacknowledged. */
     public long resentMessages() {
-        return handshake.resent();
+        return handlers.handshake().resent();
     }
 
     public long connects() {
-        return connect.succeeded();
+        return handlers.connect().succeeded();
     }
 
     public long subscribes() {
-        return subscribe.succeeded();
+        return handlers.subscribe().succeeded();
     }
 
     public long unsubscribes() {
-        return unsubscribe.succeeded();
+        return handlers.unsubscribe().succeeded();
     }
 
     public long disconnects() {
-        return disconnect.succeeded();
+        return handlers.disconnect().succeeded();
     }
 
     /**
@@ -613,10 +389,10 @@ public final class Broker {
     }
 
     public long publishedMessages() {
-        return publish.published();
+        return handlers.publish().published();
     }
 
     public long queuedDeliveries() {
-        return publish.queuedForDelivery();
+        return handlers.publish().queuedForDelivery();
     }
 }

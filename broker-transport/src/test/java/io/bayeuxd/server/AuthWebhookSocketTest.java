@@ -1,7 +1,6 @@
 package io.bayeuxd.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bayeuxd.broker.BrokerConfig;
@@ -24,7 +23,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -40,22 +38,20 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code --auth-webhook} over real sockets: the broker asks a backend on 127.0.0.1 (the JDK's HTTP server)
  * that answers at once, late, with an error, or never. Each gets its Bayeux error, other clients' traffic
- * goes on while a decision is awaited, and a client's later messages wait for its earlier one's. No
- * timing is asserted: "late" and "never" are held by latches the test lets go.
+ * goes on while a decision is awaited, and a client's later messages wait for its earlier one's
+ * ({@link LateAnswerContract}). No timing is asserted: "late" and "never" are held by latches the test lets go.
  *
  * <p>The backend's rule, by channel: {@code /late/**} answers when {@link #late} is let go,
  * {@code /error/**} answers 500, {@code /never/**} does not answer, {@code /denied/**} denies with an
  * error, anything else is allowed; a handshake with {@code ext.token == "bad"} is denied
  * {@code 401::Invalid token}.
  */
-class AuthWebhookSocketTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class AuthWebhookSocketTest extends LateAnswerContract {
     private static HttpServer backend;
     private static ExecutorService backendThreads;
     private static final CountDownLatch never = new CountDownLatch(1);
     private static volatile CountDownLatch late = new CountDownLatch(1);
     private static BrokerServer server;
-    private static HttpClient http;
     private static org.eclipse.jetty.client.HttpClient jettyClient;
     private static WebSocketContainer wsContainer;
 
@@ -73,7 +69,6 @@ class AuthWebhookSocketTest {
                 .broker(BrokerConfig.builder().timeoutMs(5_000).build())
                 .asyncSecurityPolicy(webhook)
                 .build()).start();
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         jettyClient = new org.eclipse.jetty.client.HttpClient();
         jettyClient.start();
         wsContainer = ContainerProvider.getWebSocketContainer();
@@ -120,69 +115,19 @@ class AuthWebhookSocketTest {
         }
     }
 
-    private static WsClient ws() {
-        return new WsClient(http, URI.create("ws://127.0.0.1:" + server.port() + "/"));
+    @Override
+    BrokerServer server() {
+        return server;
     }
 
-    /** A WebSocket client handshaken (allowed), subscribed to {@code channel} when given, and connected. */
-    private static String join(WsClient ws, String channel) throws Exception {
-        ws.send("[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"websocket\"]}]");
-        JsonNode hs = ws.nextOn("/meta/handshake");
-        assertThat(hs.path("successful").asBoolean()).as(hs.toString()).isTrue();
-        String id = hs.get("clientId").asText();
-        if (channel != null) {
-            ws.send(subscribe(id, channel));
-            assertThat(ws.nextOn("/meta/subscribe").get("successful").asBoolean()).isTrue();
-        }
-        ws.send("[{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"websocket\"}]");
-        return id;
-    }
-
-    private static String subscribe(String id, String channel) {
-        return "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"" + channel + "\"}]";
-    }
-
-    private static String publish(String id, String channel, String messageId) {
-        return "[{\"channel\":\"" + channel + "\",\"clientId\":\"" + id + "\",\"data\":{\"n\":\"" + messageId + "\"},\"id\":\"" + messageId + "\"}]";
-    }
-
-    /** The next reply or message that is not a connect reply. */
-    private static JsonNode nextNotConnect(WsClient ws) throws InterruptedException {
-        for (;;) {
-            JsonNode m = ws.next();
-            if (!"/meta/connect".equals(m.path("channel").asText())) {
-                return m;
-            }
-        }
-    }
-
-    @Test
-    void aLateAnswerHoldsOnlyItsClientAndKeepsItsOrder() throws Exception {
+    @Override
+    void holdLate() {
         late = new CountDownLatch(1);
-        try (WsClient watcher = ws(); WsClient waiting = ws(); WsClient other = ws()) {
-            join(watcher, "/**");
-            String w = join(waiting, null);
-            String o = join(other, null);
+    }
 
-            // Two frames of one client: the second is allowed at once but must not overtake the first.
-            waiting.send(publish(w, "/late/a", "1"));
-            waiting.send(publish(w, "/chat/b", "2"));
-
-            // Meanwhile another client publishes and the watcher receives it.
-            other.send(publish(o, "/chat/other", "3"));
-            assertThat(nextNotConnect(other).get("successful").asBoolean()).isTrue();
-            assertThat(watcher.nextOn("/chat/other").get("data").get("n").asText()).isEqualTo("3");
-            assertThat(waiting.messages.stream().filter(m -> m.has("id"))).isEmpty();
-
-            late.countDown();
-            JsonNode first = nextNotConnect(waiting);
-            JsonNode second = nextNotConnect(waiting);
-            assertThat(first.get("id").asText()).isEqualTo("1");
-            assertThat(first.get("successful").asBoolean()).isTrue();
-            assertThat(second.get("id").asText()).isEqualTo("2");
-            assertThat(watcher.nextOn("/late/a").get("data").get("n").asText()).isEqualTo("1");
-            assertThat(watcher.nextOn("/chat/b").get("data").get("n").asText()).isEqualTo("2");
-        }
+    @Override
+    void letLateGo() {
+        late.countDown();
     }
 
     @Test
@@ -199,36 +144,12 @@ class AuthWebhookSocketTest {
 
             ws.send(publish(id, "/never/x", "n"));
             // Other traffic goes on while the webhook does not answer.
-            other.send(publish(o, "/chat/meanwhile", "m"));
-            JsonNode meanwhile;
-            do {
-                meanwhile = other.nextOn("/chat/meanwhile");
-            } while (!meanwhile.has("data"));
-            assertThat(meanwhile.get("data").get("n").asText()).isEqualTo("m");
+            otherTrafficGoesOn(other, o);
             JsonNode timedOut = nextNotConnect(ws);
             assertThat(timedOut.get("id").asText()).isEqualTo("n");
             assertThat(timedOut.get("error").asText()).isEqualTo("403:/never/x:Authorization timed out");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> server.broker().undecidedOperations() >= 2);
-    }
-
-    @Test
-    void longPollingRequestsWaitForTheirDecisionToo() throws Exception {
-        late = new CountDownLatch(1);
-        String base = "http://127.0.0.1:" + server.port() + "/";
-        java.util.function.Function<String, CompletableFuture<java.net.http.HttpResponse<String>>> post = body -> http.sendAsync(
-                java.net.http.HttpRequest.newBuilder(URI.create(base)).header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        String id = JSON.readTree(post.apply("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}")
-                .get(10, TimeUnit.SECONDS).body()).get(0).get("clientId").asText();
-
-        CompletableFuture<java.net.http.HttpResponse<String>> waiting = post.apply(publish(id, "/late/poll", "p"));
-        assertThat(JSON.readTree(post.apply(publish(id, "/chat/poll", "q")).get(10, TimeUnit.SECONDS).body()).get(0)
-                .get("successful").asBoolean()).isTrue();
-        assertThat(waiting).isNotDone();
-        late.countDown();
-        assertThat(JSON.readTree(waiting.get(10, TimeUnit.SECONDS).body()).get(0).get("successful").asBoolean()).isTrue();
     }
 
     private ClientTransport transport(String name) {

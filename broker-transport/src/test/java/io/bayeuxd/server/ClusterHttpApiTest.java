@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,9 +35,9 @@ import static org.awaitility.Awaitility.await;
 class ClusterHttpApiTest {
     private static final String KEY = "cluster-api-test-key-0123456789";
     private static final String SECRET = "cluster-api-test-jwt-secret-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = HttpCalls.JSON;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpCalls calls = new HttpCalls(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
     private RedisServerProcess redis;
     private final List<BrokerServer> nodes = new ArrayList<>();
 
@@ -75,17 +73,17 @@ class ClusterHttpApiTest {
         subscribe(nodes.get(2), carol, "/chat/*");
 
         for (BrokerServer asked : nodes) {
-            JsonNode present = ok(api(asked, "GET", "/api/presence?channel=/room", null));
+            JsonNode present = ok(calls.api(asked, "GET", "/api/presence?channel=/room", KEY, null));
             assertThat(present.get("channel").asText()).isEqualTo("/room");
             assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText() + " " + c.get("user").asText())
                     .containsExactly(alice + " alice", bob + " bob", carol + " carol");
             assertThat(present.has("partial")).isFalse();
 
-            assertThat(ok(api(asked, "GET", "/api/channels", null))).isEqualTo(JSON.readTree(
+            assertThat(ok(calls.api(asked, "GET", "/api/channels", KEY, null))).isEqualTo(JSON.readTree(
                     "{\"channels\":[{\"channel\":\"/chat/*\",\"subscribers\":1},{\"channel\":\"/room\",\"subscribers\":3}]}"));
         }
 
-        JsonNode info = ok(api(nodes.get(1), "GET", "/api/info", null));
+        JsonNode info = ok(calls.api(nodes.get(1), "GET", "/api/info", KEY, null));
         assertThat(info.get("engine").asText()).isEqualTo("redis");
         assertThat(info.get("nodeToken").asText()).isEqualTo(nodes.get(1).broker().engine().bus().nodeToken());
         assertThat(info.get("nodes")).hasSize(3);
@@ -102,10 +100,10 @@ class ClusterHttpApiTest {
     void disconnectingAClientOfAnotherNodeEndsItThere() throws Exception {
         BrokerServer home = nodes.get(1);
         String bob = handshake(home, "bob");
-        CompletableFuture<HttpResponse<String>> held = connect(home, bob);
+        CompletableFuture<HttpResponse<String>> held = calls.connect(home, bob);
         await().atMost(Duration.ofSeconds(10)).until(() -> home.broker().engine().session(bob).target() != null);
 
-        HttpResponse<String> ended = api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + bob + "\"}");
+        HttpResponse<String> ended = calls.api(nodes.get(0), "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + bob + "\"}");
         assertThat(ended.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ended.body())).isEqualTo(JSON.readTree("{\"disconnected\":\"" + bob + "\"}"));
         JsonNode reply = JSON.readTree(held.get(10, TimeUnit.SECONDS).body()).get(0);
@@ -113,11 +111,11 @@ class ClusterHttpApiTest {
         assertThat(reply.get("advice").get("reconnect").asText()).isEqualTo("handshake");
         assertThat(home.broker().engine().session(bob)).isNull();
         // Its next request, wherever it lands, is told to handshake again.
-        JsonNode again = bayeux(nodes.get(2), "{\"channel\":\"/meta/connect\",\"clientId\":\"" + bob + "\",\"connectionType\":\"long-polling\"}").get(0);
+        JsonNode again = calls.bayeux(nodes.get(2), "{\"channel\":\"/meta/connect\",\"clientId\":\"" + bob + "\",\"connectionType\":\"long-polling\"}").get(0);
         assertThat(again.get("error").asText()).startsWith("401:");
         assertThat(again.get("advice").get("reconnect").asText()).isEqualTo("handshake");
 
-        HttpResponse<String> unknown = api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + bob + "\"}");
+        HttpResponse<String> unknown = calls.api(nodes.get(0), "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + bob + "\"}");
         assertThat(unknown.statusCode()).as("answered by the client's node, which no longer has it").isEqualTo(404);
     }
 
@@ -128,7 +126,7 @@ class ClusterHttpApiTest {
         String onC = handshake(nodes.get(2), "alice");
         String bob = handshake(nodes.get(2), "bob");
 
-        HttpResponse<String> ended = api(nodes.get(1), "POST", "/api/disconnect", "{\"user\":\"alice\"}");
+        HttpResponse<String> ended = calls.api(nodes.get(1), "POST", "/api/disconnect", KEY, "{\"user\":\"alice\"}");
         assertThat(ended.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(ended.body());
         assertThat(body.get("user").asText()).isEqualTo("alice");
@@ -146,17 +144,17 @@ class ClusterHttpApiTest {
         subscribe(home, carol, "/a");
         subscribe(home, carol, "/b");
 
-        HttpResponse<String> unsubscribed = api(nodes.get(0), "POST", "/api/unsubscribe",
+        HttpResponse<String> unsubscribed = calls.api(nodes.get(0), "POST", "/api/unsubscribe", KEY,
                 "{\"clientId\":\"" + carol + "\",\"channel\":\"/a\"}");
         assertThat(unsubscribed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(unsubscribed.body())).isEqualTo(JSON.readTree("{\"unsubscribed\":\"" + carol + "\",\"channel\":\"/a\"}"));
-        assertThat(api(nodes.get(0), "POST", "/api/unsubscribe", "{\"clientId\":\"" + carol + "\",\"channel\":\"/a\"}").statusCode())
+        assertThat(calls.api(nodes.get(0), "POST", "/api/unsubscribe", KEY, "{\"clientId\":\"" + carol + "\",\"channel\":\"/a\"}").statusCode())
                 .as("not subscribed any more, says its node").isEqualTo(404);
 
-        CompletableFuture<HttpResponse<String>> held = connect(home, carol);
+        CompletableFuture<HttpResponse<String>> held = calls.connect(home, carol);
         await().atMost(Duration.ofSeconds(10)).until(() -> home.broker().engine().session(carol).target() != null);
         // One publisher, in order: had /a still reached carol, it would come first, in this very answer.
-        assertThat(api(nodes.get(0), "POST", "/api/publish", "[{\"channel\":\"/a\",\"data\":1},{\"channel\":\"/b\",\"data\":2}]")
+        assertThat(calls.api(nodes.get(0), "POST", "/api/publish", KEY, "[{\"channel\":\"/a\",\"data\":1},{\"channel\":\"/b\",\"data\":2}]")
                 .statusCode()).isEqualTo(200);
         JsonNode delivered = JSON.readTree(held.get(10, TimeUnit.SECONDS).body());
         assertThat(delivered.findParents("data")).extracting(m -> m.get("channel").asText()).containsExactly("/b");
@@ -170,27 +168,27 @@ class ClusterHttpApiTest {
         subscribe(nodes.get(2), carol, "/room");
         nodes.remove(2).close();
 
-        JsonNode present = ok(api(nodes.get(1), "GET", "/api/presence?channel=/room", null));
+        JsonNode present = ok(calls.api(nodes.get(1), "GET", "/api/presence?channel=/room", KEY, null));
         assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText()).containsExactly(alice);
         assertThat(present.has("partial")).as("a stopped node no longer listens: nobody is missing").isFalse();
-        HttpResponse<String> gone = api(nodes.get(1), "POST", "/api/disconnect", "{\"clientId\":\"" + carol + "\"}");
+        HttpResponse<String> gone = calls.api(nodes.get(1), "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + carol + "\"}");
         assertThat(gone.statusCode()).as("a client of a node that is gone is unknown").isEqualTo(404);
 
         // A listener on the nodes' channel that never answers: a node that is stuck.
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisPubSubConnection<String, String> stuck = client.connectPubSub()) {
             stuck.sync().subscribe("test:nodes");
-            JsonNode partial = ok(api(nodes.get(1), "GET", "/api/presence?channel=/room", null));
+            JsonNode partial = ok(calls.api(nodes.get(1), "GET", "/api/presence?channel=/room", KEY, null));
             assertThat(partial.get("clients")).extracting(c -> c.get("clientId").asText()).containsExactly(alice);
             assertThat(partial.get("partial").asBoolean()).isTrue();
             assertThat(partial.get("missingNodes").asInt()).isEqualTo(1);
-            JsonNode info = ok(api(nodes.get(0), "GET", "/api/info", null));
+            JsonNode info = ok(calls.api(nodes.get(0), "GET", "/api/info", KEY, null));
             assertThat(info.get("nodes")).hasSize(2);
             assertThat(info.get("partial").asBoolean()).isTrue();
 
             // And a client whose node listens but never answers: 504, not a hang.
             stuck.sync().subscribe("test:node:zzzzzzz");
-            HttpResponse<String> late = api(nodes.get(0), "POST", "/api/unsubscribe",
+            HttpResponse<String> late = calls.api(nodes.get(0), "POST", "/api/unsubscribe", KEY,
                     "{\"clientId\":\"zzzzzzz" + "a".repeat(24) + "\",\"channel\":\"/room\"}");
             assertThat(late.statusCode()).as("%s", late.body()).isEqualTo(504);
         } finally {
@@ -207,14 +205,14 @@ class ClusterHttpApiTest {
         redis.kill();
         await().atMost(Duration.ofSeconds(10)).until(() -> !nodes.get(0).broker().engine().isClusterHealthy());
 
-        JsonNode present = ok(api(nodes.get(0), "GET", "/api/presence?channel=/room", null));
+        JsonNode present = ok(calls.api(nodes.get(0), "GET", "/api/presence?channel=/room", KEY, null));
         assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText()).containsExactly(alice);
         assertThat(present.get("partial").asBoolean()).isTrue();
         assertThat(present.has("missingNodes")).as("how many nodes there are, Redis alone could say").isFalse();
-        HttpResponse<String> elsewhere = api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + bob + "\"}");
+        HttpResponse<String> elsewhere = calls.api(nodes.get(0), "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + bob + "\"}");
         assertThat(elsewhere.statusCode()).as("%s", elsewhere.body()).isEqualTo(503);
         assertThat(nodes.get(1).broker().engine().session(bob)).as("not ended").isNotNull();
-        assertThat(api(nodes.get(0), "POST", "/api/disconnect", "{\"clientId\":\"" + alice + "\"}").statusCode())
+        assertThat(calls.api(nodes.get(0), "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + alice + "\"}").statusCode())
                 .as("a client of the node asked").isEqualTo(200);
     }
 
@@ -225,9 +223,9 @@ class ClusterHttpApiTest {
         try {
             String dave = handshake(alone, "dave");
             subscribe(alone, dave, "/room");
-            JsonNode present = ok(api(alone, "GET", "/api/presence?channel=/room", null));
+            JsonNode present = ok(calls.api(alone, "GET", "/api/presence?channel=/room", KEY, null));
             assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText()).containsExactly(dave);
-            JsonNode info = ok(api(alone, "GET", "/api/info", null));
+            JsonNode info = ok(calls.api(alone, "GET", "/api/info", KEY, null));
             assertThat(info.has("nodes")).isFalse();
             assertThat(info.has("partial")).isFalse();
         } finally {
@@ -240,49 +238,12 @@ class ClusterHttpApiTest {
         return JSON.readTree(response.body());
     }
 
-    private static String token(String user) throws Exception {
-        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
-                new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(user)
-                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());
-        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET));
-        return jwt.serialize();
-    }
-
     private String handshake(BrokerServer node, String user) throws Exception {
-        JsonNode reply = bayeux(node, "{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"],"
-                + "\"ext\":{\"token\":\"" + token(user) + "\"}}");
-        assertThat(reply.get(0).get("successful").asBoolean()).as("handshake %s", reply).isTrue();
-        return reply.get(0).get("clientId").asText();
+        return calls.handshake(node, HttpCalls.token(SECRET, user));
     }
 
     private void subscribe(BrokerServer node, String clientId, String channel) throws Exception {
-        JsonNode reply = bayeux(node, "{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel + "\"}");
+        JsonNode reply = calls.bayeux(node, "{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + clientId + "\",\"subscription\":\"" + channel + "\"}");
         assertThat(reply.get(0).get("successful").asBoolean()).as("subscribe %s", reply).isTrue();
-    }
-
-    private CompletableFuture<HttpResponse<String>> connect(BrokerServer node, String id) {
-        String body = "[{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}]";
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode bayeux(BrokerServer node, String message) throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + message + "]")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        return JSON.readTree(res.body());
-    }
-
-    /** An API call, bounded: a node that hung would fail the call, never the test run. */
-    private HttpResponse<String> api(BrokerServer node, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

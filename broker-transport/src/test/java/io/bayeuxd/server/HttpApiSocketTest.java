@@ -11,9 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,9 +27,9 @@ import static org.awaitility.Awaitility.await;
  */
 class HttpApiSocketTest {
     private static final String KEY = "socket-test-key-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = HttpCalls.JSON;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpCalls calls = new HttpCalls(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     private BrokerServer server;
 
     @BeforeEach
@@ -48,17 +46,17 @@ class HttpApiSocketTest {
 
     @Test
     void aLongPollingSubscriberAndAnInProcessOneReceiveWhatTheApiPublished() throws Exception {
-        String id = handshake();
-        assertThat(bayeux("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/news/*\"}")
+        String id = calls.handshake(server, null);
+        assertThat(calls.bayeux(server, "{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/news/*\"}")
                 .get(0).get("successful").asBoolean()).isTrue();
-        CompletableFuture<HttpResponse<String>> held = connect(id);
+        CompletableFuture<HttpResponse<String>> held = calls.connect(server, id);
         await().atMost(Duration.ofSeconds(10)).until(() -> server.broker().engine().session(id).target() != null);
 
         CompletableFuture<Message> inProcess = new CompletableFuture<>();
         LocalClient local = server.newLocalClient();
         assertThat(local.subscribe("/news/today", inProcess::complete).successful()).isTrue();
 
-        HttpResponse<String> published = api("POST", "/api/publish", KEY, "{\"channel\":\"/news/today\",\"data\":{\"headline\":\"hi\"}}");
+        HttpResponse<String> published = calls.api(server, "POST", "/api/publish", KEY, "{\"channel\":\"/news/today\",\"data\":{\"headline\":\"hi\"}}");
         assertThat(published.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(published.body())).isEqualTo(JSON.readTree("{\"published\":1}"));
 
@@ -73,32 +71,32 @@ class HttpApiSocketTest {
 
     @Test
     void disconnectAnswersTheHeldConnectWithHandshakeAdvice() throws Exception {
-        String id = handshake();
-        CompletableFuture<HttpResponse<String>> held = connect(id);
+        String id = calls.handshake(server, null);
+        CompletableFuture<HttpResponse<String>> held = calls.connect(server, id);
         await().atMost(Duration.ofSeconds(10)).until(() -> server.broker().engine().session(id).target() != null);
 
-        HttpResponse<String> ended = api("POST", "/api/disconnect", KEY, "{\"clientId\":\"" + id + "\"}");
+        HttpResponse<String> ended = calls.api(server, "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + id + "\"}");
         assertThat(ended.statusCode()).isEqualTo(200);
         JsonNode reply = JSON.readTree(held.get(10, TimeUnit.SECONDS).body()).get(0);
         assertThat(reply.get("channel").asText()).isEqualTo("/meta/connect");
         assertThat(reply.get("advice").get("reconnect").asText()).isEqualTo("handshake");
         assertThat(server.broker().engine().session(id)).isNull();
 
-        HttpResponse<String> again = api("POST", "/api/disconnect", KEY, "{\"clientId\":\"" + id + "\"}");
+        HttpResponse<String> again = calls.api(server, "POST", "/api/disconnect", KEY, "{\"clientId\":\"" + id + "\"}");
         assertThat(again.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(again.body()).get("error").asText()).isNotEmpty();
     }
 
     @Test
     void channelsAndInfoDescribeThisNode() throws Exception {
-        String id = handshake();
-        bayeux("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/chat/room\"}");
+        String id = calls.handshake(server, null);
+        calls.bayeux(server, "{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/chat/room\"}");
 
-        HttpResponse<String> channels = api("GET", "/api/channels", KEY, null);
+        HttpResponse<String> channels = calls.api(server, "GET", "/api/channels", KEY, null);
         assertThat(channels.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(channels.body())).isEqualTo(JSON.readTree("{\"channels\":[{\"channel\":\"/chat/room\",\"subscribers\":1}]}"));
 
-        JsonNode info = JSON.readTree(api("GET", "/api/info", KEY, null).body());
+        JsonNode info = JSON.readTree(calls.api(server, "GET", "/api/info", KEY, null).body());
         assertThat(info.get("engine").asText()).isEqualTo("memory");
         assertThat(info.get("version").asText()).isNotBlank();
         assertThat(info.get("node").asText()).isNotBlank();
@@ -112,15 +110,15 @@ class HttpApiSocketTest {
     @Test
     void everyCallNeedsTheKeyAndTheOtherManagementPathsStayOpen() throws Exception {
         for (String key : new String[] {null, "not-the-key-0123456789"}) {
-            HttpResponse<String> refused = api("GET", "/api/info", key, null);
+            HttpResponse<String> refused = calls.api(server, "GET", "/api/info", key, null);
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.body()).doesNotContain(KEY);
         }
-        assertThat(api("POST", "/api/publish", null, "{\"channel\":\"/x\",\"data\":1}").statusCode()).isEqualTo(401);
+        assertThat(calls.api(server, "POST", "/api/publish", null, "{\"channel\":\"/x\",\"data\":1}").statusCode()).isEqualTo(401);
         assertThat(server.broker().publishedMessages()).isZero();
-        assertThat(api("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
-        assertThat(api("GET", "/metrics", null, null).statusCode()).isEqualTo(200);
-        assertThat(api("GET", "/elsewhere", KEY, null).statusCode()).isEqualTo(404);
+        assertThat(calls.api(server, "GET", "/healthz", null, null).statusCode()).isEqualTo(200);
+        assertThat(calls.api(server, "GET", "/metrics", null, null).statusCode()).isEqualTo(200);
+        assertThat(calls.api(server, "GET", "/elsewhere", KEY, null).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -132,14 +130,14 @@ class HttpApiSocketTest {
                 .securityPolicy(new JwtSecurityPolicy(JwtKeys.secret(secret)))
                 .broker(BrokerConfig.builder().timeoutMs(2_000).build()).build()).start();
         long before = System.currentTimeMillis();
-        String alice = handshake(token(secret, "alice"));
-        String bob = handshake(token(secret, "bob"));
+        String alice = calls.handshake(server, HttpCalls.token(secret, "alice"));
+        String bob = calls.handshake(server, HttpCalls.token(secret, "bob"));
         for (String id : new String[] {alice, bob}) {
-            assertThat(bayeux("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/room\"}")
+            assertThat(calls.bayeux(server, "{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/room\"}")
                     .get(0).get("successful").asBoolean()).isTrue();
         }
 
-        JsonNode present = JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body());
+        JsonNode present = JSON.readTree(calls.api(server, "GET", "/api/presence?channel=/room", KEY, null).body());
         assertThat(present.get("channel").asText()).isEqualTo("/room");
         assertThat(present.get("clients")).extracting(c -> c.get("clientId").asText() + " " + c.get("user").asText())
                 .containsExactly(alice + " alice", bob + " bob");
@@ -147,68 +145,20 @@ class HttpApiSocketTest {
                 .isBetween(before, System.currentTimeMillis());
         assertThat(server.presence("/room")).hasSize(2);
 
-        bayeux("{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + bob + "\"}");
-        assertThat(JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body()).get("clients"))
+        calls.bayeux(server, "{\"channel\":\"/meta/disconnect\",\"clientId\":\"" + bob + "\"}");
+        assertThat(JSON.readTree(calls.api(server, "GET", "/api/presence?channel=/room", KEY, null).body()).get("clients"))
                 .extracting(c -> c.get("user").asText()).containsExactly("alice");
         // Alice never connects: she expires, and leaves the channel.
         await().atMost(Duration.ofSeconds(15)).until(() ->
-                JSON.readTree(api("GET", "/api/presence?channel=/room", KEY, null).body()).get("clients").isEmpty());
-    }
-
-    private static String token(String secret, String user) throws Exception {
-        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
-                new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(user)
-                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());
-        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret));
-        return jwt.serialize();
-    }
-
-    private String handshake(String token) throws Exception {
-        JsonNode reply = bayeux("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"],"
-                + "\"ext\":{\"token\":\"" + token + "\"}}");
-        assertThat(reply.get(0).get("successful").asBoolean()).as("handshake %s", reply).isTrue();
-        return reply.get(0).get("clientId").asText();
+                JSON.readTree(calls.api(server, "GET", "/api/presence?channel=/room", KEY, null).body()).get("clients").isEmpty());
     }
 
     @Test
     void withoutAKeyThereIsNoApi() throws Exception {
         server.close();
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).managementPort(0).ioThreads(1).build()).start();
-        HttpResponse<String> info = api("GET", "/api/info", KEY, null);
+        HttpResponse<String> info = calls.api(server, "GET", "/api/info", KEY, null);
         assertThat(info.statusCode()).isEqualTo(404);
         assertThat(info.body().strip()).isEqualTo("Not found");
-    }
-
-    private String handshake() throws Exception {
-        JsonNode reply = bayeux("{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}");
-        return reply.get(0).get("clientId").asText();
-    }
-
-    private CompletableFuture<HttpResponse<String>> connect(String id) {
-        String body = "[{\"channel\":\"/meta/connect\",\"clientId\":\"" + id + "\",\"connectionType\":\"long-polling\"}]";
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode bayeux(String message) throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[" + message + "]")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        return JSON.readTree(res.body());
-    }
-
-    private HttpResponse<String> api(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,7 +2,6 @@ package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bayeuxd.session.ClientIdGenerator;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -18,27 +17,12 @@ import java.util.concurrent.CompletionStage;
  * whose node does not answer in time gets 504, and while the cluster is unreachable 503. A body
  * without a client id goes to {@code withoutClient} (a user's sessions, or a refusal).
  */
-final class ClientRoutedEndpoint implements ApiEndpoint {
-    private final String path;
-    private final ApiEndpoint local;
+final class ClientRoutedEndpoint extends ClusteredEndpoint {
     private final ApiEndpoint withoutClient;
-    private final NodeQueries nodes;
 
     ClientRoutedEndpoint(String path, ApiEndpoint local, ApiEndpoint withoutClient, NodeQueries nodes) {
-        this.path = path;
-        this.local = local;
+        super(path, local, nodes);
         this.withoutClient = withoutClient;
-        this.nodes = nodes;
-    }
-
-    @Override
-    public HttpMethod method() {
-        return local.method();
-    }
-
-    @Override
-    public ApiResponse handle(JsonNode body) {
-        return local.handle(body);
     }
 
     @Override

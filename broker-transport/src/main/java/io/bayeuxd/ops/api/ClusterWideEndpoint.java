@@ -2,7 +2,6 @@ package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
@@ -16,32 +15,17 @@ import java.util.concurrent.CompletionStage;
  * node the same ({@link NodeQueries#askAll}), and merges the answers. When some node did not answer in
  * time the answer says so: {@code "partial": true}, and {@code "missingNodes": N} when N is known.
  */
-final class ClusterWideEndpoint implements ApiEndpoint {
+final class ClusterWideEndpoint extends ClusteredEndpoint {
     /** Merges the bodies of the nodes' answers, this node's first, into one. */
     interface Merge {
         ObjectNode merge(List<JsonNode> bodies);
     }
 
-    private final String path;
-    private final ApiEndpoint local;
-    private final NodeQueries nodes;
     private final Merge merge;
 
     ClusterWideEndpoint(String path, ApiEndpoint local, NodeQueries nodes, Merge merge) {
-        this.path = path;
-        this.local = local;
-        this.nodes = nodes;
+        super(path, local, nodes);
         this.merge = merge;
-    }
-
-    @Override
-    public HttpMethod method() {
-        return local.method();
-    }
-
-    @Override
-    public ApiResponse handle(JsonNode body) {
-        return local.handle(body);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.bayeuxd.transport.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,12 +38,10 @@ final class BundledFiles {
 
     /** Answers {@code local}, which {@link #serves} accepted; {@code rawPath} is the request's path as sent. */
     static void respond(ChannelHandlerContext ctx, FullHttpRequest request, String local, String rawPath, boolean keepAlive) {
-        HttpMethod method = request.method();
-        boolean head = method.equals(HttpMethod.HEAD);
-        if (!head && !method.equals(HttpMethod.GET)) {
-            HttpResponses.sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
+        if (HttpResponses.refuseUnlessGetOrHead(ctx, request, keepAlive)) {
             return;
         }
+        boolean head = request.method().equals(HttpMethod.HEAD);
         if (local.equals(DEMO_WITHOUT_SLASH)) {
             HttpResponses.sendRedirect(ctx, rawPath + "/", keepAlive);
             return;

@@ -120,12 +120,10 @@ public final class ClientScripts {
      * GET and HEAD only; anything else gets 405.
      */
     public void respond(ChannelHandlerContext ctx, FullHttpRequest request, String path, String mount, boolean keepAlive) {
-        HttpMethod method = request.method();
-        boolean head = method.equals(HttpMethod.HEAD);
-        if (!head && !method.equals(HttpMethod.GET)) {
-            HttpResponses.sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
+        if (HttpResponses.refuseUnlessGetOrHead(ctx, request, keepAlive)) {
             return;
         }
+        boolean head = request.method().equals(HttpMethod.HEAD);
         StoredFile script = byName.get(fileName(path, mount));
         if (script == null) {
             HttpResponses.sendText(ctx, HttpResponseStatus.NOT_FOUND, "Not found", keepAlive);

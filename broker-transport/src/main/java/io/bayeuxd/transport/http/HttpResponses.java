@@ -5,8 +5,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -59,6 +61,16 @@ public final class HttpResponses {
                 .set(X_CONTENT_TYPE_OPTIONS, NOSNIFF)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         write(ctx, res, keepAlive, null);
+    }
+
+    /** Answers {@code 405 Method not allowed} unless {@code request} is a GET or a HEAD; returns whether it did. */
+    static boolean refuseUnlessGetOrHead(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+            return false;
+        }
+        sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
+        return true;
     }
 
     /** {@code 301 Moved Permanently} to {@code location}, with a short text body. */

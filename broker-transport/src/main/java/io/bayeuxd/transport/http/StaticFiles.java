@@ -92,12 +92,10 @@ public final class StaticFiles {
      * {@code rawPath} is the request's path as sent, for the redirect of a directory to its slash.
      */
     void respond(ChannelHandlerContext ctx, FullHttpRequest request, String local, String rawPath, boolean keepAlive) {
-        HttpMethod method = request.method();
-        boolean head = method.equals(HttpMethod.HEAD);
-        if (!head && !method.equals(HttpMethod.GET)) {
-            HttpResponses.sendText(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method not allowed", keepAlive);
+        if (HttpResponses.refuseUnlessGetOrHead(ctx, request, keepAlive)) {
             return;
         }
+        boolean head = request.method().equals(HttpMethod.HEAD);
         String refused = refusal(local);
         if (refused != null) {
             forbidden(ctx, local, refused, keepAlive);

@@ -396,16 +396,8 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        waitingFrames.clear();
-        waitingBytes = 0;
-        abandonForwarded();
-        cancelHeldTimeout();
-        heldReply = null;
-        if (session != null) {
-            // Messages keep queuing in the bounded outbox until the client reconnects or expires.
-            session.detach(this);
-            session = null;
-        }
+        // Messages keep queuing in the session's bounded outbox until the client reconnects or expires.
+        letGo();
         ctx.fireChannelInactive();
     }
 
@@ -525,6 +517,11 @@ public final class BayeuxWebSocketHandler extends ChannelInboundHandlerAdapter i
      */
     private void stopDelivering() {
         closing = true;
+        letGo();
+    }
+
+    /** Drops the waiting frames, the forwarded poll and the held connect, and detaches from the session. */
+    private void letGo() {
         waitingFrames.clear();
         waitingBytes = 0;
         abandonForwarded();

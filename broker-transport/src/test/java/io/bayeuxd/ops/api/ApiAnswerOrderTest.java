@@ -3,16 +3,13 @@ package io.bayeuxd.ops.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bayeuxd.transport.LeakWatch;
 import io.bayeuxd.transport.RawHttpResponse;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +27,13 @@ class ApiAnswerOrderTest {
 
     private final LeakWatch leaks = new LeakWatch();
     private final CompletableFuture<ApiResponse> later = new CompletableFuture<>();
-    private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new ApiBodyLimit(4096),
+    private final ApiChannel api = new ApiChannel(KEY, 4096,
             new ApiHttpHandler(new ApiKey(KEY), Map.of("/api/later", new Later(later), "/api/now", new Now())));
+    private final EmbeddedChannel ch = api.ch;
 
     @AfterEach
     void close() {
-        ch.finishAndReleaseAll();
+        api.close();
         leaks.assertNoLeaks();
         leaks.close();
     }
@@ -45,16 +43,16 @@ class ApiAnswerOrderTest {
         send("/api/later");
         send("/api/now");
         ch.runPendingTasks();
-        assertThat(RawHttpResponse.responses(ch)).as("the second waits for the first").isEmpty();
+        assertThat(api.responses()).as("the second waits for the first").isEmpty();
 
         later.complete(ApiResponse.ok(Map.of("answer", "later")));
         ch.runPendingTasks();
-        List<RawHttpResponse> answers = RawHttpResponse.responses(ch);
+        List<RawHttpResponse> answers = api.responses();
         assertThat(answers).extracting(r -> r.json().get("answer").asText()).containsExactly("later", "now");
         assertThat(answers).extracting(RawHttpResponse::status).containsExactly(200, 200);
 
         send("/api/now");
-        assertThat(RawHttpResponse.responses(ch)).as("nothing pending: answered at once").singleElement()
+        assertThat(api.responses()).as("nothing pending: answered at once").singleElement()
                 .satisfies(r -> assertThat(r.json().get("answer").asText()).isEqualTo("now"));
     }
 
@@ -63,7 +61,7 @@ class ApiAnswerOrderTest {
         send("/api/later");
         later.completeExceptionally(new ApiException(HttpResponseStatus.GATEWAY_TIMEOUT, "too late"));
         ch.runPendingTasks();
-        RawHttpResponse refused = RawHttpResponse.responses(ch).get(0);
+        RawHttpResponse refused = api.responses().get(0);
         assertThat(refused.status()).isEqualTo(504);
         assertThat(refused.json().get("error").asText()).isEqualTo("too late");
     }
@@ -73,14 +71,13 @@ class ApiAnswerOrderTest {
         send("/api/later");
         later.completeExceptionally(new IllegalStateException("secret detail"));
         ch.runPendingTasks();
-        RawHttpResponse failed = RawHttpResponse.responses(ch).get(0);
+        RawHttpResponse failed = api.responses().get(0);
         assertThat(failed.status()).isEqualTo(500);
         assertThat(failed.json().get("error").asText()).isEqualTo("internal error");
     }
 
     private void send(String path) {
-        ch.writeInbound(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY + "\r\n\r\n",
-                StandardCharsets.US_ASCII));
+        api.write("GET", path, "Authorization: Bearer " + KEY, null);
     }
 
     /** Answers when the test completes its future. */

@@ -17,19 +17,16 @@ import io.bayeuxd.session.Session;
 import io.bayeuxd.transport.LeakWatch;
 import io.bayeuxd.transport.RawHttpResponse;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +50,11 @@ class ApiHttpHandlerTest {
     private final LocalClient subscriber = broker.newLocalClient(ImmediateEventExecutor.INSTANCE, new BayeuxDecoder());
     private final List<Message> received = new ArrayList<>();
     private final PassedOn passedOn = new PassedOn();
-    private final EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(), new ApiBodyLimit(MAX_BODY),
+    private final ApiChannel api = new ApiChannel(KEY, MAX_BODY,
             HttpApi.handler(new ApiKey(KEY), publisher::publish, broker,
                     new InfoEndpoint.Node("node-1", null, "1.2.3", "memory"), () -> 7, ImmediateEventExecutor.INSTANCE),
             passedOn);
+    private final EmbeddedChannel ch = api.ch;
 
     ApiHttpHandlerTest() {
         assertThat(subscriber.subscribe("/x/**", received::add).successful()).isTrue();
@@ -64,7 +62,7 @@ class ApiHttpHandlerTest {
 
     @AfterEach
     void close() {
-        ch.finishAndReleaseAll();
+        api.close();
         engine.close();
         leaks.assertNoLeaks();
         leaks.close();
@@ -74,7 +72,7 @@ class ApiHttpHandlerTest {
 
     @Test
     void publishesOneItemThroughTheBrokerToSubscribers() {
-        RawHttpResponse res = post("/api/publish", "{\"channel\": \"/x/a\", \"data\": {\"n\": 1, \"s\": \"é\"}}");
+        RawHttpResponse res = api.post("/api/publish", "{\"channel\": \"/x/a\", \"data\": {\"n\": 1, \"s\": \"é\"}}");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.headers()).containsEntry("content-type", "application/json; charset=utf-8");
         assertThat(res.json()).isEqualTo(json("{\"published\": 1}"));
@@ -87,7 +85,7 @@ class ApiHttpHandlerTest {
 
     @Test
     void publishesToSeveralChannelsOnceEachAndNullIsData() {
-        RawHttpResponse res = post("/api/publish", "{\"channels\": [\"/x/a\", \"/x/b\", \"/x/a\"], \"data\": null}");
+        RawHttpResponse res = api.post("/api/publish", "{\"channels\": [\"/x/a\", \"/x/b\", \"/x/a\"], \"data\": null}");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json()).isEqualTo(json("{\"published\": 2}"));
         assertThat(received).extracting(Message::channel).containsExactly("/x/a", "/x/b");
@@ -102,7 +100,7 @@ class ApiHttpHandlerTest {
                 return message.channel().equals("/x/a") ? message.data(JsonValue.parse("\"rewritten\"")) : message;
             }
         });
-        assertThat(post("/api/publish", "{\"channel\": \"/x/a\", \"data\": 1}").status()).isEqualTo(200);
+        assertThat(api.post("/api/publish", "{\"channel\": \"/x/a\", \"data\": 1}").status()).isEqualTo(200);
         assertThat(received).singleElement().satisfies(m -> assertThat(m.data().tree().textValue()).isEqualTo("rewritten"));
     }
 
@@ -114,7 +112,7 @@ class ApiHttpHandlerTest {
                 return message.channel().equals("/x/closed") ? message.error(BayeuxError.channelForbidden("/x/closed")) : message;
             }
         });
-        RawHttpResponse res = post("/api/publish", "{\"channel\": \"/x/closed\", \"data\": 1}");
+        RawHttpResponse res = api.post("/api/publish", "{\"channel\": \"/x/closed\", \"data\": 1}");
         assertThat(res.status()).isEqualTo(400);
         assertThat(res.json().get("error").textValue()).contains("/x/closed", "403:/x/closed:Forbidden channel");
         assertThat(received).isEmpty();
@@ -122,13 +120,13 @@ class ApiHttpHandlerTest {
 
     @Test
     void aBatchAnswersPerItemAnd400UnlessEveryItemWasPublished() {
-        RawHttpResponse ok = post("/api/publish", "[{\"channel\": \"/x/a\", \"data\": 1}, {\"channels\": [\"/x/b\", \"/x/c\"], \"data\": 2}]");
+        RawHttpResponse ok = api.post("/api/publish", "[{\"channel\": \"/x/a\", \"data\": 1}, {\"channels\": [\"/x/b\", \"/x/c\"], \"data\": 2}]");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.json()).isEqualTo(json("{\"results\": [{\"published\": 1}, {\"published\": 2}]}"));
         assertThat(received).extracting(Message::channel).containsExactly("/x/a", "/x/b", "/x/c");
 
         received.clear();
-        RawHttpResponse mixed = post("/api/publish", "[{\"channel\": \"/x/a\", \"data\": 1}, {\"channel\": \"/x/*\", \"data\": 2}]");
+        RawHttpResponse mixed = api.post("/api/publish", "[{\"channel\": \"/x/a\", \"data\": 1}, {\"channel\": \"/x/*\", \"data\": 2}]");
         assertThat(mixed.status()).isEqualTo(400);
         JsonNode results = mixed.json().get("results");
         assertThat(results.get(0)).isEqualTo(json("{\"published\": 1}"));
@@ -138,42 +136,42 @@ class ApiHttpHandlerTest {
 
     @Test
     void invalidPublicationsAre400WithAClearErrorAndPublishNothing() {
-        assertError(post("/api/publish", "{\"channel\": \"/x/*\", \"data\": 1}"), 400, "wildcard");
-        assertError(post("/api/publish", "{\"channel\": \"/x/**\", \"data\": 1}"), 400, "wildcard");
-        assertError(post("/api/publish", "{\"channel\": \"/meta/connect\", \"data\": 1}"), 400, "/meta");
-        assertError(post("/api/publish", "{\"channel\": \"/meta\", \"data\": 1}"), 400, "/meta");
-        assertError(post("/api/publish", "{\"channel\": \"x\", \"data\": 1}"), 400, "not a valid channel name");
-        assertError(post("/api/publish", "{\"channel\": \"/x//y\", \"data\": 1}"), 400, "not a valid channel name");
-        assertError(post("/api/publish", "{\"channel\": 5, \"data\": 1}"), 400, "must be a string");
-        assertError(post("/api/publish", "{\"channel\": \"/x/" + "a".repeat(70) + "\", \"data\": 1}"), 400, "longer or deeper");
-        assertError(post("/api/publish", "{\"channel\": \"/x/a\"}"), 400, "data is required");
-        assertError(post("/api/publish", "{\"data\": 1}"), 400, "exactly one of channel and channels");
-        assertError(post("/api/publish", "{\"channel\": \"/x/a\", \"channels\": [\"/x/b\"], \"data\": 1}"), 400, "exactly one");
-        assertError(post("/api/publish", "{\"channels\": [], \"data\": 1}"), 400, "non-empty array");
-        assertError(post("/api/publish", "{\"channels\": \"/x/a\", \"data\": 1}"), 400, "non-empty array");
-        assertError(post("/api/publish", "{\"channels\": [\"/x/a\", \"/x/*\"], \"data\": 1}"), 400, "wildcard");
-        assertError(post("/api/publish", "{\"chanel\": \"/x/a\", \"data\": 1}"), 400, "unknown field \"chanel\"");
-        assertError(post("/api/publish", "[]"), 400, "batch is empty");
-        assertError(post("/api/publish", "\"/x/a\""), 400, "publication object or an array");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/*\", \"data\": 1}"), 400, "wildcard");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/**\", \"data\": 1}"), 400, "wildcard");
+        assertError(api.post("/api/publish", "{\"channel\": \"/meta/connect\", \"data\": 1}"), 400, "/meta");
+        assertError(api.post("/api/publish", "{\"channel\": \"/meta\", \"data\": 1}"), 400, "/meta");
+        assertError(api.post("/api/publish", "{\"channel\": \"x\", \"data\": 1}"), 400, "not a valid channel name");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x//y\", \"data\": 1}"), 400, "not a valid channel name");
+        assertError(api.post("/api/publish", "{\"channel\": 5, \"data\": 1}"), 400, "must be a string");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/" + "a".repeat(70) + "\", \"data\": 1}"), 400, "longer or deeper");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/a\"}"), 400, "data is required");
+        assertError(api.post("/api/publish", "{\"data\": 1}"), 400, "exactly one of channel and channels");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/a\", \"channels\": [\"/x/b\"], \"data\": 1}"), 400, "exactly one");
+        assertError(api.post("/api/publish", "{\"channels\": [], \"data\": 1}"), 400, "non-empty array");
+        assertError(api.post("/api/publish", "{\"channels\": \"/x/a\", \"data\": 1}"), 400, "non-empty array");
+        assertError(api.post("/api/publish", "{\"channels\": [\"/x/a\", \"/x/*\"], \"data\": 1}"), 400, "wildcard");
+        assertError(api.post("/api/publish", "{\"chanel\": \"/x/a\", \"data\": 1}"), 400, "unknown field \"chanel\"");
+        assertError(api.post("/api/publish", "[]"), 400, "batch is empty");
+        assertError(api.post("/api/publish", "\"/x/a\""), 400, "publication object or an array");
         assertThat(received).as("a checked item publishes none of its channels").isEmpty();
     }
 
     @Test
     void malformedJsonIs400() {
-        assertError(post("/api/publish", "{\"channel\": \"/x/a\", \"data\": "), 400, "not valid JSON");
-        assertError(post("/api/publish", "{\"channel\": \"/x/a\"} trailing"), 400, "not valid JSON");
-        assertError(post("/api/publish", ""), 400, "empty");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/a\", \"data\": "), 400, "not valid JSON");
+        assertError(api.post("/api/publish", "{\"channel\": \"/x/a\"} trailing"), 400, "not valid JSON");
+        assertError(api.post("/api/publish", ""), 400, "empty");
         assertThat(received).isEmpty();
     }
 
     @Test
     void aBodyThatIsNotDeclaredJsonIs415() {
-        assertError(post("/api/publish", "text/plain", "{\"channel\": \"/x/a\", \"data\": 1}"), 415, "application/json");
+        assertError(api.post("/api/publish", "text/plain", "{\"channel\": \"/x/a\", \"data\": 1}"), 415, "application/json");
         assertThat(ch.isOpen()).isTrue();
-        assertError(post("/api/publish", "application/jsonp", "{\"channel\": \"/x/a\", \"data\": 1}"), 415, "application/json");
-        assertError(request("POST", "/api/publish", "Authorization: Bearer " + KEY, "{\"channel\": \"/x/a\", \"data\": 1}"), 415,
+        assertError(api.post("/api/publish", "application/jsonp", "{\"channel\": \"/x/a\", \"data\": 1}"), 415, "application/json");
+        assertError(api.request("POST", "/api/publish", "Authorization: Bearer " + KEY, "{\"channel\": \"/x/a\", \"data\": 1}"), 415,
                 "application/json");
-        assertThat(post("/api/publish", "Application/JSON ; charset=UTF-8", "{\"channel\": \"/x/a\", \"data\": 1}").status())
+        assertThat(api.post("/api/publish", "Application/JSON ; charset=UTF-8", "{\"channel\": \"/x/a\", \"data\": 1}").status())
                 .isEqualTo(200);
         assertThat(received).hasSize(1);
     }
@@ -181,7 +179,7 @@ class ApiHttpHandlerTest {
     @Test
     void aBodyOverTheLimitIs413AndClosesTheConnection() {
         String huge = "{\"channel\": \"/x/a\", \"data\": \"" + "a".repeat(MAX_BODY) + "\"}";
-        RawHttpResponse res = post("/api/publish", huge);
+        RawHttpResponse res = api.post("/api/publish", huge);
         assertError(res, 413, "over " + MAX_BODY + " bytes");
         assertThat(res.headers()).containsEntry("connection", "close");
         assertThat(ch.isOpen()).isFalse();
@@ -190,13 +188,13 @@ class ApiHttpHandlerTest {
 
     @Test
     void aChunkedBodyOverTheLimitIs413Too() {
-        send("POST /api/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n"
+        api.send("POST /api/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY + "\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n");
         String chunk = "b".repeat(1000);
         for (int i = 0; i < 3 && ch.isOpen(); i++) {
-            send(Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
+            api.send(Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
         }
-        assertError(read(), 413, "over " + MAX_BODY + " bytes");
+        assertError(api.read(), 413, "over " + MAX_BODY + " bytes");
         assertThat(ch.isOpen()).isFalse();
     }
 
@@ -205,17 +203,17 @@ class ApiHttpHandlerTest {
     @Test
     void aMissingOrWrongKeyIs401WithoutEchoingIt() {
         String body = "{\"channel\": \"/x/a\", \"data\": 1}";
-        RawHttpResponse missing = request("POST", "/api/publish", "Content-Type: application/json", body);
+        RawHttpResponse missing = api.request("POST", "/api/publish", "Content-Type: application/json", body);
         assertError(missing, 401, "missing or wrong API key");
         assertThat(missing.headers()).containsEntry("www-authenticate", "Bearer realm=\"bayeuxd\"");
-        RawHttpResponse wrong = request("POST", "/api/publish", "Content-Type: application/json\r\nAuthorization: Bearer wrong-key-42", body);
+        RawHttpResponse wrong = api.request("POST", "/api/publish", "Content-Type: application/json\r\nAuthorization: Bearer wrong-key-42", body);
         assertError(wrong, 401, "missing or wrong API key");
         assertThat(wrong.text()).doesNotContain("wrong-key-42").doesNotContain(KEY);
-        assertError(request("GET", "/api/info", "Authorization: Bearer " + KEY + "x", null), 401, "missing or wrong API key");
-        assertError(request("GET", "/api/info", "Authorization: Basic " + KEY, null), 401, "missing or wrong API key");
-        assertError(request("GET", "/api/info", "Authorization: Bearer", null), 401, "missing or wrong API key");
-        assertError(request("GET", "/api/nothing-here", null, null), 401, "missing or wrong API key");
-        assertThat(request("GET", "/api/info", "Authorization: bearer " + KEY, null).status()).as("the scheme is case-insensitive")
+        assertError(api.request("GET", "/api/info", "Authorization: Bearer " + KEY + "x", null), 401, "missing or wrong API key");
+        assertError(api.request("GET", "/api/info", "Authorization: Basic " + KEY, null), 401, "missing or wrong API key");
+        assertError(api.request("GET", "/api/info", "Authorization: Bearer", null), 401, "missing or wrong API key");
+        assertError(api.request("GET", "/api/nothing-here", null, null), 401, "missing or wrong API key");
+        assertThat(api.request("GET", "/api/info", "Authorization: bearer " + KEY, null).status()).as("the scheme is case-insensitive")
                 .isEqualTo(200);
         assertThat(received).isEmpty();
         assertThat(ch.isOpen()).as("a refusal keeps the connection").isTrue();
@@ -225,29 +223,29 @@ class ApiHttpHandlerTest {
 
     @Test
     void aWrongMethodIs405WithAllowAndAnUnknownPathIs404() {
-        RawHttpResponse get = get("/api/publish");
+        RawHttpResponse get = api.get("/api/publish");
         assertError(get, 405, "use POST");
         assertThat(get.headers()).containsEntry("allow", "POST");
-        RawHttpResponse post = post("/api/channels", "{}");
+        RawHttpResponse post = api.post("/api/channels", "{}");
         assertError(post, 405, "use GET");
         assertThat(post.headers()).containsEntry("allow", "GET");
-        assertError(request("DELETE", "/api/disconnect", "Authorization: Bearer " + KEY, null), 405, "use POST");
-        assertError(get("/api/unknown"), 404, "no such API endpoint");
-        assertError(get("/api"), 404, "no such API endpoint");
-        assertThat(get("/api/info?pretty=1").status()).as("a query does not change the path").isEqualTo(200);
+        assertError(api.request("DELETE", "/api/disconnect", "Authorization: Bearer " + KEY, null), 405, "use POST");
+        assertError(api.get("/api/unknown"), 404, "no such API endpoint");
+        assertError(api.get("/api"), 404, "no such API endpoint");
+        assertThat(api.get("/api/info?pretty=1").status()).as("a query does not change the path").isEqualTo(200);
     }
 
     @Test
     void otherPathsPassOnUntouched() {
-        send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /apis HTTP/1.1\r\nHost: x\r\n\r\n");
+        api.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /apis HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(passedOn.uris).containsExactly("/metrics", "/apis");
-        assertThat(RawHttpResponse.responses(ch)).isEmpty();
+        assertThat(api.responses()).isEmpty();
     }
 
     @Test
     void aRequestTheDecoderCannotReadIs400AndCloses() {
-        send("GET /api/info HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");
-        assertError(read(), 400, "malformed HTTP request");
+        api.send("GET /api/info HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");
+        assertError(api.read(), 400, "malformed HTTP request");
         assertThat(ch.isOpen()).isFalse();
     }
 
@@ -258,51 +256,51 @@ class ApiHttpHandlerTest {
         LocalClient other = broker.newLocalClient(ImmediateEventExecutor.INSTANCE, new BayeuxDecoder());
         other.subscribe("/x/**", m -> { });
         other.subscribe("/chat/room", m -> { });
-        RawHttpResponse res = get("/api/channels");
+        RawHttpResponse res = api.get("/api/channels");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json()).isEqualTo(json("{\"channels\": [{\"channel\": \"/chat/room\", \"subscribers\": 1},"
                 + " {\"channel\": \"/x/**\", \"subscribers\": 2}]}"));
         other.close();
-        assertThat(get("/api/channels").json()).isEqualTo(json("{\"channels\": [{\"channel\": \"/x/**\", \"subscribers\": 1}]}"));
+        assertThat(api.get("/api/channels").json()).isEqualTo(json("{\"channels\": [{\"channel\": \"/x/**\", \"subscribers\": 1}]}"));
     }
 
     @Test
     void infoNamesTheNodeAndCountsWhatItHolds() {
-        RawHttpResponse res = get("/api/info");
+        RawHttpResponse res = api.get("/api/info");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json()).isEqualTo(json("{\"node\": \"node-1\", \"version\": \"1.2.3\", \"engine\": \"memory\","
                 + " \"sessions\": 2, \"channels\": 1, \"subscriptions\": 1, \"connections\": 7}"));
         assertThat(engine.subscribe(remoteSession().session(), "/chat/a")).isTrue();
-        assertThat(get("/api/info").json().get("sessions").intValue()).isEqualTo(3);
-        assertThat(get("/api/info").json().get("subscriptions").intValue()).isEqualTo(2);
+        assertThat(api.get("/api/info").json().get("sessions").intValue()).isEqualTo(3);
+        assertThat(api.get("/api/info").json().get("subscriptions").intValue()).isEqualTo(2);
     }
 
     @Test
     void disconnectEndsARemoteSessionAsTheServerDoesAndTellsItsHeldConnect() {
         Remote remote = remoteSession();
         assertThat(engine.subscribe(remote.session, "/x/a")).isTrue();
-        RawHttpResponse res = post("/api/disconnect", "{\"clientId\": \"" + remote.session.clientId() + "\"}");
+        RawHttpResponse res = api.post("/api/disconnect", "{\"clientId\": \"" + remote.session.clientId() + "\"}");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json()).isEqualTo(json("{\"disconnected\": \"" + remote.session.clientId() + "\"}"));
         assertThat(engine.session(remote.session.clientId())).isNull();
         assertThat(remote.target.closed).as("the held connect is answered").containsExactly(remote.session);
         assertThat(remote.session.reconnectAdviceOnClose()).isEqualTo("handshake");
-        assertThat(get("/api/channels").json().get("channels")).hasSize(1);
+        assertThat(api.get("/api/channels").json().get("channels")).hasSize(1);
 
-        assertError(post("/api/disconnect", "{\"clientId\": \"" + remote.session.clientId() + "\"}"), 404, "no client");
+        assertError(api.post("/api/disconnect", "{\"clientId\": \"" + remote.session.clientId() + "\"}"), 404, "no client");
     }
 
     @Test
     void disconnectOfAnUnknownOrInProcessClientIs404AndABadBodyIs400() {
-        assertError(post("/api/disconnect", "{\"clientId\": \"nobody\"}"), 404, "no client with this clientId on this node");
-        assertError(post("/api/disconnect", "{\"clientId\": \"" + publisher.clientId() + "\"}"), 404, "no client");
+        assertError(api.post("/api/disconnect", "{\"clientId\": \"nobody\"}"), 404, "no client with this clientId on this node");
+        assertError(api.post("/api/disconnect", "{\"clientId\": \"" + publisher.clientId() + "\"}"), 404, "no client");
         assertThat(engine.session(publisher.clientId())).as("the API's own publisher lives on").isNotNull();
-        assertError(post("/api/disconnect", "{}"), 400, "clientId or user is required");
-        assertError(post("/api/disconnect", "{\"clientId\": 5}"), 400, "clientId or user is required");
-        assertError(post("/api/disconnect", "[\"abc\"]"), 400, "clientId or user is required");
-        assertError(post("/api/disconnect", "{\"user\": 5}"), 400, "either clientId or user");
-        assertError(post("/api/disconnect", "{\"user\": \"alice\", \"clientId\": \"abc\"}"), 400, "either clientId or user");
-        assertError(post("/api/disconnect", "{\"clientId\": \"abc\", \"x\": 1}"), 400, "only clientId");
+        assertError(api.post("/api/disconnect", "{}"), 400, "clientId or user is required");
+        assertError(api.post("/api/disconnect", "{\"clientId\": 5}"), 400, "clientId or user is required");
+        assertError(api.post("/api/disconnect", "[\"abc\"]"), 400, "clientId or user is required");
+        assertError(api.post("/api/disconnect", "{\"user\": 5}"), 400, "either clientId or user");
+        assertError(api.post("/api/disconnect", "{\"user\": \"alice\", \"clientId\": \"abc\"}"), 400, "either clientId or user");
+        assertError(api.post("/api/disconnect", "{\"clientId\": \"abc\", \"x\": 1}"), 400, "only clientId");
     }
 
     @Test
@@ -310,7 +308,7 @@ class ApiHttpHandlerTest {
         Remote alice1 = remoteSession("alice");
         Remote alice2 = remoteSession("alice");
         Remote bob = remoteSession("bob");
-        RawHttpResponse res = post("/api/disconnect", "{\"user\": \"alice\"}");
+        RawHttpResponse res = api.post("/api/disconnect", "{\"user\": \"alice\"}");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json().get("user").asText()).isEqualTo("alice");
         assertThat(res.json().get("disconnected")).extracting(JsonNode::asText)
@@ -318,7 +316,7 @@ class ApiHttpHandlerTest {
         assertThat(engine.session(alice1.session.clientId())).isNull();
         assertThat(engine.session(alice2.session.clientId())).isNull();
         assertThat(engine.session(bob.session.clientId())).isNotNull();
-        assertThat(post("/api/disconnect", "{\"user\": \"alice\"}").json())
+        assertThat(api.post("/api/disconnect", "{\"user\": \"alice\"}").json())
                 .isEqualTo(json("{\"user\": \"alice\", \"disconnected\": []}"));
     }
 
@@ -332,7 +330,7 @@ class ApiHttpHandlerTest {
         assertThat(engine.subscribe(anonymous.session, "/chat/room")).isTrue();
         assertThat(engine.subscribe(wildcard.session, "/chat/*")).isTrue();
 
-        RawHttpResponse res = get("/api/presence?channel=%2Fchat%2Froom");
+        RawHttpResponse res = api.get("/api/presence?channel=%2Fchat%2Froom");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json().get("channel").asText()).isEqualTo("/chat/room");
         JsonNode clients = res.json().get("clients");
@@ -344,16 +342,16 @@ class ApiHttpHandlerTest {
             String expected = c.get("clientId").asText().equals(alice.session.clientId()) ? "alice" : null;
             assertThat(c.get("user").isNull() ? null : c.get("user").asText()).isEqualTo(expected);
         }
-        assertThat(get("/api/presence?channel=/chat/*").json().get("clients")).singleElement()
+        assertThat(api.get("/api/presence?channel=/chat/*").json().get("clients")).singleElement()
                 .satisfies(c -> assertThat(c.get("user").asText()).isEqualTo("carol"));
         // In-process subscribers (the local client on /x/**) are not clients to a backend.
-        assertThat(get("/api/presence?channel=/x/**").json()).isEqualTo(json("{\"channel\": \"/x/**\", \"clients\": []}"));
+        assertThat(api.get("/api/presence?channel=/x/**").json()).isEqualTo(json("{\"channel\": \"/x/**\", \"clients\": []}"));
 
-        assertError(get("/api/presence"), 400, "give one channel");
-        assertError(get("/api/presence?channel=/a&channel=/b"), 400, "give one channel");
-        assertError(get("/api/presence?channel=chat"), 400, "not a channel");
-        assertError(get("/api/presence?channel=%zz"), 400, "%-encoding");
-        assertError(post("/api/presence", "{}"), 405, "use GET");
+        assertError(api.get("/api/presence"), 400, "give one channel");
+        assertError(api.get("/api/presence?channel=/a&channel=/b"), 400, "give one channel");
+        assertError(api.get("/api/presence?channel=chat"), 400, "not a channel");
+        assertError(api.get("/api/presence?channel=%zz"), 400, "%-encoding");
+        assertError(api.post("/api/presence", "{}"), 405, "use GET");
     }
 
     @Test
@@ -361,20 +359,20 @@ class ApiHttpHandlerTest {
         Remote remote = remoteSession(null);
         assertThat(engine.subscribe(remote.session, "/x/a")).isTrue();
         assertThat(engine.subscribe(remote.session, "/x/b")).isTrue();
-        RawHttpResponse res = post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}");
+        RawHttpResponse res = api.post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}");
         assertThat(res.status()).isEqualTo(200);
         assertThat(res.json()).isEqualTo(json("{\"unsubscribed\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}"));
         assertThat(remote.session.subscriptions()).containsExactly("/x/b");
         assertThat(subscriberOfInProcess()).as("the in-process subscriber keeps its pattern").isTrue();
 
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}"),
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"" + remote.session.clientId() + "\", \"channel\": \"/x/a\"}"),
                 404, "not subscribed");
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"nobody\", \"channel\": \"/x/a\"}"), 404, "no client");
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"" + publisher.clientId() + "\", \"channel\": \"/x/a\"}"), 404, "no client");
-        assertError(post("/api/unsubscribe", "{\"channel\": \"/x/a\"}"), 400, "clientId is required");
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\"}"), 400, "channel is required");
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"x\"}"), 400, "not a channel");
-        assertError(post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"/x\", \"y\": 1}"), 400, "only clientId and channel");
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"nobody\", \"channel\": \"/x/a\"}"), 404, "no client");
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"" + publisher.clientId() + "\", \"channel\": \"/x/a\"}"), 404, "no client");
+        assertError(api.post("/api/unsubscribe", "{\"channel\": \"/x/a\"}"), 400, "clientId is required");
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"abc\"}"), 400, "channel is required");
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"x\"}"), 400, "not a channel");
+        assertError(api.post("/api/unsubscribe", "{\"clientId\": \"abc\", \"channel\": \"/x\", \"y\": 1}"), 400, "only clientId and channel");
     }
 
     private boolean subscriberOfInProcess() {
@@ -428,39 +426,6 @@ class ApiHttpHandlerTest {
 
     private static JsonNode json(String text) {
         return JsonValue.parse(text).tree();
-    }
-
-    private RawHttpResponse get(String path) {
-        return request("GET", path, "Authorization: Bearer " + KEY, null);
-    }
-
-    private RawHttpResponse post(String path, String body) {
-        return post(path, "application/json", body);
-    }
-
-    private RawHttpResponse post(String path, String contentType, String body) {
-        return request("POST", path, "Authorization: Bearer " + KEY + "\r\nContent-Type: " + contentType, body);
-    }
-
-    private RawHttpResponse request(String method, String path, String headers, String body) {
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: x\r\n");
-        if (headers != null) {
-            head.append(headers).append("\r\n");
-        }
-        head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-        ch.writeInbound(Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.US_ASCII), bytes));
-        return read();
-    }
-
-    private void send(String raw) {
-        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.US_ASCII));
-    }
-
-    private RawHttpResponse read() {
-        List<RawHttpResponse> all = RawHttpResponse.responses(ch);
-        assertThat(all).hasSize(1);
-        return all.get(0);
     }
 
     /** What the API passes on: the rest of the management pipeline. */

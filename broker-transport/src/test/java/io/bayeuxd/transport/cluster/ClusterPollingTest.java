@@ -3,7 +3,6 @@ package io.bayeuxd.transport.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.broker.BrokerConfig;
-import io.bayeuxd.engine.redis.RedisBus;
 import io.bayeuxd.engine.redis.RedisServerProcess;
 import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.ServerConfig;
@@ -34,33 +33,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterPollingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private RedisServerProcess redis;
+    private TwoNodes nodes;
     private BrokerServer a;
     private BrokerServer b;
 
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: cluster polling tests skipped");
-        redis = RedisServerProcess.start();
-        a = node();
-        b = node();
-    }
-
-    private BrokerServer node() throws InterruptedException {
-        return new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0)
-                .broker(BrokerConfig.builder().timeoutMs(3_000).build()).build(),
-                new RedisBus(redis.url(), "test:", 1_000)).start();
+        nodes = TwoNodes.start(ServerConfig.builder().host("127.0.0.1").port(0)
+                .broker(BrokerConfig.builder().timeoutMs(3_000).build()).build());
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (BrokerServer s : new BrokerServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 

@@ -36,33 +36,23 @@ class SubscribeConfirmedTest {
     private static final int ROUNDS = 200;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private RedisServerProcess redis;
+    private TwoNodes nodes;
     private BrokerServer a;
     private BrokerServer b;
 
     @BeforeEach
     void start() throws Exception {
         Assumptions.assumeTrue(RedisServerProcess.isInstalled(), "redis-server is not installed: cluster subscribe tests skipped");
-        redis = RedisServerProcess.start();
-        a = node();
-        b = node();
-    }
-
-    private BrokerServer node() throws InterruptedException {
-        return new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2)
-                .broker(BrokerConfig.builder().timeoutMs(5_000).build()).build(),
-                new RedisBus(redis.url(), "test:", 1_000)).start();
+        nodes = TwoNodes.start(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(2)
+                .broker(BrokerConfig.builder().timeoutMs(5_000).build()).build());
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (BrokerServer s : new BrokerServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -136,7 +126,7 @@ class SubscribeConfirmedTest {
     void whileRedisIsDownASubscribeIsAnsweredAndDeliversThisNodesPublications() throws Exception {
         String id = post(a, "[{\"channel\":\"/meta/handshake\",\"version\":\"1.0\",\"supportedConnectionTypes\":[\"long-polling\"]}]")
                 .get(0).get("clientId").asText();
-        redis.kill();
+        nodes.redis.kill();
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.broker().engine().isClusterHealthy());
 
         JsonNode reply = post(a, "[{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/down\"}]").get(0);
