@@ -3,6 +3,7 @@ package io.bayeuxd.session;
 import io.bayeuxd.protocol.AckExt;
 import io.bayeuxd.protocol.BayeuxEncoder;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.protocol.SharedDelivery;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayDeque;
@@ -86,7 +87,7 @@ final class AcknowledgedBatches {
             if (comma) {
                 out.writeByte(',');
             }
-            out.writeBytes(message, message.readerIndex(), message.readableBytes());
+            out.writeBytes(SharedDelivery.contentOf(message), message.readerIndex(), message.readableBytes());
             comma = true;
             inBatch++;
         }

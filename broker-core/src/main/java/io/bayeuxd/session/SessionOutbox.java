@@ -1,6 +1,7 @@
 package io.bayeuxd.session;
 
 import io.bayeuxd.protocol.BayeuxEncoder;
+import io.bayeuxd.protocol.SharedDelivery;
 import io.netty.buffer.ByteBuf;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscChunkedArrayQueue;
@@ -149,7 +150,7 @@ final class SessionOutbox {
                 if (comma) {
                     out.writeByte(',');
                 }
-                out.writeBytes(message, message.readerIndex(), message.readableBytes());
+                out.writeBytes(SharedDelivery.contentOf(message), message.readerIndex(), message.readableBytes());
             } finally {
                 if (keep == null) {
                     message.release();
