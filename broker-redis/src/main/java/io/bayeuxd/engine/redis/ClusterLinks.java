@@ -33,10 +33,9 @@ final class ClusterLinks extends LettuceLinks {
     private final LongAdder flushes;
     private StatefulRedisClusterConnection<String, byte[]> publishLink;
     private StatefulRedisClusterConnection<String, byte[]> framesLink;
-    private CoalescedFlush framesFlush;
     private StatefulRedisClusterPubSubConnection<String, byte[]> listenLink;
 
-    /** @param flushes counts the writes of batched publications */
+    /** @param flushes counts the writes of publications: one per SPUBLISH here */
     ClusterLinks(List<RedisURI> seeds, ClientResources resources, LongAdder flushes) {
         // Both accept commands while a link is down: a Cluster connects to each shard on first use, and a
         // command refused then would be lost. What waits is bounded by requestQueueSize, and the bus sends
@@ -80,8 +79,10 @@ final class ClusterLinks extends LettuceLinks {
             listenLink.sync().ssubscribe(channel);
         }
         publishLink = publishClient.connect(RedisBus.CODEC);
+        // Flushed by Lettuce after each command, not in batches (CoalescedFlush): a Cluster connection
+        // opens its shard connections on first use, and a command Lettuce writes once such a connection
+        // is up, after the flush that was meant for it, would wait for the next publication's flush.
         framesLink = publishClient.connect(RedisBus.CODEC);
-        framesFlush = new CoalescedFlush(framesLink, flushes);
     }
 
     @Override
@@ -109,7 +110,7 @@ final class ClusterLinks extends LettuceLinks {
         for (int i = 0; i < channels.length; i++) {
             sent[i] = framesLink.async().spublish(channels[i], frame).toCompletableFuture();
         }
-        framesFlush.written();
+        flushes.add(channels.length);
         return CompletableFuture.allOf(sent).thenApply(done -> {
             long n = 0;
             for (CompletableFuture<?> f : sent) {

@@ -19,7 +19,7 @@ abstract class LettuceLinks implements RedisLinks {
     abstract StatefulConnection<String, byte[]> publishConnection();
 
     /**
-     * The connection publications go out on, in batches ({@link CoalescedFlush}), or {@code null} before
+     * The connection publications go out on, in batches on a standalone Redis ({@link CoalescedFlush}), or {@code null} before
      * {@link #open}. Apart from the other commands' connection, so that a command waited for there is
      * never held back by a flush to come.
      */

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
- * The connections of a {@link RedisBus}: one that sends publications in batches, one for every other
+ * The connections of a {@link RedisBus}: one that sends publications (in batches on a standalone Redis), one for every other
  * command (subscribes answered, messages to nodes, stored channels), and one that listens. A standalone Redis
  * (or Sentinel) uses classic pub/sub ({@link StandaloneLinks}); a Redis Cluster uses sharded pub/sub, so
  * each channel lives on one shard ({@link ClusterLinks}).
