@@ -13,7 +13,7 @@ package io.bayeuxd.protocol;
  *                            String values inside {@code data}, {@code ext} and {@code id} are copied as
  *                            raw bytes, not decoded, so only the body size bounds them.
  */
-public record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int maxStringChars) {
+record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int maxStringChars) {
     private static final DecoderLimits DEFAULTS = new DecoderLimits(64, 1000, 65_536);
 
     public DecoderLimits {

@@ -285,7 +285,7 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     /** The registry, for an embedding application that adds its own meters. */
-    public PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry() {
         return registry;
     }
 

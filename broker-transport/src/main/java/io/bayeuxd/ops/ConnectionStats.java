@@ -29,12 +29,12 @@ public final class ConnectionStats {
     }
 
     /** Open connections that still speak HTTP: polling clients, scrapes, probes. */
-    public long openHttp() {
+    long openHttp() {
         return openHttp.sum();
     }
 
     /** Open connections upgraded to WebSocket. */
-    public long openWebSocket() {
+    long openWebSocket() {
         return openWebSocket.sum();
     }
 }

@@ -73,12 +73,12 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    public int openConnections() {
+    int openConnections() {
         return open.get();
     }
 
     /** The total cap; 0 for none. */
-    public int maxConnections() {
+    int maxConnections() {
         return maxConnections;
     }
 
@@ -88,12 +88,12 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     }
 
     /** Connections refused because {@link #maxConnections()} were open. */
-    public long refusedOverTotalCap() {
+    long refusedOverTotalCap() {
         return refusedOverTotal.sum();
     }
 
     /** Connections refused because as many were open from their address as allowed. */
-    public long refusedOverAddressCap() {
+    long refusedOverAddressCap() {
         return refusedOverAddress.sum();
     }
 

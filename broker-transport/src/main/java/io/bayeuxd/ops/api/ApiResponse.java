@@ -10,8 +10,8 @@ import java.util.Map;
  * @param status the HTTP status
  * @param body   the JSON body
  */
-public record ApiResponse(HttpResponseStatus status, Object body) {
-    public static ApiResponse ok(Object body) {
+record ApiResponse(HttpResponseStatus status, Object body) {
+    static ApiResponse ok(Object body) {
         return new ApiResponse(HttpResponseStatus.OK, body);
     }
 

@@ -111,7 +111,7 @@ public final class ClientScripts {
     }
 
     /** Whether {@code path} (under the mount) asks for a client file, as Faye decides it: by its ending. */
-    public static boolean isScriptPath(String path) {
+    static boolean isScriptPath(String path) {
         return path.endsWith(".js") || path.endsWith(".map");
     }
 
