@@ -24,7 +24,7 @@ record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int maxString
     }
 
     /** Depth 64, 1000 messages per batch, strings of 65,536 chars. */
-    public static DecoderLimits defaults() {
+    static DecoderLimits defaults() {
         return DEFAULTS;
     }
 }

@@ -20,11 +20,11 @@ public final class ConnectionStats {
         return new ConnectionMeter(this);
     }
 
-    public long receivedBytes() {
+    long receivedBytes() {
         return receivedBytes.sum();
     }
 
-    public long sentBytes() {
+    long sentBytes() {
         return sentBytes.sum();
     }
 

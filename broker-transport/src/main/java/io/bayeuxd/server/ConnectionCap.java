@@ -25,7 +25,7 @@ record ConnectionCap(int maxConnections, long fileLimit, long openAtStart, Strin
      * The cap for a configured {@code --max-connections}, reading this process's open-file limit and
      * open descriptors when it is {@link #AUTO}.
      */
-    public static ConnectionCap resolve(int configured) {
+    static ConnectionCap resolve(int configured) {
         if (configured != AUTO) {
             return of(configured, -1, -1);
         }

@@ -83,7 +83,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     }
 
     /** Connections refused by either cap. */
-    public long refusedConnections() {
+    long refusedConnections() {
         return refusedOverTotal.sum() + refusedOverAddress.sum();
     }
 

@@ -20,7 +20,7 @@ final class RateLimitedLog {
         this.intervalNanos = intervalMs * 1_000_000L;
     }
 
-    public void warn(String format, Object... args) {
+    void warn(String format, Object... args) {
         long now = System.nanoTime();
         long due = next.get();
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + intervalNanos)) {

@@ -36,7 +36,7 @@ final class TlsContexts {
     }
 
     /** Which implementation {@link #fromPem} uses on this machine. */
-    public static String provider() {
+    static String provider() {
         return OpenSsl.isAvailable() ? "openssl" : "jdk";
     }
 }

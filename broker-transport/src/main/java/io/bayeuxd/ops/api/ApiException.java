@@ -19,7 +19,7 @@ final class ApiException extends RuntimeException {
         return new ApiException(HttpResponseStatus.BAD_REQUEST, message);
     }
 
-    public HttpResponseStatus status() {
+    HttpResponseStatus status() {
         return status;
     }
 

@@ -16,7 +16,7 @@ record ApiResponse(HttpResponseStatus status, Object body) {
     }
 
     /** {@code {"error": "..."}} with {@code status}; the message is the client's to read, so it names no secret. */
-    public static ApiResponse error(HttpResponseStatus status, String message) {
+    static ApiResponse error(HttpResponseStatus status, String message) {
         return new ApiResponse(status, Map.of("error", message));
     }
 }
