@@ -1,7 +1,5 @@
 package io.bayeuxd.api;
 
-import io.bayeuxd.protocol.Message;
-
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,14 +16,15 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>What the stage's outcome does:
  * <ul>
- *   <li>a message: handled as a synchronous extension's return is (it may be the one passed, changed); one
- *       with {@link Message#error(String)} set is answered with that error, and later asynchronous
+ *   <li>the message passed (changed through {@link BayeuxMessage}, as a synchronous extension may): one
+ *       with {@link BayeuxMessage#error(String)} set is answered with that error, and later asynchronous
  *       extensions do not see it;</li>
  *   <li>{@code null}: the message is dropped without an answer, as from a synchronous extension;</li>
  *   <li>no answer within {@link #timeoutMs()}, or a {@link java.util.concurrent.TimeoutException}: the
  *       message is answered {@code 500::Extension timed out} ({@code 500:<channel>:Extension timed out} for
  *       a publish);</li>
- *   <li>any other failure (also one thrown by {@code incoming} itself): {@code 500::Extension failed}
+ *   <li>any other failure (also one thrown by {@code incoming} itself, or an answer that is another
+ *       message than the one passed): {@code 500::Extension failed}
  *       ({@code 500:<channel>:Extension failed}).</li>
  * </ul>
  * A failed handshake or connect is advised {@code reconnect: "handshake"}, as any failed one is. The first
@@ -43,10 +42,10 @@ public interface AsyncExtension {
     long DEFAULT_TIMEOUT_MS = 5_000;
 
     /** Sees a message of a request before the broker acts on it; see the type's documentation. */
-    CompletionStage<Message> incoming(Message message, ExtensionContext context);
+    CompletionStage<BayeuxMessage> incoming(BayeuxMessage message, ExtensionContext context);
 
     /** As {@link Extension#outgoing}: synchronous, on the event loop, and must not block. */
-    default Message outgoing(Message message, ExtensionContext context) {
+    default BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
         return message;
     }
 

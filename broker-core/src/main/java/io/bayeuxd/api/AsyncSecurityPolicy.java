@@ -1,7 +1,5 @@
 package io.bayeuxd.api;
 
-import io.bayeuxd.protocol.Message;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,17 +30,17 @@ public interface AsyncSecurityPolicy {
     long DEFAULT_TIMEOUT_MS = 5_000;
 
     /** May this handshake create a session? See {@link SecurityPolicy#canHandshake}. */
-    default CompletionStage<SecurityPolicy.HandshakeDecision> canHandshake(Message handshake, ExtensionContext context) {
+    default CompletionStage<SecurityPolicy.HandshakeDecision> canHandshake(BayeuxMessage handshake, ExtensionContext context) {
         return CompletableFuture.completedFuture(SecurityPolicy.HandshakeDecision.ALLOW);
     }
 
     /** May {@code session} subscribe to {@code channel} (a name or a pattern)? */
-    default CompletionStage<Decision> canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+    default CompletionStage<Decision> canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return CompletableFuture.completedFuture(Decision.ALLOW);
     }
 
     /** May this message be published to {@code channel}? {@code session} is {@code null} for a publish without handshake. */
-    default CompletionStage<Decision> canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+    default CompletionStage<Decision> canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return CompletableFuture.completedFuture(Decision.ALLOW);
     }
 

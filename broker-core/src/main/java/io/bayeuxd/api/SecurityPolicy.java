@@ -1,7 +1,5 @@
 package io.bayeuxd.api;
 
-import io.bayeuxd.protocol.Message;
-
 /**
  * Decides who may handshake, subscribe and publish. Called on the request's event loop for every such
  * message after the incoming extensions; must not block. A denied handshake is answered
@@ -18,17 +16,17 @@ public interface SecurityPolicy {
      * May this handshake create a session? A policy may return a principal for the session through
      * {@link HandshakeDecision#allow(Object)}.
      */
-    default HandshakeDecision canHandshake(Message handshake, ExtensionContext context) {
+    default HandshakeDecision canHandshake(BayeuxMessage handshake, ExtensionContext context) {
         return HandshakeDecision.ALLOW;
     }
 
     /** May {@code session} subscribe to {@code channel} (a name or a pattern)? */
-    default boolean canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+    default boolean canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return true;
     }
 
     /** May this message be published to {@code channel}? {@code session} is {@code null} for a publish without handshake. */
-    default boolean canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+    default boolean canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return true;
     }
 

@@ -1,6 +1,7 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.api.AsyncExtension;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.BayeuxError;
@@ -51,9 +52,9 @@ final class AsyncExtensionChain {
     }
 
     /** Asks {@code extension} about {@code message}; a throwing extension is a failed stage. */
-    static CompletionStage<Message> ask(AsyncExtension extension, Message message, ExtensionContext context) {
+    static CompletionStage<BayeuxMessage> ask(AsyncExtension extension, Message message, ExtensionContext context) {
         try {
-            CompletionStage<Message> stage = extension.incoming(message, context);
+            CompletionStage<BayeuxMessage> stage = extension.incoming(message, context);
             return stage != null ? stage : CompletableFuture.failedFuture(new NullPointerException("incoming returned no stage"));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -62,7 +63,8 @@ final class AsyncExtensionChain {
 
     /**
      * The message as {@code extension} left it once {@code wait} is decided: its answer ({@code null}:
-     * dropped), or {@code asked} failed with a timeout or failure error.
+     * dropped), or {@code asked} failed with a timeout or failure error. An answer that is another message
+     * than {@code asked} is a failure: it could carry a channel or client id the broker never validated.
      */
     Message outcome(AsyncExtension extension, Message asked, DecisionWait wait) {
         if (wait.timedOut()) {
@@ -72,14 +74,18 @@ final class AsyncExtensionChain {
             }
             return asked.error(error(asked, TIMED_OUT));
         }
-        if (wait.failure() != null) {
+        Throwable failure = wait.failure();
+        if (failure == null && wait.answer() != null && wait.answer() != asked) {
+            failure = new IllegalStateException("answered another message than the one it was given");
+        }
+        if (failure != null) {
             if (logged.add(new Logged(extension, false))) {
                 log.warn("Asynchronous extension {} failed; answered '{}' (further failures are only counted)",
-                        extension, FAILED, wait.failure());
+                        extension, FAILED, failure);
             }
             return asked.error(error(asked, FAILED));
         }
-        return (Message) wait.answer();
+        return wait.answer() == null ? null : asked;
     }
 
     /** {@code 500:<channel>:text} for a publish, {@code 500::text} for a meta message, as the policy's errors. */

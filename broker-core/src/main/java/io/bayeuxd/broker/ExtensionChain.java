@@ -1,6 +1,7 @@
 package io.bayeuxd.broker;
 
 import io.bayeuxd.api.AsyncExtension;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.protocol.Message;
@@ -38,22 +39,33 @@ final class ExtensionChain {
 
     Message incoming(Message message, ExtensionContext context) {
         for (int i = 0, n = extensions.size(); i < n && message != null; i++) {
-            message = extensions.get(i).incoming(message, context);
+            message = passed(message, extensions.get(i).incoming(message, context));
         }
         return message;
     }
 
     Message outgoing(Message message, ExtensionContext context) {
         for (int i = 0, n = extensions.size(); i < n && message != null; i++) {
-            message = extensions.get(i).outgoing(message, context);
+            message = passed(message, extensions.get(i).outgoing(message, context));
         }
         return message;
+    }
+
+    /**
+     * The message an extension passed on: the one it was given, or {@code null} to drop it. Any other
+     * object could carry a channel or client id the broker never validated, so it fails the request.
+     */
+    static Message passed(Message given, BayeuxMessage returned) {
+        if (returned != given && returned != null) {
+            throw new IllegalStateException("An extension returned another message than the one it was given");
+        }
+        return returned == null ? null : given;
     }
 
     /** The outgoing step of an asynchronous extension; its incoming one passes the message on untouched. */
     private record OutgoingOf(AsyncExtension extension) implements Extension {
         @Override
-        public Message outgoing(Message message, ExtensionContext context) {
+        public BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
             return extension.outgoing(message, context);
         }
     }

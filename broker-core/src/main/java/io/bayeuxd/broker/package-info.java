@@ -5,5 +5,11 @@
  * This is step 2 of the message path ("the session validates"); fan-out starts in the publish handler.
  * A message that waits for an asynchronous extension or security policy resumes here, on its request's
  * event loop ({@code DecisionWait}).
+ *
+ * <p>Exported because an embedding application uses {@link io.bayeuxd.broker.LocalClient} (the in-process
+ * client), {@link io.bayeuxd.broker.BrokerConfig} and the registration methods of
+ * {@link io.bayeuxd.broker.Broker} ({@code BrokerServer#broker()}). The other public types here
+ * ({@code BatchResult}, {@code RequestContext}, {@code BrokerSettings}) are public for the transport
+ * module only and are internal: they may change without notice.
  */
 package io.bayeuxd.broker;

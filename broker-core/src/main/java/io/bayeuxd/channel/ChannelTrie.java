@@ -156,7 +156,7 @@ public final class ChannelTrie<S> {
     }
 
     /** Whether there is no subscription at all. */
-    public boolean isEmpty() {
+    boolean isEmpty() {
         return subscriptionCount == 0;
     }
 

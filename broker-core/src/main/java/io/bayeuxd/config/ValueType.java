@@ -83,7 +83,7 @@ public final class ValueType<T> {
     }
 
     /** The value as it would be written on the command line. */
-    public String format(T value) {
+    String format(T value) {
         return format.apply(value);
     }
 

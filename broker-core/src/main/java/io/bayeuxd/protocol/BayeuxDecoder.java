@@ -73,7 +73,7 @@ public final class BayeuxDecoder {
         this(DecoderLimits.defaults());
     }
 
-    public BayeuxDecoder(DecoderLimits limits) {
+    BayeuxDecoder(DecoderLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
@@ -90,7 +90,7 @@ public final class BayeuxDecoder {
                 .build();
     }
 
-    public DecoderLimits limits() {
+    DecoderLimits limits() {
         return limits;
     }
 

@@ -13,7 +13,7 @@ package io.bayeuxd.protocol;
  *                            String values inside {@code data}, {@code ext} and {@code id} are copied as
  *                            raw bytes, not decoded, so only the body size bounds them.
  */
-public record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int maxStringChars) {
+record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int maxStringChars) {
     private static final DecoderLimits DEFAULTS = new DecoderLimits(64, 1000, 65_536);
 
     public DecoderLimits {
@@ -24,7 +24,7 @@ public record DecoderLimits(int maxNestingDepth, int maxMessagesPerBatch, int ma
     }
 
     /** Depth 64, 1000 messages per batch, strings of 65,536 chars. */
-    public static DecoderLimits defaults() {
+    static DecoderLimits defaults() {
         return DEFAULTS;
     }
 }

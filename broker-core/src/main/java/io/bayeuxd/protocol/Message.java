@@ -1,5 +1,7 @@
 package io.bayeuxd.protocol;
 
+import io.bayeuxd.api.BayeuxMessage;
+
 import java.util.List;
 
 /**
@@ -10,8 +12,11 @@ import java.util.List;
  * tree. Fields the broker does not know are dropped by the decoder. Not thread-safe: a message belongs
  * to the request that carries it until it is published, after which it is encoded once and no longer
  * touched.
+ *
+ * <p>Extensions and security policies see it through {@link BayeuxMessage}, which sets only {@code data},
+ * {@code ext} and {@code error}; the other setters are the codec's and the broker's.
  */
-public final class Message {
+public final class Message implements BayeuxMessage {
     private String channel;
     private String clientId;
     private JsonValue id;
@@ -28,33 +33,45 @@ public final class Message {
     private String error;
     private Advice advice;
 
+    @Override
     public String channel() { return channel; }
     public Message channel(String channel) { this.channel = channel; return this; }
 
+    @Override
     public String clientId() { return clientId; }
     public Message clientId(String clientId) { this.clientId = clientId; return this; }
 
+    @Override
     public JsonValue id() { return id; }
     public Message id(JsonValue id) { this.id = id; return this; }
 
+    @Override
     public JsonValue data() { return data; }
+    @Override
     public Message data(JsonValue data) { this.data = data; return this; }
 
+    @Override
     public JsonValue ext() { return ext; }
+    @Override
     public Message ext(JsonValue ext) { this.ext = ext; return this; }
 
+    @Override
     public String connectionType() { return connectionType; }
     public Message connectionType(String connectionType) { this.connectionType = connectionType; return this; }
 
+    @Override
     public List<String> supportedConnectionTypes() { return supportedConnectionTypes; }
     public Message supportedConnectionTypes(List<String> types) { this.supportedConnectionTypes = types; return this; }
 
+    @Override
     public String version() { return version; }
     public Message version(String version) { this.version = version; return this; }
 
+    @Override
     public String minimumVersion() { return minimumVersion; }
     public Message minimumVersion(String minimumVersion) { this.minimumVersion = minimumVersion; return this; }
 
+    @Override
     public List<String> subscription() { return subscription; }
     public boolean subscriptionIsArray() { return subscriptionIsArray; }
     public Message subscription(List<String> channels, boolean asArray) {
@@ -63,12 +80,16 @@ public final class Message {
         return this;
     }
 
+    @Override
     public Boolean successful() { return successful; }
     public Message successful(Boolean successful) { this.successful = successful; return this; }
 
+    @Override
     public String error() { return error; }
+    @Override
     public Message error(String error) { this.error = error; return this; }
 
+    @Override
     public Advice advice() { return advice; }
     public Message advice(Advice advice) { this.advice = advice; return this; }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -110,7 +111,7 @@ final class MessageReader {
         return JsonValue.ofTrustedBytes(Arrays.copyOfRange(src, start, end));
     }
 
-    /** Null when the value is not an array of strings only. */
+    /** Null when the value is not an array of strings only; unmodifiable, as extensions see it. */
     private static List<String> stringArray(JsonParser p, JsonToken value, int maxChars) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             return skip(p);
@@ -126,7 +127,7 @@ final class MessageReader {
                 p.skipChildren();
             }
         }
-        return allStrings ? strings : null;
+        return allStrings ? Collections.unmodifiableList(strings) : null;
     }
 
     private static void subscription(JsonParser p, JsonToken value, Message m, int maxChars) throws IOException {

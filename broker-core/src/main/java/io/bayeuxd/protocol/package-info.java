@@ -14,5 +14,11 @@
  * {@code write...} methods borrow the buffer they append to; {@code encodeDelivery} returns a buffer
  * that the caller owns. {@code MessageReader}, {@code JsonOutput} and {@code Utf8Validation} are
  * package-private internals.
+ *
+ * <p>Exported because the public API carries its value types: {@link io.bayeuxd.protocol.JsonValue},
+ * {@link io.bayeuxd.protocol.BayeuxError}, {@link io.bayeuxd.protocol.Advice}, and
+ * {@link io.bayeuxd.protocol.Message}, which extensions see only as {@link io.bayeuxd.api.BayeuxMessage}.
+ * The codec ({@code BayeuxDecoder}, {@code BayeuxEncoder}, {@code SharedDelivery}, ...) is public for the
+ * sibling modules and is internal.
  */
 package io.bayeuxd.protocol;

@@ -37,7 +37,7 @@ public final class HmacTokens {
     }
 
     /** The principal of a valid, unexpired token, or {@code null}. */
-    public Principal verify(String token, long nowEpochSeconds) {
+    Principal verify(String token, long nowEpochSeconds) {
         if (token == null || token.length() > 4096) {
             return null;
         }

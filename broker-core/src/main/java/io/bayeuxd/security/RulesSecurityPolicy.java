@@ -3,12 +3,12 @@ package io.bayeuxd.security;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -120,7 +120,7 @@ public final class RulesSecurityPolicy implements SecurityPolicy {
     }
 
     @Override
-    public HandshakeDecision canHandshake(Message handshake, ExtensionContext context) {
+    public HandshakeDecision canHandshake(BayeuxMessage handshake, ExtensionContext context) {
         String token = token(handshake.ext());
         if (token == null) {
             return requireToken ? HandshakeDecision.DENY : HandshakeDecision.ALLOW;
@@ -130,18 +130,18 @@ public final class RulesSecurityPolicy implements SecurityPolicy {
     }
 
     @Override
-    public boolean canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public boolean canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         Rule rule = ruleFor(channel);
         return rule == null ? defaultAllow : granted(rule.subscribe, who(session, message));
     }
 
     @Override
-    public boolean canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public boolean canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         Rule rule = ruleFor(channel);
         return rule == null ? defaultAllow : granted(rule.publish, who(session, message));
     }
 
-    private Principal who(ServerSession session, Message message) {
+    private Principal who(ServerSession session, BayeuxMessage message) {
         String token = token(message.ext());
         if (token != null) {
             return authenticate(token);

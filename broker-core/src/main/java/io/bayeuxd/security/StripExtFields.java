@@ -1,12 +1,12 @@
 package io.bayeuxd.security;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.broker.BrokerSettings;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 
 import java.util.Set;
 
@@ -25,7 +25,7 @@ public final class StripExtFields implements Extension {
     }
 
     @Override
-    public Message outgoing(Message message, ExtensionContext context) {
+    public BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
         JsonValue ext = message.ext();
         if (ext == null || !ext.isObject() || ChannelName.isMeta(message.channel()) || message.data() == null) {
             return message;

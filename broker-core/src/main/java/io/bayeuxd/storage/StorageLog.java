@@ -85,7 +85,7 @@ public final class StorageLog implements AutoCloseable {
     }
 
     /** A log in {@code dir}, not yet read: {@link #load} reads it and opens it for appending. */
-    public static StorageLog in(Path dir, Fsync fsync) {
+    static StorageLog in(Path dir, Fsync fsync) {
         return new StorageLog(dir.resolve(FILE), fsync);
     }
 
@@ -94,7 +94,7 @@ public final class StorageLog implements AutoCloseable {
      * {@code compacted} to write what is kept now into a fresh file that replaces the old one, and opens
      * that for appending.
      */
-    public void load(EntryReader reader, Compaction compacted) {
+    void load(EntryReader reader, Compaction compacted) {
         try {
             Files.createDirectories(file.getParent());
             int n = readAll(reader);
@@ -257,7 +257,7 @@ public final class StorageLog implements AutoCloseable {
      * Appends one entry. BORROWS {@code message}. Called under the stored channel's lock, on the
      * publisher's thread; the write goes to the page cache, and with {@link Fsync#ALWAYS} also to the disk.
      */
-    public synchronized void append(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
+    synchronized void append(byte kind, String channel, String epoch, long position, long wallMillis, ByteBuf message) {
         ByteBuffer entry = entry(kind, channel, epoch, position, wallMillis, message);
         int length = entry.remaining();
         writeTo(out, entry);
@@ -361,7 +361,7 @@ public final class StorageLog implements AutoCloseable {
     }
 
     /** Forces appended entries to the disk. */
-    public synchronized void sync() {
+    synchronized void sync() {
         if (!dirty || out == null) {
             return;
         }

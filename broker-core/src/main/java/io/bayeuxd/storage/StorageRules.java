@@ -67,7 +67,7 @@ public final class StorageRules {
         return dataDir;
     }
 
-    public StorageLog.Fsync fsync() {
+    StorageLog.Fsync fsync() {
         return fsync;
     }
 
@@ -153,7 +153,7 @@ public final class StorageRules {
     }
 
     /** Keep the last {@code maxMessages} of each matching channel, none older than {@code maxAgeMillis} (0: any age). */
-    public record HistoryRule(String pattern, int maxMessages, long maxAgeMillis) {
+    record HistoryRule(String pattern, int maxMessages, long maxAgeMillis) {
         static HistoryRule parse(String spec) {
             int eq = spec.lastIndexOf('=');
             if (eq <= 0) {

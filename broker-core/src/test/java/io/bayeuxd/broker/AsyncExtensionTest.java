@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.bayeuxd.api.AsyncExtension;
 import io.bayeuxd.api.AsyncSecurityPolicy;
-import io.bayeuxd.api.ServerSession;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
+import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +31,8 @@ class AsyncExtensionTest {
     private static final class HeldExtension implements AsyncExtension {
         final String name;
         final List<String> asked;
-        final List<CompletableFuture<Message>> answers = new ArrayList<>();
-        final List<Message> messages = new ArrayList<>();
+        final List<CompletableFuture<BayeuxMessage>> answers = new ArrayList<>();
+        final List<BayeuxMessage> messages = new ArrayList<>();
 
         HeldExtension(String name, List<String> asked) {
             this.name = name;
@@ -40,10 +40,10 @@ class AsyncExtensionTest {
         }
 
         @Override
-        public CompletionStage<Message> incoming(Message message, ExtensionContext context) {
+        public CompletionStage<BayeuxMessage> incoming(BayeuxMessage message, ExtensionContext context) {
             asked.add(name + " " + message.channel());
             messages.add(message);
-            CompletableFuture<Message> answer = new CompletableFuture<>();
+            CompletableFuture<BayeuxMessage> answer = new CompletableFuture<>();
             answers.add(answer);
             return answer;
         }
@@ -163,7 +163,7 @@ class AsyncExtensionTest {
         h.broker.addExtension(first);
         h.broker.addExtension(second);
         BatchResult result = process("{\"channel\":\"/meta/subscribe\",\"clientId\":\"" + id + "\",\"subscription\":\"/a\"}");
-        Message refused = first.messages.get(0).error("403:/a:Bad token");
+        BayeuxMessage refused = first.messages.get(0).error("403:/a:Bad token");
         CompletableFuture.runAsync(() -> first.answers.get(0).complete(refused)).join();
         h.loop.runPendingTasks();
 
@@ -195,16 +195,29 @@ class AsyncExtensionTest {
     }
 
     @Test
+    void anAnswerThatIsAnotherMessageIsAFailureAndNothingOfItIsHandled() {
+        String id = h.handshake();
+        h.broker.addExtension(first);
+        BatchResult result = process(publish(id, "/a", "1"));
+        BayeuxMessage forged = new io.bayeuxd.protocol.Message().channel("/elsewhere").clientId(id).data(JsonValue.parse("2"));
+        CompletableFuture.runAsync(() -> first.answers.get(0).complete(forged)).join();
+        h.loop.runPendingTasks();
+
+        assertThat(replies(result).get(0).get("error").asText()).isEqualTo("500:/a:Extension failed");
+        assertThat(h.broker.publishedMessages()).isZero();
+    }
+
+    @Test
     void anAnswerAlreadyInIsTakenAtOnceAndOutgoingStaysSynchronous() {
         String id = h.handshake();
         h.broker.addExtension(new AsyncExtension() {
             @Override
-            public CompletionStage<Message> incoming(Message message, ExtensionContext context) {
+            public CompletionStage<BayeuxMessage> incoming(BayeuxMessage message, ExtensionContext context) {
                 return CompletableFuture.completedFuture(message);
             }
 
             @Override
-            public Message outgoing(Message message, ExtensionContext context) {
+            public BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
                 return message.ext(JsonValue.parse("{\"checked\":true}"));
             }
         });
@@ -220,7 +233,7 @@ class AsyncExtensionTest {
         CompletableFuture<AsyncSecurityPolicy.Decision> decision = new CompletableFuture<>();
         h.broker.asyncSecurityPolicy(new AsyncSecurityPolicy() {
             @Override
-            public CompletionStage<Decision> canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+            public CompletionStage<Decision> canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
                 asked.add("policy " + channel);
                 return decision;
             }

@@ -3,10 +3,10 @@ package io.bayeuxd.broker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.bayeuxd.api.AsyncSecurityPolicy;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.api.SecurityPolicy.HandshakeDecision;
 import io.bayeuxd.api.ServerSession;
-import io.bayeuxd.protocol.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +35,19 @@ class AsyncSecurityPolicyTest {
     private final AsyncSecurityPolicy policy = new AsyncSecurityPolicy() {
         @Override
         @SuppressWarnings("unchecked")
-        public CompletionStage<HandshakeDecision> canHandshake(Message handshake, ExtensionContext context) {
+        public CompletionStage<HandshakeDecision> canHandshake(BayeuxMessage handshake, ExtensionContext context) {
             return (CompletionStage<HandshakeDecision>) (CompletionStage<?>) question("handshake");
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public CompletionStage<Decision> canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+        public CompletionStage<Decision> canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
             return (CompletionStage<Decision>) (CompletionStage<?>) question(channel);
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public CompletionStage<Decision> canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+        public CompletionStage<Decision> canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
             return (CompletionStage<Decision>) (CompletionStage<?>) question(channel);
         }
 

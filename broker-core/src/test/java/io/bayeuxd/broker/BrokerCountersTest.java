@@ -1,5 +1,6 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.fanout.FrameWriter;
@@ -72,7 +73,7 @@ class BrokerCountersTest {
     void errorsSetByExtensionsCountWithTheirCodeOrAsOther() {
         h.broker.addExtension(new Extension() {
             @Override
-            public Message incoming(Message m, ExtensionContext ctx) {
+            public BayeuxMessage incoming(BayeuxMessage m, ExtensionContext ctx) {
                 if ("/secret".equals(m.channel())) {
                     m.error(BayeuxError.channelForbidden("/secret"));
                 } else if ("/custom".equals(m.channel())) {

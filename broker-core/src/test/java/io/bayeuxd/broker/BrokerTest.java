@@ -2,6 +2,7 @@ package io.bayeuxd.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.protocol.BayeuxError;
@@ -258,7 +259,7 @@ class BrokerTest {
         List<String> seenTokens = new ArrayList<>();
         h.broker.addExtension(new Extension() {
             @Override
-            public Message incoming(Message message, ExtensionContext context) {
+            public BayeuxMessage incoming(BayeuxMessage message, ExtensionContext context) {
                 if (message.channel() != null && message.channel().startsWith("/secure/")) {
                     JsonValue ext = message.ext();
                     String token = ext == null ? null : ext.tree().path("token").asText(null);
@@ -271,7 +272,7 @@ class BrokerTest {
             }
 
             @Override
-            public Message outgoing(Message message, ExtensionContext context) {
+            public BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
                 if ("/meta/handshake".equals(message.channel())) {
                     message.ext(JsonValue.parse("{\"server\":\"bayeuxd\"}"));
                 }

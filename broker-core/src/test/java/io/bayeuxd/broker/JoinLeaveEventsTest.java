@@ -1,9 +1,10 @@
 package io.bayeuxd.broker;
 
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.DisconnectReason;
 import io.bayeuxd.api.SecurityPolicy;
-import io.bayeuxd.security.Principal;
 import io.bayeuxd.protocol.Message;
+import io.bayeuxd.security.Principal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class JoinLeaveEventsTest {
     void theEventCarriesTheSessionsUser() {
         h.broker.securityPolicy(new SecurityPolicy() {
             @Override
-            public HandshakeDecision canHandshake(Message handshake, io.bayeuxd.api.ExtensionContext context) {
+            public HandshakeDecision canHandshake(BayeuxMessage handshake, io.bayeuxd.api.ExtensionContext context) {
                 return HandshakeDecision.allow(new Principal("alice", Set.of()));
             }
         });

@@ -1,6 +1,7 @@
 package io.bayeuxd.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.security.HmacTokens;
 import io.bayeuxd.security.RulesSecurityPolicy;
 import io.bayeuxd.security.StripExtFields;
@@ -88,7 +89,7 @@ class SecurityPolicyTest {
     void aPolicyMayAnswerADeniedHandshakeWithItsOwnError() {
         h.broker.securityPolicy(new io.bayeuxd.api.SecurityPolicy() {
             @Override
-            public HandshakeDecision canHandshake(io.bayeuxd.protocol.Message hs, io.bayeuxd.api.ExtensionContext ctx) {
+            public HandshakeDecision canHandshake(BayeuxMessage hs, io.bayeuxd.api.ExtensionContext ctx) {
                 return HandshakeDecision.deny("401::Invalid token");
             }
         });

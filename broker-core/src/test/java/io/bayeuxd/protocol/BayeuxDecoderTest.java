@@ -118,6 +118,14 @@ class BayeuxDecoderTest {
     }
 
     @Test
+    void decodedListsAreUnmodifiableSoNoExtensionCanRewriteWhatWasValidated() {
+        Message m = decodeOne("{\"subscription\":[\"/a\",\"/b\"],\"supportedConnectionTypes\":[\"websocket\"]}");
+        assertThatThrownBy(() -> m.subscription().set(0, "/meta/handshake")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> m.supportedConnectionTypes().add("long-polling")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(m.subscription()).containsExactly("/a", "/b");
+    }
+
+    @Test
     void rawValuesKeepTheirExactBytes() {
         String data = "{ \"a\" :\t[1, 2.50 ,-0, 1E+2, \"x\\u00e9\\n\"] ,\r\n \"b\":null, \"c\" : { } }";
         String ext = "{\"ack\" : true }";

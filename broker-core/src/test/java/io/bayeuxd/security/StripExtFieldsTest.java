@@ -1,5 +1,6 @@
 package io.bayeuxd.security;
 
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.protocol.JsonValue;
 import io.bayeuxd.protocol.Message;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +20,7 @@ class StripExtFieldsTest {
     @ParameterizedTest
     @ValueSource(strings = {"/chat", "/metadata", "/metadata/x", "/metal", "/a/meta", "/service/x"})
     void credentialsLeaveMessagesOutsideMeta(String channel) {
-        Message out = strip.outgoing(withToken(channel), null);
+        BayeuxMessage out = strip.outgoing(withToken(channel), null);
         assertThat(out.ext().tree().has("token")).isFalse();
         assertThat(out.ext().tree().get("trace").asText()).isEqualTo("keep");
     }
@@ -27,7 +28,7 @@ class StripExtFieldsTest {
     @ParameterizedTest
     @ValueSource(strings = {"/meta", "/meta/x", "/meta/handshake"})
     void metaMessagesAreLeftAlone(String channel) {
-        Message out = strip.outgoing(withToken(channel), null);
+        BayeuxMessage out = strip.outgoing(withToken(channel), null);
         assertThat(out.ext().tree().get("token").asText()).isEqualTo("t");
     }
 

@@ -285,12 +285,12 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     /** The registry, for an embedding application that adds its own meters. */
-    public PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry() {
         return registry;
     }
 
     /** The exposition format to answer a scrape with: OpenMetrics when the Accept header asks for it. */
-    public static String contentType(String accept) {
+    static String contentType(String accept) {
         return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_FORMAT : TEXT_FORMAT;
     }
 

@@ -20,21 +20,21 @@ public final class ConnectionStats {
         return new ConnectionMeter(this);
     }
 
-    public long receivedBytes() {
+    long receivedBytes() {
         return receivedBytes.sum();
     }
 
-    public long sentBytes() {
+    long sentBytes() {
         return sentBytes.sum();
     }
 
     /** Open connections that still speak HTTP: polling clients, scrapes, probes. */
-    public long openHttp() {
+    long openHttp() {
         return openHttp.sum();
     }
 
     /** Open connections upgraded to WebSocket. */
-    public long openWebSocket() {
+    long openWebSocket() {
         return openWebSocket.sum();
     }
 }

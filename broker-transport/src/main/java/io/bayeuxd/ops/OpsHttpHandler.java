@@ -81,7 +81,7 @@ public final class OpsHttpHandler extends ChannelDuplexHandler {
     }
 
     /** True for the paths this handler answers: exact, with any query, whatever the mount. */
-    public static boolean isReserved(String uri) {
+    static boolean isReserved(String uri) {
         return isPath(uri, METRICS) || isPath(uri, HEALTHZ) || isPath(uri, READYZ);
     }
 

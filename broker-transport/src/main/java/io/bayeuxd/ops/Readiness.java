@@ -26,7 +26,7 @@ public final class Readiness {
         this.clusterReachable = clusterReachable;
     }
 
-    public boolean isServing() {
+    boolean isServing() {
         return state() == State.SERVING;
     }
 

@@ -258,7 +258,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /** The total connection cap, as set or derived from the open-file limit. */
-    public ConnectionCap connectionCap() {
+    ConnectionCap connectionCap() {
         return cap;
     }
 

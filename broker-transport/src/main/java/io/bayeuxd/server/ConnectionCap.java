@@ -13,7 +13,7 @@ import java.lang.management.OperatingSystemMXBean;
  * @param openAtStart descriptors open when the cap was derived, or -1 where unknown
  * @param explanation how the cap came about, for the start-up log line
  */
-public record ConnectionCap(int maxConnections, long fileLimit, long openAtStart, String explanation) {
+record ConnectionCap(int maxConnections, long fileLimit, long openAtStart, String explanation) {
     /** {@code --max-connections} left unset: derive the cap from the open-file limit. */
     public static final int AUTO = -1;
     /** Descriptors always kept for the broker's own files, however small the limit. */
@@ -25,7 +25,7 @@ public record ConnectionCap(int maxConnections, long fileLimit, long openAtStart
      * The cap for a configured {@code --max-connections}, reading this process's open-file limit and
      * open descriptors when it is {@link #AUTO}.
      */
-    public static ConnectionCap resolve(int configured) {
+    static ConnectionCap resolve(int configured) {
         if (configured != AUTO) {
             return of(configured, -1, -1);
         }

@@ -73,27 +73,27 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    public int openConnections() {
+    int openConnections() {
         return open.get();
     }
 
     /** The total cap; 0 for none. */
-    public int maxConnections() {
+    int maxConnections() {
         return maxConnections;
     }
 
     /** Connections refused by either cap. */
-    public long refusedConnections() {
+    long refusedConnections() {
         return refusedOverTotal.sum() + refusedOverAddress.sum();
     }
 
     /** Connections refused because {@link #maxConnections()} were open. */
-    public long refusedOverTotalCap() {
+    long refusedOverTotalCap() {
         return refusedOverTotal.sum();
     }
 
     /** Connections refused because as many were open from their address as allowed. */
-    public long refusedOverAddressCap() {
+    long refusedOverAddressCap() {
         return refusedOverAddress.sum();
     }
 

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * sockets and stalled half-sent requests do not hold file descriptors forever. The limit must exceed
  * the connect timeout, since a client legitimately sends nothing while its connect is held.
  */
-public final class IdleConnectionCloser extends IdleStateHandler {
+final class IdleConnectionCloser extends IdleStateHandler {
     private static final Logger log = LoggerFactory.getLogger(IdleConnectionCloser.class);
 
-    public IdleConnectionCloser(long readIdleMs) {
+    IdleConnectionCloser(long readIdleMs) {
         super(readIdleMs, 0, 0, TimeUnit.MILLISECONDS);
     }
 

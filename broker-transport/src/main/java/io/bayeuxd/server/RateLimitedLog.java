@@ -9,18 +9,18 @@ import java.util.concurrent.atomic.LongAdder;
  * Warnings about rejected input, at most one per interval, with a count of what was suppressed, so a
  * client sending garbage cannot flood the log.
  */
-public final class RateLimitedLog {
+final class RateLimitedLog {
     private final Logger log;
     private final long intervalNanos;
     private final AtomicLong next = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder suppressed = new LongAdder();
 
-    public RateLimitedLog(Logger log, long intervalMs) {
+    RateLimitedLog(Logger log, long intervalMs) {
         this.log = log;
         this.intervalNanos = intervalMs * 1_000_000L;
     }
 
-    public void warn(String format, Object... args) {
+    void warn(String format, Object... args) {
         long now = System.nanoTime();
         long due = next.get();
         if ((due == Long.MIN_VALUE || now - due >= 0) && next.compareAndSet(due, now + intervalNanos)) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * the command line itself, declared once: {@link ServerConfig.Builder} takes its defaults and checks from
  * here, and the command line and the docs list them from here.
  */
-public final class ServerSettings {
+final class ServerSettings {
     /** Read before the other settings, from the flag or its variable; not a key of the file itself. */
     public static final Setting<Path> CONFIG = Setting.named("config", ValueType.PATH)
             .description("properties file of settings (its keys are the flag names without dashes)")

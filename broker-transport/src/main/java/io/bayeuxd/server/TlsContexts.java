@@ -13,12 +13,12 @@ import java.io.File;
  * Builds the server's TLS context from PEM files: OpenSSL (netty-tcnative) when it is on the class path,
  * the JDK's TLS otherwise. HTTP/1.1 only, for HTTPS and WSS alike.
  */
-public final class TlsContexts {
+final class TlsContexts {
     private TlsContexts() {
     }
 
     /** Throws {@link IllegalArgumentException} naming the file when the certificate or key cannot be used. */
-    public static SslContext fromPem(File certChain, File privateKey) {
+    static SslContext fromPem(File certChain, File privateKey) {
         if (!certChain.canRead()) {
             throw new IllegalArgumentException("TLS certificate " + certChain + " cannot be read");
         }
@@ -36,7 +36,7 @@ public final class TlsContexts {
     }
 
     /** Which implementation {@link #fromPem} uses on this machine. */
-    public static String provider() {
+    static String provider() {
         return OpenSsl.isAvailable() ? "openssl" : "jdk";
     }
 }

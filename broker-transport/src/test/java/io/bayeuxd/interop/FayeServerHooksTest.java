@@ -3,13 +3,13 @@ package io.bayeuxd.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bayeuxd.api.AsyncExtension;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.api.ServerListener;
 import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.broker.LocalClient;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 import io.bayeuxd.protocol.MetaChannels;
 import io.bayeuxd.server.BrokerServer;
 import io.bayeuxd.server.ServerConfig;
@@ -42,7 +42,7 @@ class FayeServerHooksTest {
      */
     private static final class TokenCheck implements AsyncExtension {
         @Override
-        public CompletionStage<Message> incoming(Message message, ExtensionContext context) {
+        public CompletionStage<BayeuxMessage> incoming(BayeuxMessage message, ExtensionContext context) {
             String channel = MetaChannels.SUBSCRIBE.equals(message.channel()) && message.subscription() != null
                     && !message.subscription().isEmpty() ? message.subscription().get(0) : message.channel();
             if (!channel.startsWith("/checked/")) {

@@ -1,10 +1,10 @@
 package io.bayeuxd.interop;
 
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 
 /**
  * The interop suites' server rule, the same as {@code interop/faye/reference-server.js}: a publish to
@@ -13,7 +13,7 @@ import io.bayeuxd.protocol.Message;
  */
 final class TokenExtension implements Extension {
     @Override
-    public Message incoming(Message message, ExtensionContext context) {
+    public BayeuxMessage incoming(BayeuxMessage message, ExtensionContext context) {
         String channel = message.channel();
         if (channel == null || !channel.startsWith("/secure/")) {
             return message;

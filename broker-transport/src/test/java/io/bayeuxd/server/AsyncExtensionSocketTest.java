@@ -2,9 +2,9 @@ package io.bayeuxd.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bayeuxd.api.AsyncExtension;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.broker.BrokerConfig;
-import io.bayeuxd.protocol.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ class AsyncExtensionSocketTest extends LateAnswerContract {
     /** The extension under test: an "auth service" on its own threads. */
     private static final class ServiceExtension implements AsyncExtension {
         @Override
-        public CompletionStage<Message> incoming(Message message, ExtensionContext context) {
+        public CompletionStage<BayeuxMessage> incoming(BayeuxMessage message, ExtensionContext context) {
             String channel = message.channel();
             if (channel.startsWith("/late/")) {
                 return late.thenApplyAsync(v -> message, service);

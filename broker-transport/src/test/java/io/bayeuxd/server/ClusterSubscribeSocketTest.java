@@ -1,6 +1,7 @@
 package io.bayeuxd.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.broker.BrokerConfig;
 import io.bayeuxd.engine.redis.RedisBus;
 import io.bayeuxd.engine.redis.RedisServerProcess;
@@ -83,7 +84,7 @@ class ClusterSubscribeSocketTest {
                 .asyncSecurityPolicy(new io.bayeuxd.api.AsyncSecurityPolicy() {
                     @Override
                     public CompletionStage<Decision> canSubscribe(io.bayeuxd.api.ServerSession session, String channel,
-                                                                  io.bayeuxd.protocol.Message message, io.bayeuxd.api.ExtensionContext context) {
+                                                                  BayeuxMessage message, io.bayeuxd.api.ExtensionContext context) {
                         return never;
                     }
 

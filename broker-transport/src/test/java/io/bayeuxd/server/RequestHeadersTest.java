@@ -1,8 +1,8 @@
 package io.bayeuxd.server;
 
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
-import io.bayeuxd.protocol.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class RequestHeadersTest {
         server = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1).build()).start();
         server.addExtension(new Extension() {
             @Override
-            public Message incoming(Message message, ExtensionContext context) {
+            public BayeuxMessage incoming(BayeuxMessage message, ExtensionContext context) {
                 seen.add(new Seen(message.channel(), context.connectionType(), context.header("x-client"),
                         context.header("Sec-WebSocket-Key")));
                 return message;

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bayeuxd.api.AsyncSecurityPolicy;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.api.SecurityPolicy.HandshakeDecision;
 import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 import io.bayeuxd.security.Principal;
 
 import java.io.ByteArrayOutputStream;
@@ -91,19 +91,19 @@ public final class AuthWebhook implements AsyncSecurityPolicy {
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletionStage<HandshakeDecision> canHandshake(Message handshake, ExtensionContext context) {
+    public CompletionStage<HandshakeDecision> canHandshake(BayeuxMessage handshake, ExtensionContext context) {
         return (CompletionStage<HandshakeDecision>) (CompletionStage<?>) ask("handshake", null, null, handshake.ext(), null);
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletionStage<Decision> canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public CompletionStage<Decision> canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return (CompletionStage<Decision>) (CompletionStage<?>) ask("subscribe", session, channel, message.ext(), session.user());
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public CompletionStage<Decision> canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public CompletionStage<Decision> canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         return (CompletionStage<Decision>) (CompletionStage<?>) ask("publish", session, channel, message.ext(),
                 session == null ? null : session.user());
     }

@@ -8,13 +8,13 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.api.SecurityPolicy;
 import io.bayeuxd.api.ServerSession;
 import io.bayeuxd.channel.ChannelName;
 import io.bayeuxd.protocol.BayeuxError;
 import io.bayeuxd.protocol.JsonValue;
-import io.bayeuxd.protocol.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +94,14 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
     }
 
     @Override
-    public HandshakeDecision canHandshake(Message handshake, ExtensionContext context) {
+    public HandshakeDecision canHandshake(BayeuxMessage handshake, ExtensionContext context) {
         JWTClaimsSet claims = verify(token(handshake.ext()));
         JwtPrincipal principal = claims == null ? null : principal(claims);
         return principal == null ? HandshakeDecision.deny(INVALID_TOKEN) : HandshakeDecision.allow(principal);
     }
 
     @Override
-    public boolean canSubscribe(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public boolean canSubscribe(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         JwtPrincipal owner = session.principal() instanceof JwtPrincipal p ? p : null;
         if (owner == null || expired(owner)) {
             return false;
@@ -120,7 +120,7 @@ public final class JwtSecurityPolicy implements SecurityPolicy {
     }
 
     @Override
-    public boolean canPublish(ServerSession session, String channel, Message message, ExtensionContext context) {
+    public boolean canPublish(ServerSession session, String channel, BayeuxMessage message, ExtensionContext context) {
         JwtPrincipal who = session != null && session.principal() instanceof JwtPrincipal p ? p : null;
         if (session == null) {
             JWTClaimsSet claims = verify(token(message.ext()));

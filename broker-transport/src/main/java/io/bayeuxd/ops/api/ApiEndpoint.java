@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * body, that the body is JSON, before it calls {@link #handle}. Runs on the connection's event loop: it must
  * not block.
  */
-public interface ApiEndpoint {
+interface ApiEndpoint {
     /** The one method this path answers; any other gets 405. */
     HttpMethod method();
 

@@ -6,24 +6,24 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * A request the API refuses, with the status and the message its client gets. An expected outcome, not a
  * fault: it carries no stack trace, and none is logged.
  */
-public final class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
     private final HttpResponseStatus status;
 
-    public ApiException(HttpResponseStatus status, String message) {
+    ApiException(HttpResponseStatus status, String message) {
         super(message, null, false, false);
         this.status = status;
     }
 
     /** A 400 Bad Request. */
-    public static ApiException badRequest(String message) {
+    static ApiException badRequest(String message) {
         return new ApiException(HttpResponseStatus.BAD_REQUEST, message);
     }
 
-    public HttpResponseStatus status() {
+    HttpResponseStatus status() {
         return status;
     }
 
-    public ApiResponse response() {
+    ApiResponse response() {
         return ApiResponse.error(status, getMessage());
     }
 }

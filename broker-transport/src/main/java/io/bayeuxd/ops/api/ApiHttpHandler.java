@@ -62,7 +62,7 @@ public final class ApiHttpHandler extends ChannelInboundHandlerAdapter {
     private final Map<String, ApiEndpoint> endpoints;
 
     /** @param endpoints by exact path, such as {@code /api/publish} */
-    public ApiHttpHandler(ApiKey key, Map<String, ApiEndpoint> endpoints) {
+    ApiHttpHandler(ApiKey key, Map<String, ApiEndpoint> endpoints) {
         this.key = key;
         this.endpoints = Map.copyOf(endpoints);
     }

@@ -23,7 +23,7 @@ public final class ApiKey {
     }
 
     /** Whether an {@code Authorization} header value ({@code null} when absent) carries this key as a Bearer token. */
-    public boolean authorizes(String authorization) {
+    boolean authorizes(String authorization) {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;

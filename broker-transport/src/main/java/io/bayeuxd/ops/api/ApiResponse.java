@@ -10,13 +10,13 @@ import java.util.Map;
  * @param status the HTTP status
  * @param body   the JSON body
  */
-public record ApiResponse(HttpResponseStatus status, Object body) {
-    public static ApiResponse ok(Object body) {
+record ApiResponse(HttpResponseStatus status, Object body) {
+    static ApiResponse ok(Object body) {
         return new ApiResponse(HttpResponseStatus.OK, body);
     }
 
     /** {@code {"error": "..."}} with {@code status}; the message is the client's to read, so it names no secret. */
-    public static ApiResponse error(HttpResponseStatus status, String message) {
+    static ApiResponse error(HttpResponseStatus status, String message) {
         return new ApiResponse(status, Map.of("error", message));
     }
 }

@@ -18,10 +18,10 @@ import java.util.TreeMap;
  * clients count as subscribers too. Read from the subscription index without a lock, so it never holds up
  * a publish or a subscribe.
  */
-public final class ChannelsEndpoint implements ApiEndpoint {
+final class ChannelsEndpoint implements ApiEndpoint {
     private final Engine engine;
 
-    public ChannelsEndpoint(Engine engine) {
+    ChannelsEndpoint(Engine engine) {
         this.engine = engine;
     }
 

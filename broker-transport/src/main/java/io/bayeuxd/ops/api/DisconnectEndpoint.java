@@ -22,12 +22,12 @@ import java.util.Map;
  * {@code {"user": "..."}} instead, ends every session of that user here (none is not an error).
  * Listeners hear {@link DisconnectReason#API}.
  */
-public final class DisconnectEndpoint implements ApiEndpoint {
+final class DisconnectEndpoint implements ApiEndpoint {
     private static final Logger log = LoggerFactory.getLogger(DisconnectEndpoint.class);
 
     private final Broker broker;
 
-    public DisconnectEndpoint(Broker broker) {
+    DisconnectEndpoint(Broker broker) {
         this.broker = broker;
     }
 

@@ -25,7 +25,7 @@ public final class InfoEndpoint implements ApiEndpoint {
      * @param engine      where sessions and subscriptions are counted
      * @param connections the open connections of the traffic port
      */
-    public InfoEndpoint(Node node, Engine engine, IntSupplier connections) {
+    InfoEndpoint(Node node, Engine engine, IntSupplier connections) {
         this.node = node;
         this.engine = engine;
         this.connections = connections;

@@ -21,10 +21,10 @@ import java.util.Map;
  * without one); a pattern is taken as it is, so {@code /chat/*} lists the subscribers of that pattern.
  * The server's in-process clients are not listed.
  */
-public final class PresenceEndpoint implements ApiEndpoint {
+final class PresenceEndpoint implements ApiEndpoint {
     private final Broker broker;
 
-    public PresenceEndpoint(Broker broker) {
+    PresenceEndpoint(Broker broker) {
         this.broker = broker;
     }
 

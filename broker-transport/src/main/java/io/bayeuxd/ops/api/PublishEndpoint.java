@@ -27,7 +27,7 @@ import java.util.Set;
  * answers {@code {"results": [...]}} with one such object, or {@code {"error": ...}}, per item, and 200 only
  * when every item was published, 400 otherwise.
  */
-public final class PublishEndpoint implements ApiEndpoint {
+final class PublishEndpoint implements ApiEndpoint {
     /** How a publication enters the broker: {@code LocalClient::publish}, which returns the broker's reply. */
     @FunctionalInterface
     public interface Publisher {
@@ -40,7 +40,7 @@ public final class PublishEndpoint implements ApiEndpoint {
     private final int maxChannelLength;
     private final int maxChannelDepth;
 
-    public PublishEndpoint(Publisher publisher, BrokerConfig limits) {
+    PublishEndpoint(Publisher publisher, BrokerConfig limits) {
         this.publisher = publisher;
         this.maxChannelLength = limits.maxChannelLength();
         this.maxChannelDepth = limits.maxChannelDepth();

@@ -15,10 +15,10 @@ import java.util.Map;
  * not told: Faye's and CometD's clients have no message for it. 404 when no client has that id here, or
  * it is not subscribed to that channel.
  */
-public final class UnsubscribeEndpoint implements ApiEndpoint {
+final class UnsubscribeEndpoint implements ApiEndpoint {
     private final Broker broker;
 
-    public UnsubscribeEndpoint(Broker broker) {
+    UnsubscribeEndpoint(Broker broker) {
         this.broker = broker;
     }
 

@@ -111,7 +111,7 @@ public final class ClientScripts {
     }
 
     /** Whether {@code path} (under the mount) asks for a client file, as Faye decides it: by its ending. */
-    public static boolean isScriptPath(String path) {
+    static boolean isScriptPath(String path) {
         return path.endsWith(".js") || path.endsWith(".map");
     }
 
@@ -119,7 +119,7 @@ public final class ClientScripts {
      * Answers a request for {@code path}, which {@link #isScriptPath} accepted, under {@code mount}.
      * GET and HEAD only; anything else gets 405.
      */
-    public void respond(ChannelHandlerContext ctx, FullHttpRequest request, String path, String mount, boolean keepAlive) {
+    void respond(ChannelHandlerContext ctx, FullHttpRequest request, String path, String mount, boolean keepAlive) {
         if (HttpResponses.refuseUnlessGetOrHead(ctx, request, keepAlive)) {
             return;
         }
@@ -142,7 +142,7 @@ public final class ClientScripts {
     }
 
     /** Whether {@code path}, which {@link #isScriptPath} accepted, names one of the client's files. */
-    public boolean has(String path, String mount) {
+    boolean has(String path, String mount) {
         return byName.containsKey(fileName(path, mount));
     }
 }

@@ -53,7 +53,7 @@ public final class HeaderCopy {
     }
 
     /** The first value of header {@code name} (any case), or null; as {@link HttpHeaders#get(String)}. */
-    public String get(String name) {
+    String get(String name) {
         int n = name.length();
         for (int at = 0; at < lines.length(); ) {
             int end = lines.indexOf('\n', at);

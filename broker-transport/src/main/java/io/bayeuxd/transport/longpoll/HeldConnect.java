@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * node's own or one that another node forwarded for a session held here: {@link PollReply} says where
  * the answer goes.
  */
-public final class HeldConnect implements DeliveryTarget, HeldPoll {
+final class HeldConnect implements DeliveryTarget, HeldPoll {
     private final PollingResponder responder;
     private final PollReply request;
     private final List<Message> replies;

@@ -1,6 +1,7 @@
 package io.bayeuxd.ops.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bayeuxd.api.BayeuxMessage;
 import io.bayeuxd.api.Extension;
 import io.bayeuxd.api.ExtensionContext;
 import io.bayeuxd.broker.Broker;
@@ -96,7 +97,7 @@ class ApiHttpHandlerTest {
     void theBrokersOutgoingExtensionsSeeTheApisPublications() {
         broker.addExtension(new Extension() {
             @Override
-            public Message outgoing(Message message, ExtensionContext context) {
+            public BayeuxMessage outgoing(BayeuxMessage message, ExtensionContext context) {
                 return message.channel().equals("/x/a") ? message.data(JsonValue.parse("\"rewritten\"")) : message;
             }
         });
@@ -108,7 +109,7 @@ class ApiHttpHandlerTest {
     void aPublicationAnIncomingExtensionRefusesIsA400WithTheBrokersError() {
         broker.addExtension(new Extension() {
             @Override
-            public Message incoming(Message message, ExtensionContext context) {
+            public BayeuxMessage incoming(BayeuxMessage message, ExtensionContext context) {
                 return message.channel().equals("/x/closed") ? message.error(BayeuxError.channelForbidden("/x/closed")) : message;
             }
         });
