@@ -113,8 +113,11 @@ class ReportTest {
     }
 
     private static RunResult result(Histogram latencies) {
-        LoadConfig config = LoadConfig.builder().label("faye \"ws\"").clients(10).channels(2).ratePerSec(10)
-                .durationMs(10_000).build();
+        LoadConfig config = LoadConfig.parse("--label", "faye \"ws\"",
+                "--clients", "10",
+                "--channels", "2",
+                "--rate", "10",
+                "--duration", "10");
         Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind, 0L);
