@@ -5,7 +5,6 @@ import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * Command-line entry point of the end-to-end load generator. See the package documentation and
@@ -17,26 +16,22 @@ import java.util.concurrent.Callable;
 @Command(name = "loadgen", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measures end-to-end latency and throughput of a Bayeux server (bayeuxd, CometD, Faye) "
                 + "over raw WebSocket or long-polling, with subscribers and publishers simulated on loopback.")
-public final class LoadGenerator implements Callable<Integer> {
+public final class LoadGenerator extends BenchCommand {
 
     @Mixin
     LoadConfig config;
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        System.exit(new LoadGenerator(System.out, System.err).execute(args));
     }
 
     /** Runs the command with the given streams; returns the exit status. */
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute(new LoadGenerator(out, err), args, out, err);
+        return new LoadGenerator(out, err).execute(args);
     }
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     LoadGenerator(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     LoadGenerator() {
@@ -48,7 +43,7 @@ public final class LoadGenerator implements Callable<Integer> {
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
-            return Commands.invalid(err, e);
+            return invalid(e);
         }
         if (!config.quiet()) {
             err.println("loadgen: " + config);

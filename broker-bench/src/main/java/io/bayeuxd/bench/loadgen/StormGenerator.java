@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import static io.bayeuxd.bench.loadgen.Settings.check;
 
@@ -29,7 +28,7 @@ import static io.bayeuxd.bench.loadgen.Settings.check;
  */
 @Command(name = "storm", mixinStandardHelpOptions = true, sortOptions = false, defaultValueProvider = StormGenerator.Defaults.class,
         description = "Scenario S6: WebSocket clients on rooms and one broadcast channel; idle, broadcast, reconnect storm.")
-public final class StormGenerator implements Callable<Integer> {
+public final class StormGenerator extends BenchCommand {
 
     @Mixin
     ClientOptions client;
@@ -55,21 +54,17 @@ public final class StormGenerator implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "the server's process id, to sample its RSS during the storm")
     long serverPid;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     StormGenerator(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        System.exit(new StormGenerator(System.out, System.err).execute(args));
     }
 
     /** Runs the command with the given streams; returns the exit status. */
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute(new StormGenerator(out, err), args, out, err);
+        return new StormGenerator(out, err).execute(args);
     }
 
     @Override
@@ -90,7 +85,7 @@ public final class StormGenerator implements Callable<Integer> {
             }
             options = new StormRun.Options(broadcastRates, spreadMs, timeoutMs, probeUrl, serverPid);
         } catch (IllegalArgumentException e) {
-            return Commands.invalid(err, e);
+            return invalid(e);
         }
         if (!config.quiet()) {
             err.println("storm: " + config + " broadcastRates=" + Arrays.toString(broadcastRates));

@@ -1,13 +1,12 @@
 package io.bayeuxd.bench.soak;
 
-import io.bayeuxd.bench.loadgen.Commands;
+import io.bayeuxd.bench.loadgen.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * Command-line entry point of the soak driver; {@code bench/soak.sh} starts the broker and runs it.
@@ -20,7 +19,7 @@ import java.util.concurrent.Callable;
         description = "Runs a bounded soak against a bayeuxd broker on loopback: well-behaved WebSocket clients "
                 + "with tracked deliveries, churn, slow consumers and garbage together, sampling the broker's "
                 + "memory, descriptors and sessions, then checks that nothing was lost and everything came back.")
-public final class SoakMain implements Callable<Integer> {
+public final class SoakMain extends BenchCommand {
 
     @Mixin
     SoakConfig config;
@@ -30,19 +29,15 @@ public final class SoakMain implements Callable<Integer> {
     Path replotDir;
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        System.exit(new SoakMain(System.out, System.err).execute(args));
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        return Commands.execute(new SoakMain(out, err), args, out, err);
+        return new SoakMain(out, err).execute(args);
     }
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     SoakMain(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     SoakMain() {
@@ -54,7 +49,7 @@ public final class SoakMain implements Callable<Integer> {
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
-            return Commands.invalid(err, e);
+            return invalid(e);
         }
         if (replotDir != null) {
             out.println("wrote " + SoakReport.replot(replotDir, SoakReport.title(config)));
