@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static io.bayeuxd.bench.loadgen.SvgMarkup.line;
+import static io.bayeuxd.bench.loadgen.SvgMarkup.niceStep;
 import static io.bayeuxd.bench.loadgen.SvgMarkup.text;
 
 /**
@@ -39,12 +40,7 @@ final class LatencyPlot {
     }
 
     String toSvg() {
-        StringBuilder svg = new StringBuilder(16 * 1024);
-        svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(svg, WIDTH / 2.0, 22, "middle", 14, title);
+        StringBuilder svg = SvgMarkup.open(WIDTH, HEIGHT, 22, 14, title);
 
         long count = histogram.getTotalCount();
         int nines = count == 0 ? 2 : Math.max(2, (int) Math.ceil(Math.log10(count)));
@@ -121,17 +117,6 @@ final class LatencyPlot {
             return "99%";
         }
         return "99." + "9".repeat(nines - 2) + "%";
-    }
-
-    /** 1, 2 or 5 times a power of ten, at least {@code rough}. */
-    static double niceStep(double rough) {
-        if (rough <= 0) {
-            return 1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-        double fraction = rough / magnitude;
-        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-        return nice * magnitude;
     }
 
     private static double xOf(double nines, int maxNines) {

@@ -1,17 +1,23 @@
 package io.bayeuxd.bench.loadgen;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 import static io.bayeuxd.bench.loadgen.Settings.check;
 
 /**
- * Everything one load run needs, validated once by {@link Builder#build()}. Units are in the names.
+ * Everything one load run needs. Each setting is declared once, as a picocli option with its default
+ * and description (those S6 shares are in {@link ClientOptions}); the command line or {@link #parse}
+ * fills them, {@link #validate()} checks them all once, and nothing changes them after. Units are in
+ * the accessors' names.
  *
  * <p>Every target must be a loopback address (see {@link ServerUrl}). A run may name several servers,
  * the nodes of one cluster: subscribers are spread over them round-robin (see
@@ -28,53 +34,78 @@ final class LoadConfig {
     static final int MAX_IO_THREADS = 16;
     static final int MAX_SERVERS = 64;
 
-    private final List<ServerUrl> servers;
-    private final TransportKind transport;
-    private final int clients;
-    private final int channels;
-    private final int publishers;
-    private final long ratePerSec;
-    private final int window;
-    private final int payloadBytes;
-    private final boolean textPayload;
-    private final boolean deflate;
-    private final long durationMs;
-    private final long warmupMs;
-    private final long drainMs;
-    private final long holdMs;
-    private final long connectRatePerSec;
-    private final long rampTimeoutMs;
-    private final int ioThreads;
-    private final long maxMessages;
-    private final Path outDir;
-    private final String label;
+    @Mixin
+    ClientOptions client;
 
-    private LoadConfig(Builder b) {
-        this.servers = b.servers;
-        this.transport = b.transport;
-        this.clients = b.clients;
-        this.channels = b.channels;
-        this.publishers = b.publishers;
-        this.ratePerSec = b.ratePerSec;
-        this.window = b.window;
-        this.payloadBytes = b.payloadBytes;
-        this.textPayload = b.textPayload;
-        this.deflate = b.deflate;
-        this.durationMs = b.durationMs;
-        this.warmupMs = b.warmupMs;
-        this.drainMs = b.drainMs;
-        this.holdMs = b.holdMs;
-        this.connectRatePerSec = b.connectRatePerSec;
-        this.rampTimeoutMs = b.rampTimeoutMs;
-        this.ioThreads = b.ioThreads;
-        this.maxMessages = b.maxMessages;
-        this.outDir = b.outDir;
-        this.label = b.label;
+    @Option(names = "--transport", defaultValue = "websocket", converter = TransportConverter.class,
+            description = "websocket or long-polling (default ${DEFAULT-VALUE})")
+    TransportKind transport;
+
+    @Option(names = "--channels", defaultValue = "10",
+            description = "channels /bench/0..N-1; subscribers are spread over them round-robin (default ${DEFAULT-VALUE})")
+    int channels;
+
+    @Option(names = "--publishers", defaultValue = "1",
+            description = "publishing clients; 0 = idle run: subscribers connect, hold (--hold) and leave (default ${DEFAULT-VALUE})")
+    int publishers;
+
+    @Option(names = "--rate", defaultValue = "1000",
+            description = "messages per second across all publishers; 0 = as fast as the window allows (default ${DEFAULT-VALUE})")
+    long rate;
+
+    @Option(names = "--window", defaultValue = "1000",
+            description = "publishes in flight (not yet acknowledged, or deliveries not yet seen) across publishers (default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--text",
+            description = "pad each message's data with words of text, as a record's free text, instead of one repeated "
+                    + "letter (which compresses to almost nothing)")
+    boolean text;
+
+    @Option(names = "--deflate",
+            description = "WebSocket clients offer permessage-deflate (RFC 7692) with Netty's client compression handler")
+    boolean deflate;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "seconds of publishing before measuring (default ${DEFAULT-VALUE})")
+    double warmupSec;
+
+    @Option(names = "--max-messages", defaultValue = "1000000000",
+            description = "hard cap on publishes in the run, on top of the time bound (default ${DEFAULT-VALUE})")
+    long maxMessages;
+
+    @Option(names = "--out", defaultValue = "target/loadgen", description = "directory for the output files (default ${DEFAULT-VALUE})")
+    Path outDir;
+
+    /** Set by {@link #validate()}. */
+    private List<ServerUrl> servers;
+
+    /**
+     * The settings {@code args} name, the defaults for the rest, validated; for tests and programs.
+     * Unlike on the command line, a later occurrence of an option replaces an earlier one.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    static LoadConfig parse(String... args) {
+        LoadConfig config = new LoadConfig();
+        try {
+            new CommandLine(config).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return config.validate();
     }
 
-    static Builder builder() {
-        return new Builder();
+    /** A run of S6 ({@link StormRun}): the storm's client options, {@code rooms} channels, no publishers, no warm-up. */
+    static LoadConfig forStorm(ClientOptions client, int rooms) {
+        LoadConfig config = parse("--publishers", "0", "--warmup", "0");
+        config.client = client;
+        config.channels = rooms;
+        return config.validate();
     }
+
+    boolean quiet() { return client.quiet; }
+
+    // Accessors, in units their names say; what each setting means is in its option's description.
 
     /** The first server, its URL normalized to http: the publishers' (and, with one server, everyone's). */
     ServerUrl server() { return servers.get(0); }
@@ -94,51 +125,40 @@ final class LoadConfig {
         return (index % channels + index / channels) % servers.size();
     }
     TransportKind transport() { return transport; }
-    /** Number of subscribing clients. */
-    int clients() { return clients; }
+    int clients() { return client.clients; }
     int channels() { return channels; }
     /** Publishing clients; 0 makes an idle run: subscribers connect, hold for {@link #holdMs()}, and leave. */
     int publishers() { return publishers; }
-    /** Total publishes per second across all publishers; 0 means as fast as the window allows. */
-    long ratePerSec() { return ratePerSec; }
-    /** Maximum publishes in flight across all publishers. */
+    long ratePerSec() { return rate; }
     int window() { return window; }
-    /** Serialized size of each message's {@code data} object. */
-    int payloadBytes() { return payloadBytes; }
-    /** Whether the padding of {@code data} is words of text (as a record's free text compresses) instead of one repeated letter. */
-    boolean textPayload() { return textPayload; }
-    /** Whether WebSocket clients offer {@code permessage-deflate}. */
+    int payloadBytes() { return client.size; }
+    boolean textPayload() { return text; }
     boolean deflate() { return deflate; }
-    long durationMs() { return durationMs; }
-    long warmupMs() { return warmupMs; }
-    /** How long to wait after the last publish for outstanding deliveries. */
-    long drainMs() { return drainMs; }
-    /** How long subscribers stay connected and idle after the ramp, before publishing starts (or, idle, before closing). */
-    long holdMs() { return holdMs; }
-    /** Handshakes per second while ramping up clients. */
-    long connectRatePerSec() { return connectRatePerSec; }
-    /** Extra time allowed, beyond the paced ramp itself, for every client to be subscribed. */
-    long rampTimeoutMs() { return rampTimeoutMs; }
-    int ioThreads() { return ioThreads; }
-    /** Hard cap on publishes in one run, a guard on top of the time bound. */
+    long durationMs() { return ms(client.durationSec); }
+    long warmupMs() { return ms(warmupSec); }
+    long drainMs() { return ms(client.drainSec); }
+    long holdMs() { return ms(client.holdSec); }
+    long connectRatePerSec() { return client.connectRate; }
+    long rampTimeoutMs() { return ms(client.rampTimeoutSec); }
+    int ioThreads() { return client.ioThreads; }
     long maxMessages() { return maxMessages; }
     Path outDir() { return outDir; }
-    String label() { return label; }
+    String label() { return client.label; }
 
     /** Publishes per second for publisher {@code index}; the remainder of the division goes to the first ones. */
     long ratePerSecFor(int index) {
-        long base = ratePerSec / publishers;
-        return base + (index < ratePerSec % publishers ? 1 : 0);
+        long base = rate / publishers;
+        return base + (index < rate % publishers ? 1 : 0);
     }
 
     /** Average number of subscribers per channel, at least 1; used to size the delivery part of the window. */
     long fanoutPerPublish() {
-        return Math.max(1, (clients + channels - 1) / channels);
+        return Math.max(1, (clients() + channels - 1) / channels);
     }
 
     /** Deadline for the subscriber ramp: the paced handshakes plus {@link #rampTimeoutMs()}. */
     long rampDeadlineMs() {
-        return clients * 1000L / connectRatePerSec + rampTimeoutMs;
+        return clients() * 1000L / connectRatePerSec() + rampTimeoutMs();
     }
 
     @Override
@@ -146,8 +166,8 @@ final class LoadConfig {
         return String.format(Locale.ROOT,
                 "url=%s transport=%s clients=%d channels=%d publishers=%d rate=%d window=%d size=%d "
                         + "text=%s deflate=%s duration=%dms warmup=%dms drain=%dms hold=%dms connectRate=%d ioThreads=%d label=%s",
-                urlList(), transport, clients, channels, publishers, ratePerSec, window, payloadBytes, textPayload, deflate,
-                durationMs, warmupMs, drainMs, holdMs, connectRatePerSec, ioThreads, label);
+                urlList(), transport, clients(), channels, publishers, rate, window, payloadBytes(), text, deflate,
+                durationMs(), warmupMs(), drainMs(), holdMs(), connectRatePerSec(), ioThreads(), label());
     }
 
     /** The servers' URLs, comma-separated. */
@@ -155,83 +175,58 @@ final class LoadConfig {
         return servers.stream().map(ServerUrl::toString).collect(Collectors.joining(","));
     }
 
-    /** Collects settings; {@link #build()} validates them all at once. */
-    static final class Builder {
-        private List<URI> urls = List.of(URI.create("http://127.0.0.1:8000/"));
-        private TransportKind transport = TransportKind.WEBSOCKET;
-        private int clients = 100;
-        private int channels = 10;
-        private int publishers = 1;
-        private long ratePerSec = 1000;
-        private int window = 1000;
-        private int payloadBytes = 100;
-        private boolean textPayload;
-        private boolean deflate;
-        private long durationMs = 30_000;
-        private long warmupMs = 5_000;
-        private long drainMs = 5_000;
-        private long holdMs = 0;
-        private long connectRatePerSec = 500;
-        private long rampTimeoutMs = 30_000;
-        private int ioThreads = 1;
-        private long maxMessages = 1_000_000_000L;
-        private Path outDir = Path.of("target", "loadgen");
-        private String label = "run";
-        private List<ServerUrl> servers;
+    /** Milliseconds of a non-negative number of seconds given to option {@code name}. */
+    static long ms(String name, double seconds) {
+        check(Double.isFinite(seconds) && seconds >= 0, name + " must be non-negative seconds: " + seconds);
+        return Math.round(seconds * 1000);
+    }
 
-        private Builder() {
+    private static long ms(double seconds) {
+        return Math.round(seconds * 1000);
+    }
+
+    /**
+     * Checks every setting and resolves the servers; call once, after the options are set.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    LoadConfig validate() {
+        ms("duration", client.durationSec);
+        ms("warmup", warmupSec);
+        ms("drain", client.drainSec);
+        ms("hold", client.holdSec);
+        ms("ramp-timeout", client.rampTimeoutSec);
+        List<String> urls = client.urls;
+        check(!urls.isEmpty() && urls.size() <= MAX_SERVERS, "url must be given 1 to " + MAX_SERVERS + " times");
+        List<ServerUrl> checked = new ArrayList<>(urls.size());
+        for (String url : urls) {
+            checked.add(ServerUrl.of(URI.create(url.trim())));
         }
+        servers = List.copyOf(checked);
+        check(clients() >= 0 && clients() <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
+        check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
+        check(publishers >= 0 && publishers <= MAX_PUBLISHERS, "publishers must be in [0, " + MAX_PUBLISHERS + "]");
+        check(rate >= 0 && rate <= MAX_RATE_PER_SEC, "rate must be in [0, " + MAX_RATE_PER_SEC + "]");
+        check(window >= 1 && window <= 1_000_000, "window must be in [1, 1000000]");
+        check(payloadBytes() >= 0 && payloadBytes() <= MAX_PAYLOAD_BYTES, "size must be in [0, " + MAX_PAYLOAD_BYTES + "]");
+        check(durationMs() >= 1 && durationMs() <= MAX_DURATION_MS, "duration must be in (0, 24h]");
+        check(warmupMs() <= 3_600_000, "warmup must be in [0, 1h]");
+        check(drainMs() <= 600_000, "drain must be in [0, 10min]");
+        check(holdMs() <= 3_600_000, "hold must be in [0, 1h]");
+        check(connectRatePerSec() >= 1 && connectRatePerSec() <= 1_000_000, "connect-rate must be in [1, 1000000]");
+        check(rampTimeoutMs() <= 3_600_000, "ramp-timeout must be in [0, 1h]");
+        check(ioThreads() >= 1 && ioThreads() <= MAX_IO_THREADS, "io-threads must be in [1, " + MAX_IO_THREADS + "]");
+        check(maxMessages >= 1, "max-messages must be >= 1");
+        check(label() != null && !label().isBlank() && label().length() <= 100, "label must be 1..100 characters");
+        return this;
+    }
 
-        Builder url(URI url) { return urls(List.of(Objects.requireNonNull(url, "url"))); }
-        Builder url(String url) { return url(URI.create(url)); }
-        /** Several servers, the nodes of one cluster; see the class comment for who goes where. */
-        Builder urls(List<URI> urls) { this.urls = List.copyOf(urls); return this; }
-        Builder transport(TransportKind transport) { this.transport = transport; return this; }
-        Builder clients(int clients) { this.clients = clients; return this; }
-        Builder channels(int channels) { this.channels = channels; return this; }
-        Builder publishers(int publishers) { this.publishers = publishers; return this; }
-        Builder ratePerSec(long ratePerSec) { this.ratePerSec = ratePerSec; return this; }
-        Builder window(int window) { this.window = window; return this; }
-        Builder payloadBytes(int payloadBytes) { this.payloadBytes = payloadBytes; return this; }
-        Builder textPayload(boolean textPayload) { this.textPayload = textPayload; return this; }
-        Builder deflate(boolean deflate) { this.deflate = deflate; return this; }
-        Builder durationMs(long durationMs) { this.durationMs = durationMs; return this; }
-        Builder warmupMs(long warmupMs) { this.warmupMs = warmupMs; return this; }
-        Builder drainMs(long drainMs) { this.drainMs = drainMs; return this; }
-        Builder holdMs(long holdMs) { this.holdMs = holdMs; return this; }
-        Builder connectRatePerSec(long connectRatePerSec) { this.connectRatePerSec = connectRatePerSec; return this; }
-        Builder rampTimeoutMs(long rampTimeoutMs) { this.rampTimeoutMs = rampTimeoutMs; return this; }
-        Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
-        Builder maxMessages(long maxMessages) { this.maxMessages = maxMessages; return this; }
-        Builder outDir(Path outDir) { this.outDir = outDir; return this; }
-        Builder label(String label) { this.label = label; return this; }
-
-        /** @throws IllegalArgumentException naming the first invalid setting */
-        LoadConfig build() {
-            Objects.requireNonNull(transport, "transport");
-            Objects.requireNonNull(outDir, "outDir");
-            check(!urls.isEmpty() && urls.size() <= MAX_SERVERS, "url must be given 1 to " + MAX_SERVERS + " times");
-            List<ServerUrl> checked = new ArrayList<>(urls.size());
-            for (URI url : urls) {
-                checked.add(ServerUrl.of(url));
-            }
-            servers = List.copyOf(checked);
-            check(clients >= 0 && clients <= MAX_CLIENTS, "clients must be in [0, " + MAX_CLIENTS + "]");
-            check(channels >= 1 && channels <= MAX_CHANNELS, "channels must be in [1, " + MAX_CHANNELS + "]");
-            check(publishers >= 0 && publishers <= MAX_PUBLISHERS, "publishers must be in [0, " + MAX_PUBLISHERS + "]");
-            check(ratePerSec >= 0 && ratePerSec <= MAX_RATE_PER_SEC, "rate must be in [0, " + MAX_RATE_PER_SEC + "]");
-            check(window >= 1 && window <= 1_000_000, "window must be in [1, 1000000]");
-            check(payloadBytes >= 0 && payloadBytes <= MAX_PAYLOAD_BYTES, "size must be in [0, " + MAX_PAYLOAD_BYTES + "]");
-            check(durationMs >= 1 && durationMs <= MAX_DURATION_MS, "duration must be in (0, 24h]");
-            check(warmupMs >= 0 && warmupMs <= 3_600_000, "warmup must be in [0, 1h]");
-            check(drainMs >= 0 && drainMs <= 600_000, "drain must be in [0, 10min]");
-            check(holdMs >= 0 && holdMs <= 3_600_000, "hold must be in [0, 1h]");
-            check(connectRatePerSec >= 1 && connectRatePerSec <= 1_000_000, "connect-rate must be in [1, 1000000]");
-            check(rampTimeoutMs >= 0 && rampTimeoutMs <= 3_600_000, "ramp-timeout must be in [0, 1h]");
-            check(ioThreads >= 1 && ioThreads <= MAX_IO_THREADS, "io-threads must be in [1, " + MAX_IO_THREADS + "]");
-            check(maxMessages >= 1, "max-messages must be >= 1");
-            check(label != null && !label.isBlank() && label.length() <= 100, "label must be 1..100 characters");
-            return new LoadConfig(this);
+    /** Accepts the Bayeux names {@code websocket} and {@code long-polling}. */
+    static final class TransportConverter implements CommandLine.ITypeConverter<TransportKind> {
+        @Override
+        public TransportKind convert(String value) {
+            return TransportKind.fromName(value);
         }
     }
 }

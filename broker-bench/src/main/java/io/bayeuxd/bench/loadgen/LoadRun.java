@@ -41,6 +41,7 @@ final class LoadRun {
     private List<LoopContext> loops;
     private RunStats stats;
     private RunTimeline timeline;
+    private RampAndHold rampAndHold;
     private long nextProgressNs;
     private long lastProgressNs;
     private long lastPublished;
@@ -71,6 +72,7 @@ final class LoadRun {
                 // Offset publishers from subscribers so that a single-loop run and a multi-loop run both spread them.
                 publishers.add(new PublisherSession(context, loops.get((config.clients() + i) % loops.size()), i));
             }
+            rampAndHold = new RampAndHold(context, progress);
             try {
                 return runPhases(io, subscribers, publishers);
             } finally {
@@ -98,13 +100,15 @@ final class LoadRun {
 
     private RunResult runPhases(IoRuntime io, List<SubscriberSession> subscribers, List<PublisherSession> publishers)
             throws InterruptedException {
-        long rampStartNs = clock.nanoTime();
-        startSubscribers(subscribers, rampStartNs);
+        rampAndHold.ramp(subscribers);
         if (config.clients() > 0 && stats.subscribedClients.get() == 0) {
             return notCompleted(io, "no subscriber got subscribed within the ramp deadline");
         }
         if (config.holdMs() > 0) {
-            hold();
+            double holdCores = rampAndHold.hold(1);
+            if (config.publishers() == 0) {
+                loadgenCpuCores = holdCores; // an idle run has no measurement window: its CPU is the hold's
+            }
         }
         if (config.publishers() == 0) {
             return result(io, true, "idle run: no publishers", stats.subscribedClients.get());
@@ -146,59 +150,6 @@ final class LoadRun {
             maybeReportProgress();
         }
         return result(io, true, "", subscribedAtStart);
-    }
-
-    private void startSubscribers(List<SubscriberSession> subscribers, long rampStartNs) throws InterruptedException {
-        RatePacer ramp = new RatePacer(config.connectRatePerSec(), rampStartNs);
-        long deadlineNs = rampStartNs + TimeUnit.MILLISECONDS.toNanos(config.rampDeadlineMs());
-        long nextRampReportNs = rampStartNs + PROGRESS_INTERVAL_NS;
-        int started = 0;
-        while (stats.subscribedClients.get() + stats.deadSessions.get() < config.clients()) {
-            long nowNs = clock.nanoTime();
-            if (nowNs >= deadlineNs) {
-                break;
-            }
-            for (long due = ramp.dueCount(nowNs); due > 0 && started < config.clients(); due--) {
-                SubscriberSession session = subscribers.get(started++);
-                session.loop.loop.execute(session::start);
-                ramp.issueNext();
-            }
-            if (progress != null && nowNs >= nextRampReportNs) {
-                nextRampReportNs += PROGRESS_INTERVAL_NS;
-                progress.printf(Locale.ROOT, "[ramp   ] started %d/%d  subscribed %d  errors %d%n",
-                        started, config.clients(), stats.subscribedClients.get(), stats.totalErrors());
-            }
-            Thread.sleep(started < config.clients() ? Math.max(1, Math.min(POLL_MS, ramp.nanosUntilNext(nowNs) / 1_000_000)) : POLL_MS);
-        }
-    }
-
-    /**
-     * Keeps the subscribers connected and idle for {@code --hold}. The first progress line marks its
-     * start, for scripts that measure the server meanwhile. In an idle run the generator's own CPU is
-     * measured over the hold, since there is no measurement window.
-     */
-    private void hold() throws InterruptedException {
-        long startNs = clock.nanoTime();
-        long endNs = startNs + TimeUnit.MILLISECONDS.toNanos(config.holdMs());
-        if (progress != null) {
-            progress.printf(Locale.ROOT, "[hold   ] holding %d/%d subscribed clients for %.1f s%n",
-                    stats.subscribedClients.get(), config.clients(), config.holdMs() / 1000.0);
-        }
-        ProcessCpu cpu = new ProcessCpu();
-        cpu.start(startNs);
-        long nextReportNs = startNs + PROGRESS_INTERVAL_NS;
-        long nowNs;
-        while ((nowNs = clock.nanoTime()) < endNs) {
-            Thread.sleep(Math.max(1, Math.min(POLL_MS, (endNs - nowNs) / 1_000_000)));
-            if (progress != null && clock.nanoTime() >= nextReportNs) {
-                nextReportNs += PROGRESS_INTERVAL_NS;
-                progress.printf(Locale.ROOT, "[hold   ] t=%5.1fs  subs %d  errors %d%n",
-                        (clock.nanoTime() - startNs) / 1e9, stats.subscribedClients.get(), stats.totalErrors());
-            }
-        }
-        if (config.publishers() == 0) {
-            loadgenCpuCores = cpu.coresSince(clock.nanoTime());
-        }
     }
 
     private static int deadPublishers(List<PublisherSession> publishers) {

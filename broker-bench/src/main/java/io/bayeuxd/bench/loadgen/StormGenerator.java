@@ -2,16 +2,17 @@ package io.bayeuxd.bench.loadgen;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.Map;
+
+import static io.bayeuxd.bench.loadgen.Settings.check;
 
 /**
  * Command-line entry point of scenario S6 ({@link StormRun}): many idle WebSocket clients, a
@@ -25,41 +26,20 @@ import java.util.concurrent.Callable;
  * <p>Exit status: 0 when the run ended (losses, errors and slow reconnection are results), 2 for
  * invalid options.
  */
-@Command(name = "storm", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "storm", mixinStandardHelpOptions = true, sortOptions = false, defaultValueProvider = StormGenerator.Defaults.class,
         description = "Scenario S6: WebSocket clients on rooms and one broadcast channel; idle, broadcast, reconnect storm.")
-public final class StormGenerator implements Callable<Integer> {
+public final class StormGenerator extends BenchCommand {
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8000/", description = "Bayeux endpoint on loopback (default ${DEFAULT-VALUE})")
-    String url;
-
-    @Option(names = "--clients", defaultValue = "18500", description = "WebSocket clients (default ${DEFAULT-VALUE})")
-    int clients;
+    @Mixin
+    ClientOptions client;
 
     @Option(names = "--rooms", defaultValue = "1000",
             description = "room channels /bench/0..N-1, one per client round-robin; the broadcast channel is /bench/N (default ${DEFAULT-VALUE})")
     int rooms;
 
-    @Option(names = "--connect-rate", defaultValue = "1000", description = "handshakes per second in the ramp (default ${DEFAULT-VALUE})")
-    long connectRate;
-
-    @Option(names = "--ramp-timeout", defaultValue = "60", description = "seconds allowed beyond the paced ramp (default ${DEFAULT-VALUE})")
-    double rampTimeoutSec;
-
-    @Option(names = "--hold", defaultValue = "30", description = "idle seconds after the ramp (default ${DEFAULT-VALUE})")
-    double holdSec;
-
     @Option(names = "--broadcast-rates", split = ",", defaultValue = "1,5",
             description = "broadcast phases, messages per second each (default ${DEFAULT-VALUE})")
     long[] broadcastRates;
-
-    @Option(names = "--duration", defaultValue = "60", description = "seconds of each broadcast phase (default ${DEFAULT-VALUE})")
-    double durationSec;
-
-    @Option(names = "--drain", defaultValue = "10", description = "seconds to wait for a phase's late deliveries (default ${DEFAULT-VALUE})")
-    double drainSec;
-
-    @Option(names = "--size", defaultValue = "100", description = "bytes of each message's data (default ${DEFAULT-VALUE})")
-    int size;
 
     @Option(names = "--storm-spread", defaultValue = "5", description = "seconds over which dropped clients reconnect (default ${DEFAULT-VALUE})")
     double stormSpreadSec;
@@ -74,33 +54,17 @@ public final class StormGenerator implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "the server's process id, to sample its RSS during the storm")
     long serverPid;
 
-    @Option(names = "--io-threads", defaultValue = "1", description = "event-loop threads (default ${DEFAULT-VALUE})")
-    int ioThreads;
-
-    @Option(names = "--label", defaultValue = "s6", description = "name of the run (default ${DEFAULT-VALUE})")
-    String label;
-
-    @Option(names = "--quiet", description = "no progress lines on stderr")
-    boolean quiet;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     StormGenerator(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        System.exit(new StormGenerator(System.out, System.err).execute(args));
     }
 
     /** Runs the command with the given streams; returns the exit status. */
     static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(new StormGenerator(out, err));
-        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        return commandLine.execute(args);
+        return new StormGenerator(out, err).execute(args);
     }
 
     @Override
@@ -108,31 +72,40 @@ public final class StormGenerator implements Callable<Integer> {
         LoadConfig config;
         StormRun.Options options;
         try {
-            config = LoadConfig.builder()
-                    .url(url).transport(TransportKind.WEBSOCKET).clients(clients).channels(rooms).publishers(0)
-                    .payloadBytes(size).durationMs(ms(durationSec)).warmupMs(0).drainMs(ms(drainSec)).holdMs(ms(holdSec))
-                    .connectRatePerSec(connectRate).rampTimeoutMs(ms(rampTimeoutSec)).ioThreads(ioThreads).label(label)
-                    .build();
-            Settings.check(broadcastRates.length >= 1 && Arrays.stream(broadcastRates).allMatch(r -> r >= 1 && r <= 10_000),
+            check(client.urls.size() == 1, "url must be given once");
+            config = LoadConfig.forStorm(client, rooms);
+            check(broadcastRates.length >= 1 && Arrays.stream(broadcastRates).allMatch(r -> r >= 1 && r <= 10_000),
                     "broadcast-rates must be 1 to 10000 each");
-            Settings.check(ms(stormSpreadSec) <= 600_000 && ms(stormTimeoutSec) >= 1 && ms(stormTimeoutSec) <= 3_600_000,
+            long spreadMs = LoadConfig.ms("storm-spread", stormSpreadSec);
+            long timeoutMs = LoadConfig.ms("storm-timeout", stormTimeoutSec);
+            check(spreadMs <= 600_000 && timeoutMs >= 1 && timeoutMs <= 3_600_000,
                     "storm-spread must be at most 10 min, storm-timeout in (0, 1h]");
             if (probeUrl != null) {
                 ServerUrl.of(probeUrl); // loopback only
             }
-            options = new StormRun.Options(broadcastRates, ms(stormSpreadSec), ms(stormTimeoutSec), probeUrl, serverPid);
+            options = new StormRun.Options(broadcastRates, spreadMs, timeoutMs, probeUrl, serverPid);
         } catch (IllegalArgumentException e) {
-            err.println("invalid options: " + e.getMessage());
-            return 2;
+            return invalid(e);
         }
-        if (!quiet) {
+        if (!config.quiet()) {
             err.println("storm: " + config + " broadcastRates=" + Arrays.toString(broadcastRates));
         }
-        StormRun.Result result = new StormRun(config, options, quiet ? null : err).run();
+        StormRun.Result result = new StormRun(config, options, config.quiet() ? null : err).run();
         out.print(summary(result));
         out.println(json(result));
         out.flush();
         return 0;
+    }
+
+    /** S6's defaults of the options it shares with the load generator: a bigger, slower run. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, String> STORM = Map.of("--clients", "18500", "--connect-rate", "1000",
+                "--ramp-timeout", "60", "--hold", "30", "--duration", "60", "--drain", "10", "--label", "s6");
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return arg instanceof CommandLine.Model.OptionSpec option ? STORM.get(option.longestName()) : null;
+        }
     }
 
     static String summary(StormRun.Result r) {
@@ -172,12 +145,5 @@ public final class StormGenerator implements Callable<Integer> {
                 .put("probeNotOk", st.probeNotOk()).put("probeWorstMs", st.probeWorstMs())
                 .put("probeLastFailure", st.probeLastFailure()).put("stormPeakRssKb", st.peakRssKb())
                 .put("errors", r.errors()).put("lastErrors", r.lastErrors()).toString();
-    }
-
-    private static long ms(double seconds) {
-        if (!Double.isFinite(seconds) || seconds < 0) {
-            throw new IllegalArgumentException("durations must be non-negative seconds: " + seconds);
-        }
-        return Math.round(seconds * 1000);
     }
 }

@@ -63,6 +63,7 @@ final class StormRun {
     private RunStats stats;
     private RunTimeline timeline;
     private List<LoopContext> loops;
+    private RampAndHold rampAndHold;
 
     /** @param config rooms are its {@code channels}; {@code publishers}, {@code rate} and {@code warmup} are not used */
     StormRun(LoadConfig config, Options options, PrintStream progress) {
@@ -89,6 +90,7 @@ final class StormRun {
             }
             BroadcastPublisher publisher = new BroadcastPublisher(context, loops.get(config.clients() % loops.size()),
                     broadcastChannel());
+            rampAndHold = new RampAndHold(context, progress);
             try {
                 return runPhases(subscribers, publisher);
             } finally {
@@ -101,9 +103,9 @@ final class StormRun {
     }
 
     private Result runPhases(List<SubscriberSession> subscribers, BroadcastPublisher publisher) throws InterruptedException {
-        ramp(subscribers);
+        rampAndHold.ramp(subscribers);
         int subscribed = stats.subscribedClients.get();
-        double idleCores = hold();
+        double idleCores = rampAndHold.hold(5);
 
         List<Phase> phases = new ArrayList<>();
         publisher.loop.loop.execute(publisher::start);
@@ -127,51 +129,6 @@ final class StormRun {
             }
         }
         return new Result(config, subscribed, phases, storm, stats.totalErrors(), lastErrors.toString(), idleCores);
-    }
-
-    private void ramp(List<SubscriberSession> subscribers) throws InterruptedException {
-        long startNs = clock.nanoTime();
-        RatePacer pacer = new RatePacer(config.connectRatePerSec(), startNs);
-        long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(config.rampDeadlineMs());
-        long nextReportNs = startNs + PROGRESS_INTERVAL_NS;
-        int started = 0;
-        while (stats.subscribedClients.get() + stats.deadSessions.get() < config.clients()) {
-            long nowNs = clock.nanoTime();
-            if (nowNs >= deadlineNs) {
-                break;
-            }
-            for (long due = pacer.dueCount(nowNs); due > 0 && started < config.clients(); due--) {
-                SubscriberSession session = subscribers.get(started++);
-                session.loop.loop.execute(session::start);
-                pacer.issueNext();
-            }
-            if (nowNs >= nextReportNs) {
-                nextReportNs += PROGRESS_INTERVAL_NS;
-                report(String.format(Locale.ROOT, "[ramp   ] started %d/%d  subscribed %d  errors %d",
-                        started, config.clients(), stats.subscribedClients.get(), stats.totalErrors()));
-            }
-            Thread.sleep(POLL_MS);
-        }
-    }
-
-    /** Holds the clients idle; returns the generator's own CPU over the hold, in cores. */
-    private double hold() throws InterruptedException {
-        long startNs = clock.nanoTime();
-        report(String.format(Locale.ROOT, "[hold   ] holding %d/%d subscribed clients for %.1f s",
-                stats.subscribedClients.get(), config.clients(), config.holdMs() / 1000.0));
-        ProcessCpu cpu = new ProcessCpu();
-        cpu.start(startNs);
-        long endNs = startNs + TimeUnit.MILLISECONDS.toNanos(config.holdMs());
-        long nextReportNs = startNs + PROGRESS_INTERVAL_NS * 5;
-        while (clock.nanoTime() < endNs) {
-            Thread.sleep(POLL_MS);
-            if (clock.nanoTime() >= nextReportNs) {
-                nextReportNs += PROGRESS_INTERVAL_NS * 5;
-                report(String.format(Locale.ROOT, "[hold   ] t=%5.1fs  subs %d  errors %d",
-                        (clock.nanoTime() - startNs) / 1e9, stats.subscribedClients.get(), stats.totalErrors()));
-            }
-        }
-        return cpu.coresSince(clock.nanoTime());
     }
 
     private Phase broadcast(BroadcastPublisher publisher, long ratePerSec) throws InterruptedException {

@@ -1,11 +1,14 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.SvgMarkup;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 import static io.bayeuxd.bench.loadgen.SvgMarkup.escapeXml;
 import static io.bayeuxd.bench.loadgen.SvgMarkup.line;
+import static io.bayeuxd.bench.loadgen.SvgMarkup.niceStep;
 import static io.bayeuxd.bench.loadgen.SvgMarkup.text;
 
 /**
@@ -43,12 +46,7 @@ final class SoakPlot {
     }
 
     String toSvg() {
-        StringBuilder svg = new StringBuilder(32 * 1024);
-        svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(svg, WIDTH / 2.0, 24, "middle", 15, title);
+        StringBuilder svg = SvgMarkup.open(WIDTH, HEIGHT, 24, 15, title);
         if (samples.isEmpty()) {
             text(svg, WIDTH / 2.0, HEIGHT / 2.0, "middle", 14, "no samples");
             return svg.append("</svg>\n").toString();
@@ -183,17 +181,6 @@ final class SoakPlot {
                 }
             }
         }
-    }
-
-    /** 1, 2 or 5 times a power of ten, at least {@code rough}. */
-    static double niceStep(double rough) {
-        if (!(rough > 0)) {
-            return 1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-        double fraction = rough / magnitude;
-        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-        return nice * magnitude;
     }
 
     private static String format(double v) {

@@ -13,7 +13,7 @@ class LoadConfigTest {
 
     @Test
     void takesItsServerFromTheUrlNormalizedToHttp() {
-        LoadConfig config = LoadConfig.builder().url("ws://localhost:8000/cometd").build();
+        LoadConfig config = LoadConfig.parse("--url", "ws://localhost:8000/cometd");
 
         assertThat(config.url()).hasToString("http://localhost:8000/cometd");
         assertThat(config.server().path()).isEqualTo("/cometd");
@@ -22,26 +22,26 @@ class LoadConfigTest {
     @Test
     void refusesTargetsOffThisMachine() {
         // Documentation-range literals: nothing is resolved or contacted.
-        assertThatThrownBy(() -> LoadConfig.builder().url("http://192.0.2.10:8000/").build())
+        assertThatThrownBy(() -> LoadConfig.parse("--url", "http://192.0.2.10:8000/"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
-        assertThatThrownBy(() -> LoadConfig.builder().url("https://127.0.0.1/").build())
+        assertThatThrownBy(() -> LoadConfig.parse("--url", "https://127.0.0.1/"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
     }
 
     @Test
     void validatesRanges() {
-        assertThatThrownBy(() -> LoadConfig.builder().channels(0).build()).hasMessageContaining("channels");
-        assertThatThrownBy(() -> LoadConfig.builder().publishers(-1).build()).hasMessageContaining("publishers");
-        assertThatThrownBy(() -> LoadConfig.builder().holdMs(-1).build()).hasMessageContaining("hold");
-        assertThatThrownBy(() -> LoadConfig.builder().ratePerSec(-1).build()).hasMessageContaining("rate");
-        assertThatThrownBy(() -> LoadConfig.builder().durationMs(0).build()).hasMessageContaining("duration");
-        assertThatThrownBy(() -> LoadConfig.builder().ioThreads(0).build()).hasMessageContaining("io-threads");
-        assertThatThrownBy(() -> LoadConfig.builder().label(" ").build()).hasMessageContaining("label");
+        assertThatThrownBy(() -> LoadConfig.parse("--channels", "0")).hasMessageContaining("channels");
+        assertThatThrownBy(() -> LoadConfig.parse("--publishers=-1")).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> LoadConfig.parse("--hold=-1")).hasMessageContaining("hold");
+        assertThatThrownBy(() -> LoadConfig.parse("--rate=-1")).hasMessageContaining("rate");
+        assertThatThrownBy(() -> LoadConfig.parse("--duration", "0")).hasMessageContaining("duration");
+        assertThatThrownBy(() -> LoadConfig.parse("--io-threads", "0")).hasMessageContaining("io-threads");
+        assertThatThrownBy(() -> LoadConfig.parse("--label", " ")).hasMessageContaining("label");
     }
 
     @Test
     void anIdleRunHasNoPublishers() {
-        LoadConfig config = LoadConfig.builder().clients(10_000).publishers(0).holdMs(20_000).build();
+        LoadConfig config = LoadConfig.parse("--clients", "10000", "--publishers", "0", "--hold", "20");
 
         assertThat(config.publishers()).isZero();
         assertThat(config.holdMs()).isEqualTo(20_000);
@@ -50,7 +50,7 @@ class LoadConfigTest {
 
     @Test
     void splitsTheRateOverPublishersWithoutLosingTheRemainder() {
-        LoadConfig config = LoadConfig.builder().ratePerSec(10).publishers(3).build();
+        LoadConfig config = LoadConfig.parse("--rate", "10", "--publishers", "3");
 
         assertThat(config.ratePerSecFor(0)).isEqualTo(4);
         assertThat(config.ratePerSecFor(1)).isEqualTo(3);
@@ -59,7 +59,10 @@ class LoadConfigTest {
 
     @Test
     void fanoutAndRampDeadline() {
-        LoadConfig config = LoadConfig.builder().clients(50).channels(5).connectRatePerSec(25).rampTimeoutMs(1000).build();
+        LoadConfig config = LoadConfig.parse("--clients", "50",
+                "--channels", "5",
+                "--connect-rate", "25",
+                "--ramp-timeout", "1");
 
         assertThat(config.fanoutPerPublish()).isEqualTo(10);
         assertThat(config.rampDeadlineMs()).isEqualTo(3000);
@@ -67,9 +70,9 @@ class LoadConfigTest {
 
     @Test
     void spreadsSubscribersOverSeveralServersRoundRobinWithinEveryChannel() {
-        LoadConfig oneChannel = LoadConfig.builder()
-                .urls(List.of(URI.create("http://127.0.0.1:8001/"), URI.create("ws://127.0.0.1:8002/"), URI.create("http://localhost:8003/")))
-                .clients(7).channels(1).build();
+        LoadConfig oneChannel = LoadConfig.parse("--url", "http://127.0.0.1:8001/,ws://127.0.0.1:8002/,http://localhost:8003/",
+                "--clients", "7",
+                "--channels", "1");
 
         assertThat(oneChannel.servers()).extracting(ServerUrl::port).containsExactly(8001, 8002, 8003);
         assertThat(oneChannel.server().port()).as("the publishers' server is the first").isEqualTo(8001);
@@ -77,9 +80,9 @@ class LoadConfigTest {
         assertThat(oneChannel.urlList()).isEqualTo("http://127.0.0.1:8001/,http://127.0.0.1:8002/,http://localhost:8003/");
 
         // Two servers, an even number of channels: i % 2 would put every channel's subscribers on one server.
-        LoadConfig rooms = LoadConfig.builder()
-                .urls(List.of(URI.create("http://127.0.0.1:8001/"), URI.create("http://127.0.0.1:8002/")))
-                .clients(40).channels(4).build();
+        LoadConfig rooms = LoadConfig.parse("--url", "http://127.0.0.1:8001/,http://127.0.0.1:8002/",
+                "--clients", "40",
+                "--channels", "4");
         int[][] perChannelAndServer = new int[4][2];
         for (int i = 0; i < 40; i++) {
             perChannelAndServer[i % 4][rooms.serverOfSubscriber(i)]++;
@@ -91,7 +94,7 @@ class LoadConfigTest {
 
     @Test
     void oneServerTakesEverySubscriber() {
-        LoadConfig config = LoadConfig.builder().clients(10).channels(3).build();
+        LoadConfig config = LoadConfig.parse("--clients", "10", "--channels", "3");
 
         assertThat(config.servers()).hasSize(1);
         assertThat(IntStream.range(0, 10).map(config::serverOfSubscriber).distinct().toArray()).containsExactly(0);
@@ -99,9 +102,10 @@ class LoadConfigTest {
 
     @Test
     void everyServerOfSeveralMustBeOnThisMachine() {
-        assertThatThrownBy(() -> LoadConfig.builder()
-                .urls(List.of(URI.create("http://127.0.0.1:8001/"), URI.create("http://192.0.2.10:8000/"))).build())
+        assertThatThrownBy(() -> LoadConfig.parse("--url", "http://127.0.0.1:8001/,http://192.0.2.10:8000/"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
-        assertThatThrownBy(() -> LoadConfig.builder().urls(List.of()).build()).hasMessageContaining("url");
+        LoadConfig none = LoadConfig.parse();
+        none.client.urls = List.of();
+        assertThatThrownBy(none::validate).hasMessageContaining("url");
     }
 }

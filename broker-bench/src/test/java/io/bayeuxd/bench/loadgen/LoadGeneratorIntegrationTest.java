@@ -39,22 +39,20 @@ class LoadGeneratorIntegrationTest {
                 transport + " not in -D" + TRANSPORTS_PROPERTY + "=" + transports);
 
         Path out = Path.of("target", "loadgen-it");
-        LoadConfig config = LoadConfig.builder()
-                .url(url)
-                .transport(transport)
-                .clients(20)
-                .channels(4)
-                .publishers(2)
-                .ratePerSec(50)
-                .payloadBytes(128)
-                .warmupMs(1_000)
-                .durationMs(3_000)
-                .drainMs(3_000)
-                .connectRatePerSec(100)
-                .rampTimeoutMs(10_000)
-                .outDir(out)
-                .label("it-" + transport.bayeuxName())
-                .build();
+        LoadConfig config = LoadConfig.parse("--url", url,
+                "--transport", transport.bayeuxName(),
+                "--clients", "20",
+                "--channels", "4",
+                "--publishers", "2",
+                "--rate", "50",
+                "--size", "128",
+                "--warmup", "1",
+                "--duration", "3",
+                "--drain", "3",
+                "--connect-rate", "100",
+                "--ramp-timeout", "10",
+                "--out", out.toString(),
+                "--label", "it-" + transport.bayeuxName());
 
         RunResult result = new LoadRun(config, null).run();
         ResultReport report = new ResultReport(result);

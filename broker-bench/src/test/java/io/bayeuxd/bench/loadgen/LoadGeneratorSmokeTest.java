@@ -38,22 +38,20 @@ class LoadGeneratorSmokeTest {
     @Timeout(60)
     void everyMessageReachesEverySubscriber(TransportKind transport) throws Exception {
         Path out = Path.of("target", "loadgen-smoke");
-        LoadConfig config = LoadConfig.builder()
-                .url("http://127.0.0.1:" + server.port() + "/")
-                .transport(transport)
-                .clients(40)
-                .channels(4)
-                .publishers(2)
-                .ratePerSec(100)
-                .payloadBytes(100)
-                .warmupMs(1_000)
-                .durationMs(3_000)
-                .drainMs(3_000)
-                .connectRatePerSec(200)
-                .rampTimeoutMs(15_000)
-                .outDir(out)
-                .label("smoke-" + transport.bayeuxName())
-                .build();
+        LoadConfig config = LoadConfig.parse("--url", "http://127.0.0.1:" + server.port() + "/",
+                "--transport", transport.bayeuxName(),
+                "--clients", "40",
+                "--channels", "4",
+                "--publishers", "2",
+                "--rate", "100",
+                "--size", "100",
+                "--warmup", "1",
+                "--duration", "3",
+                "--drain", "3",
+                "--connect-rate", "200",
+                "--ramp-timeout", "15",
+                "--out", out.toString(),
+                "--label", "smoke-" + transport.bayeuxName());
 
         RunResult result = new LoadRun(config, null).run();
         String table = new ResultReport(result).table();
@@ -77,23 +75,20 @@ class LoadGeneratorSmokeTest {
     void subscribersSpreadOverServersAndPublishersUseTheFirst(TransportKind transport) throws Exception {
         try (BrokerServer second = new BrokerServer(ServerConfig.builder().host("127.0.0.1").port(0).ioThreads(1)
                 .broker(BrokerConfig.builder().timeoutMs(10_000).build()).build()).start()) {
-            LoadConfig config = LoadConfig.builder()
-                    .urls(List.of(URI.create("http://127.0.0.1:" + server.port() + "/"),
-                            URI.create("http://127.0.0.1:" + second.port() + "/")))
-                    .transport(transport)
-                    .clients(20)
-                    .channels(1)
-                    .publishers(1)
-                    .ratePerSec(50)
-                    .payloadBytes(100)
-                    .warmupMs(500)
-                    .durationMs(2_000)
-                    .drainMs(1_000)
-                    .connectRatePerSec(200)
-                    .rampTimeoutMs(15_000)
-                    .outDir(Path.of("target", "loadgen-smoke"))
-                    .label("smoke-two-" + transport.bayeuxName())
-                    .build();
+            LoadConfig config = LoadConfig.parse("--url", "http://127.0.0.1:" + server.port() + "/,http://127.0.0.1:" + second.port() + "/",
+                    "--transport", transport.bayeuxName(),
+                    "--clients", "20",
+                    "--channels", "1",
+                    "--publishers", "1",
+                    "--rate", "50",
+                    "--size", "100",
+                    "--warmup", "0.5",
+                    "--duration", "2",
+                    "--drain", "1",
+                    "--connect-rate", "200",
+                    "--ramp-timeout", "15",
+                    "--out", Path.of("target", "loadgen-smoke").toString(),
+                    "--label", "smoke-two-" + transport.bayeuxName());
 
             RunResult result = new LoadRun(config, null).run();
             String table = new ResultReport(result).table();

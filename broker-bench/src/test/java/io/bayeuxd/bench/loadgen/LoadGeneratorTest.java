@@ -30,7 +30,7 @@ class LoadGeneratorTest {
                 "--clients", "50", "--channels", "5", "--publishers", "2", "--rate", "100", "--size", "256",
                 "--duration", "10", "--warmup", "2.5", "--connect-rate", "100", "--label", "x");
 
-        LoadConfig config = generator.toConfig();
+        LoadConfig config = generator.config.validate();
 
         assertThat(config.transport()).isEqualTo(TransportKind.LONG_POLLING);
         assertThat(config.clients()).isEqualTo(50);
@@ -51,7 +51,7 @@ class LoadGeneratorTest {
         new picocli.CommandLine(generator).parseArgs("--url", "http://127.0.0.1:8001/,http://127.0.0.1:8002/",
                 "--url", "ws://127.0.0.1:8003/cometd");
 
-        LoadConfig config = generator.toConfig();
+        LoadConfig config = generator.config.validate();
 
         assertThat(config.servers()).extracting(ServerUrl::port).containsExactly(8001, 8002, 8003);
         assertThat(config.servers().get(2).path()).isEqualTo("/cometd");
@@ -69,7 +69,7 @@ class LoadGeneratorTest {
         LoadGenerator generator = new LoadGenerator();
         new picocli.CommandLine(generator).parseArgs("--clients", "10000", "--publishers", "0", "--hold", "20");
 
-        LoadConfig config = generator.toConfig();
+        LoadConfig config = generator.config.validate();
 
         assertThat(config.publishers()).isZero();
         assertThat(config.holdMs()).isEqualTo(20_000);

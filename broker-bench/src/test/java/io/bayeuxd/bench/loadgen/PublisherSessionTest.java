@@ -19,7 +19,7 @@ class PublisherSessionTest {
 
     @Test
     void publishesOnTheScheduleAndStampsTheScheduledTime() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "100"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         long publishStart = h.clock.nowNs;
@@ -47,7 +47,7 @@ class PublisherSessionTest {
 
     @Test
     void countsDeliveriesOwedToTheSubscribersOfEachChannelDuringMeasurement() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "100"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.stats.subscribersOnChannel.set(0, 3);
@@ -64,7 +64,7 @@ class PublisherSessionTest {
 
     @Test
     void stopsAtTheEndOfTheMeasurement() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "100"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.timeline.schedule(h.clock.nowNs, 0, 100_000_000L);
@@ -80,7 +80,7 @@ class PublisherSessionTest {
 
     @Test
     void theWindowBoundsUnacknowledgedPublishesWhenUnpaced() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(0).window(5).clients(0).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "0", "--window", "5", "--clients", "0"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.timeline.schedule(h.clock.nowNs, 0, 10_000_000_000L);
@@ -99,7 +99,7 @@ class PublisherSessionTest {
 
     @Test
     void theWindowAlsoWaitsForOwedDeliveries() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(0).window(4).clients(4).channels(2).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "0", "--window", "4", "--clients", "4", "--channels", "2"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         h.stats.subscribersOnChannel.set(0, 2);
@@ -123,7 +123,7 @@ class PublisherSessionTest {
 
     @Test
     void overLongPollingPublishesGoOverASecondConnection() {
-        h = new SessionHarness(SessionHarness.config().transport(TransportKind.LONG_POLLING).build());
+        h = new SessionHarness(SessionHarness.config("--transport", TransportKind.LONG_POLLING.bayeuxName()));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
 
         publisher.start();
@@ -146,7 +146,7 @@ class PublisherSessionTest {
 
     @Test
     void aPublisherCatchesUpWithItsScheduleAfterARehandshake() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(100).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "100"));
         PublisherSession publisher = new PublisherSession(h.run, h.loop, 0);
         FakeLink link = handshaken(publisher);
         long publishStart = h.clock.nowNs;
@@ -169,7 +169,7 @@ class PublisherSessionTest {
 
     @Test
     void ratesAreSplitAcrossPublishersAndOffsetSoTheyInterleave() {
-        h = new SessionHarness(SessionHarness.config().ratePerSec(3).publishers(2).build());
+        h = new SessionHarness(SessionHarness.config("--rate", "3", "--publishers", "2"));
         assertThat(h.run.config.ratePerSecFor(0) + h.run.config.ratePerSecFor(1)).isEqualTo(3);
         PublisherSession first = new PublisherSession(h.run, h.loop, 0);
         PublisherSession second = new PublisherSession(h.run, h.loop, 1);

@@ -32,20 +32,18 @@ class RelayRunTest {
     @Test
     @Timeout(30)
     void deliversEachPublishToTheSubscribersOfItsChannel() throws InterruptedException {
-        LoadConfig config = LoadConfig.builder()
-                .url("http://127.0.0.1:" + relay.port() + "/")
-                .clients(20)
-                .channels(2)
-                .publishers(1)
-                .ratePerSec(100)
-                .warmupMs(300)
-                .durationMs(1_000)
-                .drainMs(2_000)
-                .connectRatePerSec(200)
-                .rampTimeoutMs(10_000)
-                .outDir(Path.of("target", "loadgen-relay"))
-                .label("relay")
-                .build();
+        LoadConfig config = LoadConfig.parse("--url", "http://127.0.0.1:" + relay.port() + "/",
+                "--clients", "20",
+                "--channels", "2",
+                "--publishers", "1",
+                "--rate", "100",
+                "--warmup", "0.3",
+                "--duration", "1",
+                "--drain", "2",
+                "--connect-rate", "200",
+                "--ramp-timeout", "10",
+                "--out", Path.of("target", "loadgen-relay").toString(),
+                "--label", "relay");
 
         RunResult result = new LoadRun(config, null).run();
         String table = new ResultReport(result).table();

@@ -99,9 +99,9 @@ class ReportTest {
         assertThat(LatencyPlot.ninesOf(99, 3)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(LatencyPlot.ninesOf(100, 3)).isEqualTo(3);
         assertThat(LatencyPlot.percentileLabel(4)).isEqualTo("99.99%");
-        assertThat(LatencyPlot.niceStep(0.7)).isEqualTo(1.0);
-        assertThat(LatencyPlot.niceStep(3.2)).isEqualTo(5.0);
-        assertThat(LatencyPlot.niceStep(12)).isEqualTo(20.0);
+        assertThat(SvgMarkup.niceStep(0.7)).isEqualTo(1.0);
+        assertThat(SvgMarkup.niceStep(3.2)).isEqualTo(5.0);
+        assertThat(SvgMarkup.niceStep(12)).isEqualTo(20.0);
     }
 
     private static Histogram latencies(long... micros) {
@@ -113,8 +113,11 @@ class ReportTest {
     }
 
     private static RunResult result(Histogram latencies) {
-        LoadConfig config = LoadConfig.builder().label("faye \"ws\"").clients(10).channels(2).ratePerSec(10)
-                .durationMs(10_000).build();
+        LoadConfig config = LoadConfig.parse("--label", "faye \"ws\"",
+                "--clients", "10",
+                "--channels", "2",
+                "--rate", "10",
+                "--duration", "10");
         Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
         for (ErrorKind kind : ErrorKind.values()) {
             errors.put(kind, 0L);

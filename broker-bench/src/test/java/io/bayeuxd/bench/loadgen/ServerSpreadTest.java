@@ -14,7 +14,10 @@ class ServerSpreadTest {
 
     private final List<URI> urls = List.of(URI.create("http://127.0.0.1:8001/"), URI.create("http://127.0.0.1:8002/"),
             URI.create("http://127.0.0.1:8003/"));
-    private final LoadConfig config = SessionHarness.config().urls(urls).clients(9).channels(3).publishers(2).build();
+    private final LoadConfig config = SessionHarness.config("--url", String.join(",", urls.stream().map(URI::toString).toList()),
+            "--clients", "9",
+            "--channels", "3",
+            "--publishers", "2");
     private final SessionHarness h = new SessionHarness(config);
     /** Links opened per server, in server order. */
     private final List<List<FakeLink>> opened = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());

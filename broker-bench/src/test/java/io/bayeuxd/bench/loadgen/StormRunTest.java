@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,19 +38,17 @@ class StormRunTest {
     @Test
     @Timeout(60)
     void everyClientGetsEveryBroadcastAndIsSubscribedAgainAfterTheStorm() throws InterruptedException {
-        LoadConfig config = LoadConfig.builder()
-                .url("http://127.0.0.1:" + server.port() + "/")
-                .clients(30)
-                .channels(3)
-                .publishers(0)
-                .durationMs(1_000)
-                .warmupMs(0)
-                .drainMs(5_000)
-                .holdMs(200)
-                .connectRatePerSec(300)
-                .rampTimeoutMs(10_000)
-                .label("storm")
-                .build();
+        LoadConfig config = LoadConfig.parse("--url", "http://127.0.0.1:" + server.port() + "/",
+                "--clients", "30",
+                "--channels", "3",
+                "--publishers", "0",
+                "--duration", "1",
+                "--warmup", "0",
+                "--drain", "5",
+                "--hold", "0.2",
+                "--connect-rate", "300",
+                "--ramp-timeout", "10",
+                "--label", "storm");
         URI healthz = URI.create("http://127.0.0.1:" + server.managementPort() + "/healthz");
         StormRun.Options options = new StormRun.Options(new long[] {2, 5}, 500, 20_000, healthz, ProcessHandle.current().pid());
 
@@ -74,6 +73,26 @@ class StormRunTest {
     }
 
     @Test
+    void theStormHasItsOwnDefaultsForTheOptionsItSharesWithTheLoadGenerator() {
+        StormGenerator storm = new StormGenerator(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        new CommandLine(storm).parseArgs();
+        LoadConfig config = LoadConfig.forStorm(storm.client, storm.rooms);
+
+        assertThat(config.clients()).isEqualTo(18_500);
+        assertThat(config.channels()).isEqualTo(1000);
+        assertThat(config.connectRatePerSec()).isEqualTo(1000);
+        assertThat(config.rampTimeoutMs()).isEqualTo(60_000);
+        assertThat(config.holdMs()).isEqualTo(30_000);
+        assertThat(config.durationMs()).isEqualTo(60_000);
+        assertThat(config.drainMs()).isEqualTo(10_000);
+        assertThat(config.label()).isEqualTo("s6");
+        assertThat(config.payloadBytes()).as("as the load generator's").isEqualTo(100);
+        assertThat(config.publishers()).isZero();
+        assertThat(config.warmupMs()).isZero();
+        assertThat(config.transport()).isEqualTo(TransportKind.WEBSOCKET);
+    }
+
+    @Test
     @Timeout(30)
     void invalidOptionsAreRefusedWithStatusTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -83,5 +102,16 @@ class StormRunTest {
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("broadcast-rates must be 1 to 10000 each");
+    }
+
+    @Test
+    void theStormTakesOneServer() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = StormGenerator.execute(new String[] {"--url", "http://127.0.0.1:8001/,http://127.0.0.1:8002/"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("url must be given once");
     }
 }

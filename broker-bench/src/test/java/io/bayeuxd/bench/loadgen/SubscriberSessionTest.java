@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SubscriberSessionTest {
 
-    private final SessionHarness h = new SessionHarness(SessionHarness.config().build());
+    private final SessionHarness h = new SessionHarness(SessionHarness.config());
     private final SubscriberSession session = new SubscriberSession(h.run, h.loop, 1);
 
     @AfterEach

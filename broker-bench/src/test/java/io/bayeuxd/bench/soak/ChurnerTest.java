@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ChurnerTest {
 
-    private final SoakHarness h = new SoakHarness(SoakHarness.config().build());
+    private final SoakHarness h = new SoakHarness(SoakHarness.config());
     private int gone;
 
     @AfterEach

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import java.util.stream.Stream;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SlowConsumerTest {
@@ -33,8 +35,9 @@ class SlowConsumerTest {
     }
 
     private void open(boolean keepConnecting, long chatterMs) {
-        h = new SoakHarness(SoakHarness.config().busyRatePerSec(100).slowConsumers(1).slowLifetimeMs(60_000)
-                .slowKeepConnecting(keepConnecting).slowChatterMs(chatterMs).build());
+        String[] options = {"--busy-rate", "100", "--slow", "1", "--slow-lifetime", "60", "--slow-chatter", String.valueOf(chatterMs)};
+        h = new SoakHarness(keepConnecting ? SoakHarness.config(options)
+                : SoakHarness.config(Stream.concat(Stream.of(options), Stream.of("--slow-silent")).toArray(String[]::new)));
         channel = new EmbeddedChannel();
         channel.freezeTime();
         consumer = new SlowConsumer(h.soak, new ServerFrameParser(), () -> closed++);

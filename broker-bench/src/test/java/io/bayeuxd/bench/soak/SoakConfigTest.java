@@ -13,7 +13,7 @@ class SoakConfigTest {
 
     @Test
     void defaultsAreTheTenMinuteTenThousandClientSoak() {
-        SoakConfig config = SoakConfig.builder().build();
+        SoakConfig config = SoakConfig.parse().validate();
 
         assertThat(config.durationMs()).isEqualTo(600_000);
         assertThat(config.clients()).isEqualTo(10_000);
@@ -31,23 +31,23 @@ class SoakConfigTest {
 
     @Test
     void aShortSoakWarmsUpForAFifthOfIt() {
-        assertThat(SoakConfig.builder().durationMs(60_000).build().warmupMs()).isEqualTo(12_000);
+        assertThat(SoakConfig.parse("--duration", "60").validate().warmupMs()).isEqualTo(12_000);
     }
 
     @Test
     void theBrokerMustBeOnLoopback() {
-        assertThatThrownBy(() -> SoakConfig.builder().url("http://192.0.2.1:8000/").build())
+        assertThatThrownBy(() -> SoakConfig.parse("--url", "http://192.0.2.1:8000/").validate())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback");
-        assertThatThrownBy(() -> SoakConfig.builder().url("https://127.0.0.1:8000/").build())
+        assertThatThrownBy(() -> SoakConfig.parse("--url", "https://127.0.0.1:8000/").validate())
                 .hasMessageContaining("http://");
-        assertThatThrownBy(() -> SoakConfig.builder().url("http://127.0.0.1/").build())
+        assertThatThrownBy(() -> SoakConfig.parse("--url", "http://127.0.0.1/").validate())
                 .as("the soak names the broker's port").hasMessageContaining("http://host:port/path");
-        assertThat(SoakConfig.builder().url("http://[::1]:8000/x").build().server().host()).isEqualTo("::1");
+        assertThat(SoakConfig.parse("--url", "http://[::1]:8000/x").validate().server().host()).isEqualTo("::1");
     }
 
     @Test
     void theEndpointIsSplitForLinksAndTheOpsPaths() {
-        SoakConfig config = SoakConfig.builder().url("http://127.0.0.1:18765/bayeux").build();
+        SoakConfig config = SoakConfig.parse("--url", "http://127.0.0.1:18765/bayeux").validate();
 
         assertThat(config.server().host()).isEqualTo("127.0.0.1");
         assertThat(config.server().port()).isEqualTo(18765);
@@ -58,10 +58,11 @@ class SoakConfigTest {
 
     @Test
     void invalidSettingsAreNamed() {
-        assertThatThrownBy(() -> SoakConfig.builder().publishers(200).build()).hasMessageContaining("publishers");
-        assertThatThrownBy(() -> SoakConfig.builder().churnLongPollPercent(101).build()).hasMessageContaining("percentage");
-        assertThatThrownBy(() -> SoakConfig.builder().busyRatePerSec(0).build()).hasMessageContaining("busy rate");
-        assertThatThrownBy(() -> SoakConfig.builder().durationMs(10_000).warmupMs(10_000).build()).hasMessageContaining("warm-up");
+        assertThatThrownBy(() -> SoakConfig.parse("--publishers", "200").validate()).hasMessageContaining("publishers");
+        assertThatThrownBy(() -> SoakConfig.parse("--churn-long-polling", "101").validate()).hasMessageContaining("percentage");
+        assertThatThrownBy(() -> SoakConfig.parse("--busy-rate", "0").validate()).hasMessageContaining("busy rate");
+        assertThatThrownBy(() -> SoakConfig.parse("--duration", "10",
+                "--warmup", "10").validate()).hasMessageContaining("warm-up");
     }
 
     @Test
@@ -69,7 +70,7 @@ class SoakConfigTest {
         SoakMain main = new SoakMain();
         new picocli.CommandLine(main).parseArgs("--url", "http://127.0.0.1:9000/", "--duration", "180", "--clients", "3000",
                 "--churn-rate", "5.5", "--slow-silent", "--broker-timeout", "5", "--out", "x");
-        SoakConfig config = main.toConfig();
+        SoakConfig config = main.config.validate();
         assertThat(config.durationMs()).isEqualTo(180_000);
         assertThat(config.clients()).isEqualTo(3000);
         assertThat(config.churnPerSec()).isEqualTo(5.5);

@@ -1,5 +1,6 @@
 package io.bayeuxd.bench.soak;
 
+import io.bayeuxd.bench.loadgen.SvgMarkup;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -139,9 +140,9 @@ class SoakPlotTest {
 
     @Test
     void stepsAreOneTwoOrFiveTimesAPowerOfTen() {
-        assertThat(SoakPlot.niceStep(0.7)).isEqualTo(1);
-        assertThat(SoakPlot.niceStep(13)).isEqualTo(20);
-        assertThat(SoakPlot.niceStep(2_100)).isEqualTo(5_000);
-        assertThat(SoakPlot.niceStep(0)).isEqualTo(1);
+        assertThat(SvgMarkup.niceStep(0.7)).isEqualTo(1);
+        assertThat(SvgMarkup.niceStep(13)).isEqualTo(20);
+        assertThat(SvgMarkup.niceStep(2_100)).isEqualTo(5_000);
+        assertThat(SvgMarkup.niceStep(0)).isEqualTo(1);
     }
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SoakPublisherTest {
 
-    private final SoakHarness h = new SoakHarness(SoakHarness.config().channels(4).build());
+    private final SoakHarness h = new SoakHarness(SoakHarness.config("--channels", "4"));
     private final SoakPublisher publisher = new SoakPublisher(h.soak, h.loop, new int[] {1, 3}, 100, 64);
 
     @AfterEach

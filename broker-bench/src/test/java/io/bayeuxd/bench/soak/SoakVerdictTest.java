@@ -9,8 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SoakVerdictTest {
 
     private static final long MIB = 1024 * 1024;
-    private final SoakConfig config = SoakConfig.builder().url("http://127.0.0.1:8000/").clients(100).busyWatchers(0)
-            .publishers(2).fdSlack(16).heapSlackBytes(16 * MIB).heapSlackRatio(0.10).build();
+    private final SoakConfig config = verdictConfig();
+
+    private static SoakConfig verdictConfig() {
+        SoakConfig config = SoakConfig.parse("--url", "http://127.0.0.1:8000/", "--clients", "100",
+                "--busy-watchers", "0", "--publishers", "2", "--fd-slack", "16");
+        config.heapSlackBytes = 16 * MIB;
+        config.heapSlackRatio = 0.10;
+        return config.validate();
+    }
 
     private static Sample sample(String marker, long heapMiB, long fds, long sessions) {
         return new Sample(0, marker, marker, true, 200 * MIB, heapMiB * MIB, 2 * heapMiB * MIB, 10 * MIB, fds, sessions, 0, 0,

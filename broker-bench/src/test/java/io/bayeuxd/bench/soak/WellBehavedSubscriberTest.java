@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WellBehavedSubscriberTest {
 
-    private final SoakHarness h = new SoakHarness(SoakHarness.config().build());
+    private final SoakHarness h = new SoakHarness(SoakHarness.config());
     private final WellBehavedSubscriber sub = new WellBehavedSubscriber(h.soak, h.loop, 3, 1);
 
     @AfterEach
