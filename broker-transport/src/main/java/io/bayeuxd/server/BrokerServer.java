@@ -70,6 +70,7 @@ public final class BrokerServer implements AutoCloseable {
     /** Connections to the management port: outside the drain, closed by {@link #close()}. */
     private final ChannelGroup managementChannels = new DefaultChannelGroup("bayeuxd-management", GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup group;
+    private final int ioThreads;
     /**
      * The management port's own event loop, or null without one: a probe of {@code /healthz} is answered
      * even while every client loop is busy, e.g. with a reconnect storm (S6 in docs/benchmarks.md).
@@ -141,7 +142,8 @@ public final class BrokerServer implements AutoCloseable {
             io = NioIoHandler.newFactory();
             channelClass = NioServerSocketChannel.class;
         }
-        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        this.ioThreads = ioThreads(config.ioThreads(), Runtime.getRuntime().availableProcessors());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
         this.managementGroup = config.managementPort() >= 0 ? new MultiThreadIoEventLoopGroup(1, io) : null;
         // Derived once the event loops hold their descriptors, so that they count among those open at start.
         this.cap = ConnectionCap.resolve(config.maxConnections());
@@ -196,8 +198,9 @@ public final class BrokerServer implements AutoCloseable {
         }
         log.info("Webix demo at {}demo/ (Webix from the --static directory's webix/), Webix faye proxy at {}webix/faye-proxy.js",
                 below, below);
-        log.info("bayeuxd listening on {}://{}:{}{} ({}{})", tls == null ? "http" : "https", config.host(), port(),
-                config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", tls == null ? "" : ", TLS by " + TlsContexts.provider());
+        log.info("bayeuxd listening on {}://{}:{}{} ({}, {} event loop{}{})", tls == null ? "http" : "https", config.host(), port(),
+                config.transport().mount(), Epoll.isAvailable() ? "epoll" : "nio", ioThreads, ioThreads == 1 ? "" : "s",
+                tls == null ? "" : ", TLS by " + TlsContexts.provider());
         return this;
     }
 
@@ -236,6 +239,19 @@ public final class BrokerServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Session sweep failed", e);
         }
+    }
+
+    /**
+     * Event loops for {@code --io-threads}: 0 gives one per core. Every handler on a loop is non-blocking, so
+     * more loops than cores only add hand-offs between them (scaling.md#sizing has the measurements).
+     */
+    static int ioThreads(int configured, int cores) {
+        return configured > 0 ? configured : Math.max(1, cores);
+    }
+
+    /** The event loops serving clients. */
+    public int ioThreads() {
+        return ioThreads;
     }
 
     /** The bound port (useful when configured with 0). */

@@ -69,7 +69,7 @@ public final class ServerConfig {
     /** TCP port; 0 picks a free one (see {@link BrokerServer#port()}). */
     public int port() { return port; }
 
-    /** Event-loop threads; 0 means Netty's default (twice the cores). */
+    /** Event-loop threads; 0 means one per core. */
     public int ioThreads() { return ioThreads; }
 
     /** How long {@link BrokerServer#drain()} waits for connections to hand over and close. */

@@ -37,7 +37,7 @@ final class ServerSettings {
 
     public static final Setting<Integer> IO_THREADS = Setting.named("io-threads", ValueType.INTEGER)
             .defaultValue(0).atLeast(0)
-            .description("Netty event-loop threads; 0 for twice the cores")
+            .description("Netty event-loop threads; 0 for one per core")
             .build();
 
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.named("max-connections", ValueType.INTEGER)
