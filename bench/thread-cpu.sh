@@ -14,6 +14,9 @@
 #   TC_TRANSPORT  websocket or long-polling (default websocket)
 #   TC_NODE_ARGS  extra options of the node, e.g. "--io-threads 1" (default none)
 #   TC_BUILD      1 to build first (default 1)
+#   TC_PERF       1 to sample the node with perf (linux-perf) over the same seconds too, and print the
+#                 share of its CPU spent in the send and writev system calls: on loopback they include the
+#                 receiving client's TCP work, the cost a delivery written by itself cannot avoid (default 0)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -23,6 +26,8 @@ cd "$ROOT"
 : "${TC_TRANSPORT:=websocket}"
 : "${TC_NODE_ARGS:=}"
 : "${TC_BUILD:=1}"
+: "${TC_PERF:=0}"
+if [[ $TC_PERF == 1 ]] && ! command -v perf >/dev/null; then log "TC_PERF=1 needs perf (Debian: linux-perf)"; exit 1; fi
 OUT=$ROOT/target/thread-cpu
 mkdir -p "$OUT"
 
@@ -54,13 +59,24 @@ threads() {
 }
 names() { local t; for t in /proc/"$SERVER_PID"/task/*; do printf '%s %s\n' "$(basename "$t")" "$(tr ' ' '_' <"$t/comm")"; done; }
 threads | sort >"$OUT/before.txt"
-sleep "$TC_SAMPLE"
+if [[ $TC_PERF == 1 ]]; then
+    perf record -q -F 999 -g -p "$SERVER_PID" -o "$OUT/perf.data" -- sleep "$TC_SAMPLE" >/dev/null 2>&1
+else
+    sleep "$TC_SAMPLE"
+fi
 threads | sort >"$OUT/after.txt"
 names | sort >"$OUT/names.txt"
 echo "core-seconds over $TC_SAMPLE s of the window: total user system thread"
 join "$OUT/before.txt" "$OUT/after.txt" | join - "$OUT/names.txt" \
     | awk -v hz="$CLK_TCK" '{u = ($4 - $2) / hz; s = ($5 - $3) / hz; if (u + s > 0) printf "%.2f %.2f %.2f %s\n", u + s, u, s, $6}' \
     | sort -rn
+if [[ $TC_PERF == 1 ]]; then
+    # Shares of all samples (children included) under the send-side system calls and under epoll_wait.
+    perf report -i "$OUT/perf.data" --children -g none --sort sym 2>/dev/null >"$OUT/perf.txt"
+    share() { awk -v s="$1" '$NF == s {p = $1} END {print p == "" ? "0%" : p}' "$OUT/perf.txt"; }
+    echo "perf: of the node's sampled CPU, send $(share __x64_sys_sendto), writev $(share __x64_sys_writev)," \
+        "recv $(share __x64_sys_recvfrom), epoll_wait $(share __x64_sys_epoll_pwait2) (all of perf's report: $OUT/perf.txt)"
+fi
 wait "$LOADGEN_PID" || true
 LOADGEN_PID=
 tail -1 "$OUT/loadgen.out"
