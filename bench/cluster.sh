@@ -12,16 +12,21 @@
 # load-generator run has a deadline, the whole script stops starting runs after CL_MAX_SECONDS, and it
 # stops only the processes it started, by PID. Settings, all optional:
 #
-#   CL_SYSTEMS     what to run, in order (default "bayeuxd faye bayeuxd-memory"):
+#   CL_SYSTEMS     what to run, in order (default "bayeuxd faye bayeuxd-memory relay"):
 #                    bayeuxd         bayeuxd nodes with --engine redis
 #                    faye            Faye NodeAdapter processes with the faye-redis engine
 #                    bayeuxd-memory  one bayeuxd node with the in-memory engine and no Redis (a reference)
-#   CL_NODES       node counts (default "1 2 3"; bayeuxd-memory runs only 1)
-#   CL_SCENARIOS   scenarios (default "S1 S3")
+#                    relay           the load generator's relay (canned meta replies, publications forwarded
+#                                    verbatim, one event loop): what writing the deliveries alone costs, the
+#                                    ceiling for any server on this machine; one node, S3 and S3L only
+#   CL_NODES       node counts (default "1 2 3"; bayeuxd-memory and relay run only 1)
+#   CL_SCENARIOS   scenarios (default "S1 S3 S3L"; S3L is S3 at a quarter of the rate, which Faye keeps up with)
 #   CL_TRANSPORTS  transports (default "websocket long-polling")
-#   CL_MEMORY_TRANSPORTS  transports of the bayeuxd-memory reference (default "websocket")
-#   CL_DURATION    measured seconds per run, whole (default 10)
-#   CL_WARMUP      warm-up seconds per run, whole (default 3)
+#   CL_MEMORY_TRANSPORTS  transports of the bayeuxd-memory and relay references (default "websocket"; the
+#                  relay speaks WebSocket only)
+#   CL_DURATION    measured seconds per run, whole (default 15)
+#   CL_WARMUP      warm-up seconds per run, whole (default 20: after 8 s, the JIT compiler still took a fifth
+#                  of a long-polling node's CPU in the measured window)
 #   CL_DRAIN       seconds to wait for stragglers (default 3)
 #   CL_TIMEOUT     /meta/connect hold of every node, seconds (default 30)
 #   CL_LOADGEN_NICE, CL_SERVER_NICE  niceness of the generator and of the servers and Redis
@@ -32,7 +37,7 @@
 #   CL_QUIET_CORES, CL_QUIET_WAIT  before each run, wait up to CL_QUIET_WAIT seconds (default 5) for a
 #                  second in which the machine is busier than CL_QUIET_CORES cores (default 0.5) no more: the
 #                  machine is shared, and a run that starts while others' builds run measures them too
-#   CL_MAX_SECONDS no run starts after this many seconds (default 960; about 11 minutes are enough on an
+#   CL_MAX_SECONDS no run starts after this many seconds (default 2700; about 32 minutes are enough on an
 #                  idle machine, the rest is for a busy one)
 #   CL_BUILD       1 to build first, 0 to use what is built (default 1)
 #   CL_OUT         raw results directory (default target/cluster)
@@ -43,13 +48,13 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-: "${CL_SYSTEMS:=bayeuxd faye bayeuxd-memory}"
+: "${CL_SYSTEMS:=bayeuxd faye bayeuxd-memory relay}"
 : "${CL_NODES:=1 2 3}"
-: "${CL_SCENARIOS:=S1 S3}"
+: "${CL_SCENARIOS:=S1 S3 S3L}"
 : "${CL_TRANSPORTS:=websocket long-polling}"
 : "${CL_MEMORY_TRANSPORTS:=websocket}"
-: "${CL_DURATION:=10}"
-: "${CL_WARMUP:=3}"
+: "${CL_DURATION:=15}"
+: "${CL_WARMUP:=20}"
 : "${CL_DRAIN:=3}"
 : "${CL_TIMEOUT:=30}"
 : "${CL_LOADGEN_NICE:=-5}"
@@ -57,7 +62,7 @@ cd "$ROOT"
 : "${CL_JVM_OPTS:=}"
 : "${CL_NODE_ARGS:=}"
 : "${CL_REDIS_MAXMEMORY:=2gb}"
-: "${CL_MAX_SECONDS:=960}"
+: "${CL_MAX_SECONDS:=2700}"
 : "${CL_QUIET_CORES:=0.5}"
 : "${CL_QUIET_WAIT:=5}"
 : "${CL_BUILD:=1}"
@@ -114,6 +119,8 @@ start_node() {
         # shellcheck disable=SC2086
         bayeuxd-memory) nice -n "$CL_SERVER_NICE" java $CL_JVM_OPTS -jar "$BROKER_JAR" --engine memory \
                             --port "$port" --host 127.0.0.1 --timeout "$CL_TIMEOUT" $CL_NODE_ARGS >"$logfile" 2>&1 & ;;
+        relay)          nice -n "$CL_SERVER_NICE" java $CL_JVM_OPTS -cp "$LOADGEN_JAR" io.bayeuxd.bench.relay.RelayServer \
+                            --port "$port" --host 127.0.0.1 --timeout "$CL_TIMEOUT" --io-threads 1 >"$logfile" 2>&1 & ;;
         faye)           nice -n "$CL_SERVER_NICE" node "$FAYE_DIR/faye-redis-server.js" --port "$port" --host 127.0.0.1 \
                             --redis-port "$REDIS_PORT" --timeout "$CL_TIMEOUT" >"$logfile" 2>&1 & ;;
         *) log "unknown system $system"; return 1 ;;
@@ -143,6 +150,7 @@ scenario_args() {
     case $1 in
         S1) echo "${common[@]} --clients 1000 --channels 1 --publishers 1 --rate 200 --size 100" ;;
         S3) echo "${common[@]} --clients 2000 --channels 200 --publishers 200 --rate 2000 --size 200" ;;
+        S3L) echo "${common[@]} --clients 2000 --channels 200 --publishers 200 --rate 500 --size 200" ;;
         *) log "unknown scenario $1"; return 1 ;;
     esac
 }
@@ -167,7 +175,7 @@ run_one() {
     local busy_before
     busy_before=$(await_quiet "$CL_QUIET_WAIT" "$CL_QUIET_CORES")
     if ((${#NODE_PIDS[@]} == 0)); then
-        if [[ $system != bayeuxd-memory ]]; then start_redis "$CL_OUT/$label.redis.log" || { stop_all; return 0; }; fi
+        if [[ $system == bayeuxd || $system == faye ]]; then start_redis "$CL_OUT/$label.redis.log" || { stop_all; return 0; }; fi
         for ((i = 0; i < nodes; i++)); do
             start_node "$system" "$CL_OUT/$label.node$i.log" || { stop_all; return 0; }
         done
@@ -177,7 +185,7 @@ run_one() {
         echo "the nodes of the previous run ($PREVIOUS_LABEL) go on: see its logs" >"$CL_OUT/$label.node0.log"
     fi
     PREVIOUS_LABEL=$label
-    if [[ $system != faye ]]; then save_metrics "$CL_OUT/$label.metrics-before.txt"; fi
+    if [[ $system == bayeuxd* ]]; then save_metrics "$CL_OUT/$label.metrics-before.txt"; fi
     for i in "${NODE_PORTS[@]}"; do urls+=("http://127.0.0.1:$i/"); done
     args=$(scenario_args "$scn" "$transport")
     log "$label: ${urls[*]} (machine busy on $busy_before cores just before)"
@@ -201,7 +209,7 @@ run_one() {
     fi
     wait "$LOADGEN_PID" || log "$label: load generator exited with status $?"
     LOADGEN_PID=
-    if [[ $system != faye ]]; then save_metrics "$CL_OUT/$label.metrics.txt"; fi
+    if [[ $system == bayeuxd* ]]; then save_metrics "$CL_OUT/$label.metrics.txt"; fi
     # Faye's processes may still be working off a backlog: every Faye run gets fresh ones (and a fresh Redis).
     if [[ $system == faye ]]; then stop_all; fi
 
@@ -254,14 +262,17 @@ CL_SYSTEMS="$CL_SYSTEMS" CL_NODES="$CL_NODES" CL_SCENARIOS="$CL_SCENARIOS" CL_TR
 EOF
     # A JVM takes seconds to start on a busy 2-core machine: bayeuxd's nodes (and Redis) serve every
     # transport of one scenario and node count in turn, WebSocket first; Faye's are fresh for each run.
-    # The bayeuxd-memory reference comes last: if time runs out, it is what is skipped.
-    local systems=" $CL_SYSTEMS "
-    systems="${systems/ bayeuxd-memory / } $([[ " $CL_SYSTEMS " == *" bayeuxd-memory "* ]] && echo bayeuxd-memory || true)"
+    # The references (bayeuxd-memory, relay) come last: if time runs out, they are what is skipped.
+    local systems=" $CL_SYSTEMS " reference
+    for reference in bayeuxd-memory relay; do
+        if [[ $systems == *" $reference "* ]]; then systems="${systems/ $reference / } $reference "; fi
+    done
     for scn in $CL_SCENARIOS; do
         for system in $systems; do
             for nodes in $CL_NODES; do
                 for transport in $CL_TRANSPORTS; do
-                    if [[ $system == bayeuxd-memory ]] && [[ $nodes != 1 || " $CL_MEMORY_TRANSPORTS " != *" $transport "* ]]; then continue; fi
+                    if [[ $system == bayeuxd-memory || $system == relay ]] && [[ $nodes != 1 || " $CL_MEMORY_TRANSPORTS " != *" $transport "* ]]; then continue; fi
+                    if [[ $system == relay && ($scn == S1 || $transport != websocket) ]]; then continue; fi
                     if ((SECONDS - began >= CL_MAX_SECONDS)); then
                         log "CL_MAX_SECONDS ($CL_MAX_SECONDS) reached: skipping $system-${nodes}n-$scn-$transport"
                         echo "$system-${nodes}n-$scn-$transport" >>"$CL_OUT/skipped.txt"
