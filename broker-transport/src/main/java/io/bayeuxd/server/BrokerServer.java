@@ -243,7 +243,7 @@ public final class BrokerServer implements AutoCloseable {
 
     /**
      * Event loops for {@code --io-threads}: 0 gives one per core. Every handler on a loop is non-blocking, so
-     * more loops than cores only add hand-offs between them (scaling.md#sizing has the measurements).
+     * more loops than cores only add hand-offs between them (docs/scaling.md#event-loops has the measurements).
      */
     static int ioThreads(int configured, int cores) {
         return configured > 0 ? configured : Math.max(1, cores);
