@@ -274,8 +274,8 @@ out.push('  replies, each publication forwarded verbatim to the subscribers of i
 out.push('  Redis. One node over WebSocket in S3 and S3L: the cost of writing the deliveries alone, the ceiling here.');
 out.push('');
 out.push('Figures come from one run of the script, every system side by side on the same machine within minutes.');
-out.push('**The machine was shared**: 2 cores, with other engineers\' builds and tests running at the same time');
-out.push('(the "other processes" column); the three nodes, Redis and the generator share those 2 cores too. The');
+out.push('**The machine is small and may be shared**: 2 cores, which the nodes, Redis and the generator share, and');
+out.push('whatever else ran at the time (the "other processes" column; each run first waits a few seconds for a quiet one). The');
 out.push('runs are short (see the settings), so numbers move by tens of percent between runs: read ratios, not');
 out.push('absolutes, and only ratios measured in the same run.');
 out.push('');

@@ -26,7 +26,7 @@
 #                  relay speaks WebSocket only)
 #   CL_DURATION    measured seconds per run, whole (default 15)
 #   CL_WARMUP      warm-up seconds per run, whole (default 20: after 8 s, the JIT compiler still took a fifth
-#                  of a long-polling node's CPU in the measured window)
+#                  of a long-polling Redis-engine node's CPU in the measured window, in a perf profile of S3)
 #   CL_DRAIN       seconds to wait for stragglers (default 3)
 #   CL_TIMEOUT     /meta/connect hold of every node, seconds (default 30)
 #   CL_LOADGEN_NICE, CL_SERVER_NICE  niceness of the generator and of the servers and Redis

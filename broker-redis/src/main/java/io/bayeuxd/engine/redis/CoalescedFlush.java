@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * connection's thread, and two flushes on two event loops could hand theirs over in the other order
  * than they took them, putting one client's later publication ahead of its earlier one (a client whose
  * requests land on two loops, seen as {@code 22, 21} in a CI run). A flush asked for while another runs
- * is left to that one, which flushes again before it stops: the same order, and no lock.
+ * is left to that one, which flushes again before it stops: the same order, and no lock. It goes round
+ * again only for flushes asked for during its last one, each of which had commands to send, and those
+ * are bounded by the bus's cap on publications in flight.
  */
 final class CoalescedFlush {
     private static final Logger log = LoggerFactory.getLogger(CoalescedFlush.class);
