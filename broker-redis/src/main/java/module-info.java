@@ -5,6 +5,7 @@
 module io.bayeuxd.redis {
     requires io.bayeuxd.core;
     requires io.netty.buffer;
+    requires io.netty.transport;
     requires lettuce.core;
     requires org.slf4j;
 

@@ -63,7 +63,8 @@ final class SettingsCatalog {
             ServerSettings.LOG_FORMAT,
             ServerSettings.HEAP_RETURN_INTERVAL,
             ServerSettings.ENGINE,
-            ServerSettings.REDIS_URL);
+            ServerSettings.REDIS_URL,
+            ServerSettings.REDIS_IO_THREADS);
 
     private SettingsCatalog() {
     }
