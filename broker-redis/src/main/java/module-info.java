@@ -5,7 +5,6 @@
 module io.bayeuxd.redis {
     requires io.bayeuxd.core;
     requires io.netty.buffer;
-    requires io.netty.transport;
     requires lettuce.core;
     requires org.slf4j;
 

@@ -165,7 +165,6 @@ public final class BrokerMain implements Callable<Integer> {
                 .stripExtFields(new LinkedHashSet<>(value(BrokerSettings.STRIP_EXT_FIELDS)))
                 .engine(value(ServerSettings.ENGINE))
                 .redisUrl(value(ServerSettings.REDIS_URL))
-                .redisIoThreads(value(ServerSettings.REDIS_IO_THREADS))
                 .broker(BrokerConfig.builder()
                         .timeoutMs(millis(BrokerSettings.TIMEOUT))
                         .outboxCapacity(value(BrokerSettings.OUTBOX_CAPACITY))

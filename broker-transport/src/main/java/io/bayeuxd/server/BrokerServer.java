@@ -33,13 +33,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -110,45 +108,17 @@ public final class BrokerServer implements AutoCloseable {
      */
     public BrokerServer(ServerConfig config) {
         this(config, config.engine() == EngineKind.REDIS
-                ? new RedisBus(config.redisUrl(), REDIS_PREFIX, REDIS_MAX_IN_FLIGHT, Math.max(1, config.redisIoThreads()))
-                : ClusterBus.NONE);
+                ? new RedisBus(config.redisUrl(), REDIS_PREFIX, REDIS_MAX_IN_FLIGHT) : ClusterBus.NONE);
     }
 
     /**
      * A server that is one node of several: publications cross to the other nodes over {@code bus}
-     * (for example {@code io.bayeuxd.engine.redis.RedisBus}), which the server starts and closes; a
-     * {@code RedisBus} runs on the server's event loops unless {@code redisIoThreads()} is above 0.
+     * (for example {@code io.bayeuxd.engine.redis.RedisBus}), which the server starts and closes.
      * {@code /readyz} answers 503 while the bus is down.
      */
     public BrokerServer(ServerConfig config, ClusterBus bus) {
         this.config = config;
-        IoHandlerFactory io;
-        Class<? extends Channel> clientChannelClass;
-        if (Epoll.isAvailable()) {
-            io = EpollIoHandler.newFactory();
-            channelClass = EpollServerSocketChannel.class;
-            clientChannelClass = EpollSocketChannel.class;
-        } else {
-            io = NioIoHandler.newFactory();
-            channelClass = NioServerSocketChannel.class;
-            clientChannelClass = NioSocketChannel.class;
-        }
-        this.ioThreads = ioThreads(config.ioThreads(), Runtime.getRuntime().availableProcessors());
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
-        this.managementGroup = config.managementPort() >= 0 ? new MultiThreadIoEventLoopGroup(1, io) : null;
-        if (bus instanceof RedisBus redis && config.redisIoThreads() == 0) {
-            // Before the engine starts the bus: its Redis connections then open on these loops.
-            redis.runOn(group, clientChannelClass);
-        }
-        try {
-            this.engine = new MemoryEngine(config.broker().outboxCapacity(), bus);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            if (managementGroup != null) {
-                managementGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            }
-            throw e;
-        }
+        this.engine = new MemoryEngine(config.broker().outboxCapacity(), bus);
         readiness.requires(engine::isClusterHealthy);
         this.broker = new Broker(config.broker(), engine, new BayeuxEncoder(), ByteBufAllocator.DEFAULT, System::nanoTime);
         if (config.asyncSecurityPolicy() != null) {
@@ -164,6 +134,17 @@ public final class BrokerServer implements AutoCloseable {
         if (bus.stats() != null) {
             metrics.bindClusterBus(bus.stats());
         }
+        IoHandlerFactory io;
+        if (Epoll.isAvailable()) {
+            io = EpollIoHandler.newFactory();
+            channelClass = EpollServerSocketChannel.class;
+        } else {
+            io = NioIoHandler.newFactory();
+            channelClass = NioServerSocketChannel.class;
+        }
+        this.ioThreads = ioThreads(config.ioThreads(), Runtime.getRuntime().availableProcessors());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
+        this.managementGroup = config.managementPort() >= 0 ? new MultiThreadIoEventLoopGroup(1, io) : null;
         // Derived once the event loops hold their descriptors, so that they count among those open at start.
         this.cap = ConnectionCap.resolve(config.maxConnections());
         this.limiter = new ConnectionLimiter(cap.maxConnections(), config.maxConnectionsPerAddress());

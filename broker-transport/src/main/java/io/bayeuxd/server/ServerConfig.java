@@ -37,12 +37,10 @@ public final class ServerConfig {
     private final String apiKey;
     private final EngineKind engine;
     private final String redisUrl;
-    private final int redisIoThreads;
 
     private ServerConfig(Builder b, BrokerConfig broker, TransportConfig transport) {
         this.engine = b.engine;
         this.redisUrl = b.redisUrl;
-        this.redisIoThreads = b.redisIoThreads;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost == null ? b.host : b.managementHost;
         this.apiKey = b.apiKey;
@@ -125,9 +123,6 @@ public final class ServerConfig {
     /** The Redis server of {@link EngineKind#REDIS}, or null when unset. */
     public String redisUrl() { return redisUrl; }
 
-    /** Threads of the Redis engine's connections; 0 runs them on the event loops. */
-    public int redisIoThreads() { return redisIoThreads; }
-
     /** Builder with the declared defaults, the classic Faye setup: port 8000, mount {@code /}; a 10 s drain. */
     public static final class Builder {
         private String host = ServerSettings.HOST.defaultValue();
@@ -148,7 +143,6 @@ public final class ServerConfig {
         private String apiKey;
         private EngineKind engine = ServerSettings.ENGINE.defaultValue();
         private String redisUrl;
-        private int redisIoThreads = ServerSettings.REDIS_IO_THREADS.defaultValue();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -170,7 +164,6 @@ public final class ServerConfig {
         public Builder engine(EngineKind v) { engine = v; return this; }
         /** A {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL; null for none. */
         public Builder redisUrl(String v) { redisUrl = v; return this; }
-        public Builder redisIoThreads(int v) { redisIoThreads = v; return this; }
 
         public ServerConfig build() {
             ServerSettings.MAX_CONNECTIONS.check(maxConnections);
@@ -194,7 +187,6 @@ public final class ServerConfig {
                 }
             }
             ServerSettings.IO_THREADS.check(ioThreads);
-            ServerSettings.REDIS_IO_THREADS.check(redisIoThreads);
             ServerSettings.DRAIN_TIMEOUT.checkMillis(drainTimeoutMs);
             ServerSettings.ENGINE.check(engine);
             if (redisUrl != null) {

@@ -158,12 +158,6 @@ final class ServerSettings {
                     + "pub/sub, Redis 7); required with that engine")
             .build();
 
-    public static final Setting<Integer> REDIS_IO_THREADS = Setting.named("redis-io-threads", ValueType.INTEGER)
-            .defaultValue(0).atLeast(0)
-            .description("threads of `--engine redis`'s connections to Redis; 0 runs them on the event loops, "
-                    + "which saves a hand-off between threads per publication ([scaling](scaling.md#threads))")
-            .build();
-
     private ServerSettings() {
     }
 }

@@ -63,8 +63,7 @@ final class SettingsCatalog {
             ServerSettings.LOG_FORMAT,
             ServerSettings.HEAP_RETURN_INTERVAL,
             ServerSettings.ENGINE,
-            ServerSettings.REDIS_URL,
-            ServerSettings.REDIS_IO_THREADS);
+            ServerSettings.REDIS_URL);
 
     private SettingsCatalog() {
     }

@@ -41,7 +41,7 @@ class SettingsCatalogTest {
                 "--data-dir", "--data-fsync", "--presence-channels",
                 "--trusted-proxies", "--tls-cert", "--tls-key", "--management-port", "--management-host", "--api-key",
                 "--client-dir", "--static",
-                "--log-format", "--heap-return-interval", "--engine", "--redis-url", "--redis-io-threads");
+                "--log-format", "--heap-return-interval", "--engine", "--redis-url");
         assertThat(ServerSettings.REDIS_URL.envVar()).isEqualTo("BAYEUXD_REDIS_URL");
         assertThat(ServerSettings.API_KEY.envVar()).isEqualTo("BAYEUXD_API_KEY");
         assertThat(TransportSettings.MAX_MESSAGE_BYTES.envVar()).isEqualTo("BAYEUXD_MAX_MESSAGE_BYTES");

@@ -12,8 +12,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +54,6 @@ public final class RedisBus implements ClusterBus {
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final String CLUSTER_SCHEME = "redis-cluster://";
 
-    static {
-        // The node's event loops use epoll where both it and io_uring are there, and so does Lettuce; left
-        // to choose, Lettuce logs a warning saying so for every connection it opens. A setting of the
-        // user's own stands.
-        if (System.getProperty("io.lettuce.core.iouring") == null) {
-            System.setProperty("io.lettuce.core.iouring", "false");
-        }
-    }
-
     private final int maxInFlight;
     private final long origin = ThreadLocalRandom.current().nextLong();
     private final String nodeToken = ClientIdGenerator.newNodeToken();
@@ -85,7 +74,6 @@ public final class RedisBus implements ClusterBus {
     private final ChannelExpansions expansions;
     private final SubscriptionCounts counts = new SubscriptionCounts();
     private final BusStats stats = new BusStats();
-    private final NodeEventLoops loops;
     private final ClientResources resources;
     private final RedisLinks links;
     private final ScheduledExecutorService monitor;
@@ -108,23 +96,14 @@ public final class RedisBus implements ClusterBus {
      * @param maxInFlight publishes sent and not yet answered before further ones are dropped
      */
     public RedisBus(String redisUrl, String prefix, int maxInFlight) {
-        this(redisUrl, prefix, maxInFlight, 2);
-    }
-
-    /**
-     * A bus whose Redis connections run on {@code ioThreads} threads of its own unless {@link #runOn} gives
-     * it the node's event loops.
-     */
-    public RedisBus(String redisUrl, String prefix, int maxInFlight, int ioThreads) {
         this.maxInFlight = maxInFlight;
-        this.loops = new NodeEventLoops(ioThreads);
         this.expansions = new ChannelExpansions(prefix);
         this.prefix = prefix;
         this.nodeChannel = nodeChannel(prefix, nodeToken);
         this.allNodesChannel = prefix + "nodes";
         this.nodeTokenUtf8 = nodeToken.getBytes(StandardCharsets.UTF_8);
         this.stored = new RedisStoredChannels(prefix);
-        this.resources = DefaultClientResources.builder().eventLoopGroupProvider(loops).computationThreadPoolSize(1).build();
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.links = redisUrl.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())
                 ? new ClusterLinks(seeds(redisUrl.substring(CLUSTER_SCHEME.length())), resources, stats.flushes)
                 : new StandaloneLinks(RedisURI.create(redisUrl), resources, stats.flushes);
@@ -147,15 +126,6 @@ public final class RedisBus implements ClusterBus {
             throw new IllegalArgumentException("a redis-cluster:// URL names at least one host:port");
         }
         return seeds;
-    }
-
-    /**
-     * Runs the Redis connections on the node's event loops instead of threads of the bus's own (see
-     * {@link NodeEventLoops}); call before {@link #start}. {@code socketChannelClass} is the kind of channel
-     * those loops serve. Nothing is shared when Lettuce would open channels of another kind.
-     */
-    public void runOn(EventLoopGroup nodeLoops, Class<? extends Channel> socketChannelClass) {
-        loops.share(nodeLoops, socketChannelClass);
     }
 
     /** Connects to Redis; throws when it cannot be reached now (a node does not start without its bus). */
@@ -470,7 +440,6 @@ public final class RedisBus implements ClusterBus {
         monitor.shutdownNow();
         links.close();
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-        loops.shutdown(0, 2, TimeUnit.SECONDS);
     }
 
     static void closeQuietly(AutoCloseable link) {
