@@ -54,6 +54,14 @@ public final class RedisBus implements ClusterBus {
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final String CLUSTER_SCHEME = "redis-cluster://";
 
+    static {
+        // Where both epoll and io_uring are there, Lettuce takes epoll, as the node's event loops do, and
+        // logs a warning saying so for every connection it opens. A setting of the user's own stands.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+    }
+
     private final int maxInFlight;
     private final long origin = ThreadLocalRandom.current().nextLong();
     private final String nodeToken = ClientIdGenerator.newNodeToken();
